@@ -293,3 +293,172 @@ def build_vc_dimension_upper(doc):
     doc.result("vc-upper", result, r"$\mathrm{VCdim}\le$ (with $e$ Euler's number):")
     doc.references = [r"P. L. Bartlett, N. Harvey, C. Liaw, A. Mehrabian (2019). Nearly-tight VC-dimension and "
                       r"pseudodimension bounds for piecewise linear neural networks. JMLR 20(63); arXiv:1703.02930."]
+
+
+@derivation("generalization-rademacher-networks",
+            title="Rademacher complexity of ReLU networks: path norm by peeling, spectral norms by Dudley's integral",
+            quantities=("rademacher-bound",),
+            citation="Neyshabur, Tomioka & Srebro (2015) COLT Thm 1; Ledoux & Talagrand (1991) Thm 4.12; "
+                     "Massart (2000); Bartlett, Foster & Telgarsky (2017) NeurIPS Thm 3.3, Lemma A.5")
+def build_rademacher_networks(doc):
+    n, d, D, H, B, phi, C, U, alpha, eps = sp.symbols("n d D H B phi C U alpha epsilon", positive=True)
+    doc.abstract = (r"Two of the \texttt{rademacher-bound} forms, proved here from their ingredients. "
+                    r"(i) For bias-free ReLU networks of depth $d$ whose $\ell_1$ path norm is at most $\phi$, "
+                    r"peeling one ReLU layer at a time costs a factor 2 (Ledoux--Talagrand) and Massart's lemma "
+                    r"bounds the linear base, giving $2^{d-1}\phi B_\infty\sqrt{2\ln(2D)/n}$: a factor $\sqrt2$ "
+                    r"below Neyshabur--Tomioka--Srebro's printed $2^{d}\phi B_\infty\sqrt{\ln(2D)/n}$, which "
+                    r"\texttt{eval} reports. (ii) Bartlett--Foster--Telgarsky's covering-number bound fed to "
+                    r"Dudley's entropy integral, minimised over the cut-off, gives the spectral form.")
+    doc.assume(r"$\hat{\mathfrak R}_S(\mathcal F)=E_\sigma\sup_{f\in\mathcal F}\frac1n\sum_i\sigma_if(x_i)$ on a fixed "
+               r"sample $x_1,\dots,x_n\in\mathbb R^D$; every class below contains $-f$ with $f$ (flip the output "
+               r"weights), so the supremum equals that of $|\sum_i\sigma_if(x_i)|$.")
+    doc.assume(r"Networks $f(x)=W_d\,\mathrm{relu}(W_{d-1}\cdots\mathrm{relu}(W_1x))$, no biases, scalar output; "
+               r"$\phi_1(f)=\sum_{\text{paths}}\prod_e|w_e|=\mathbf 1^\top|W_d|\cdots|W_1|\mathbf 1$; "
+               r"$B_\infty=\max_i\|x_i\|_\infty$, $B=\max_i\|x_i\|_2$.")
+    z, c = sp.Symbol("z", real=True), sp.Symbol("c", positive=True)
+    doc.equal(sp.Max(0, c * z), c * sp.Max(0, z),
+              r"ReLU is positively homogeneous, so multiplying a hidden unit's incoming weights by $c>0$ and its "
+              r"outgoing weights by $1/c$ leaves the network's function unchanged.",
+              ranges={z: (-3, 3)}, numeric_only=True, lhs_tex=r"\mathrm{relu}(cz)")
+    W1 = sp.Matrix(2, 2, sp.symbols("w11 w12 w21 w22", positive=True))
+    v = sp.Matrix(1, 2, sp.symbols("v1 v2", positive=True))
+    x1, x2 = sp.symbols("x1 x2", real=True)
+    row_l1 = [sum(W1.row(j)) for j in range(2)]  # entries positive: |w| = w
+    W1_bal = sp.diag(*[1 / r_ for r_ in row_l1]) * W1
+    v_bal = sp.Matrix(1, 2, [v[j] * row_l1[j] for j in range(2)])
+    relu = lambda m: m.applyfunc(lambda e: sp.Max(0, e))  # noqa: E731
+    xs = sp.Matrix([x1, x2])
+    doc.equal((v_bal * relu(W1_bal * xs))[0], (v * relu(W1 * xs))[0],
+              r"Rebalancing, shown for one hidden layer of two units (weights taken positive; signs do not "
+              r"enter the path norm): dividing unit $j$'s incoming weights by their $\ell_1$ norm $r_j$ and "
+              r"multiplying its outgoing weight by $r_j$ keeps the function.",
+              ranges={x1: (-2, 2), x2: (-2, 2)}, numeric_only=True, lhs_tex=r"v'\,\mathrm{relu}(W_1'x)")
+    path = (v * W1 * sp.ones(2, 1))[0]
+    doc.equal(sum(v_bal) * sp.Max(*[sp.simplify(sum(W1_bal.row(j))) for j in range(2)]), path,
+              r"After rebalancing every unit's incoming $\ell_1$ norm is 1, so the product over layers of the "
+              r"largest incoming $\ell_1$ norm equals the path norm $\mathbf 1^\top|v||W_1|\mathbf 1$. Bottom-up, the "
+              r"same holds at any depth: the class $\{\phi_1\le\phi\}$ lies in $\{\prod_j\max_{\text{units}}"
+              r"\|w_{\text{in}}\|_1\le\phi\}$ (NTS's $\gamma_{1,\infty}$ class).",
+              lhs_tex=r"\|v'\|_1\cdot\max_j\|w'_j\|_1")
+    doc.say(r"Peeling. Let the top unit's incoming weights $v$ satisfy $\|v\|_1\le\mu$ and write "
+            r"$g_j(x)$ for hidden unit $j$'s pre-activation. Then $\sup|\sum_i\sigma_i\sum_jv_j\mathrm{relu}(g_j(x_i))|"
+            r"\le\mu\max_j|\sum_i\sigma_i\mathrm{relu}(g_j(x_i))|$ (H\"older, $\ell_1$--$\ell_\infty$), and "
+            r"Ledoux--Talagrand's contraction (Thm 4.12; relu is 1-Lipschitz with relu$(0)=0$) gives "
+            r"$E\sup|\sum_i\sigma_i\mathrm{relu}(t_i)|\le 2E\sup|\sum_i\sigma_it_i|$. Each of the $d-1$ ReLU "
+            r"layers costs $2\mu_j$; for the $\ell_p$ path norm the H\"older step costs $H^{1/p^*}$ more per layer.")
+    lam, r, N = sp.symbols("lambda r N", positive=True)
+    massart = sp.log(N) / lam + lam * r**2 / 2
+    lam_star = sp.sqrt(2 * sp.log(N)) / r
+    doc.equal(sp.diff(massart, lam).subs(lam, lam_star), 0,
+              r"Massart's lemma: for $N$ vectors of Euclidean norm $\le r$, $E\max_k\langle\sigma,a_k\rangle\le"
+              r"\ln N/\lambda+\lambda r^2/2$ for every $\lambda>0$ (Hoeffding's lemma and Jensen); the minimiser is "
+              r"$\lambda^*=\sqrt{2\ln N}/r$.", ranges={N: (2, 50)},
+              lhs_tex=r"\frac{\partial}{\partial\lambda}\Big(\frac{\ln N}{\lambda}+\frac{\lambda r^2}{2}\Big)\Big|_{\lambda^*}")
+    doc.equal(massart.subs(lam, lam_star), r * sp.sqrt(2 * sp.log(N)),
+              r"The value at $\lambda^*$. The base class $\{x\mapsto\langle w,x\rangle:\|w\|_1\le1\}$ attains "
+              r"$\max_j|\sum_i\sigma_ix_{ij}|$, a maximum over $N=2D$ vectors $\pm(x_{1j},\dots,x_{nj})$ of norm "
+              r"$\le\sqrt n B_\infty$.", ranges={N: (2, 50)},
+              lhs_tex=r"\frac{\ln N}{\lambda^*}+\frac{\lambda^* r^2}{2}")
+    derived = 2 ** (d - 1) * phi * B * sp.sqrt(2 * n * sp.log(2 * D)) / n
+    stated = 2**d * phi * B * sp.sqrt(sp.log(2 * D)) / sp.sqrt(n)
+    doc.equal(stated / derived, sp.sqrt(2),
+              r"Assembling, $\hat{\mathfrak R}_S\le 2^{d-1}\phi\,\sqrt{2n\ln(2D)}B_\infty/n$. NTS print "
+              r"$\sqrt{\gamma^2(2H^{[1/p^*-1/q]_+})^{2(d-1)}\min(p^*,4\ln 2D)B_{p^*}^2/n}$ "
+              r"($B_{p^*}=\max_i\|x_i\|_{p^*}$); "
+              r"at $p=1$, $q=\infty$ this is $2^d\phi\sqrt{\ln(2D)}B_\infty/\sqrt n$, larger by $\sqrt2$ "
+              r"(they bound the linear base with $4\ln 2D$ where Massart gives $2\ln 2D$).",
+              ranges={D: (1, 100)}, lhs_tex=r"\frac{\text{NTS}(p=1)}{\text{derived}}")
+    stated2 = (2 * sp.sqrt(H)) ** (d - 1) * phi * sp.sqrt(2) * B / sp.sqrt(n)
+    derived2 = (2 * sp.sqrt(H)) ** (d - 1) * phi * B / sp.sqrt(n)
+    doc.equal(stated2 / derived2, sp.sqrt(2),
+              r"The $\ell_2$ path norm ($p=p^*=2$, $D\ge2$): the base $E\|\sum_i\sigma_ix_i\|_2\le\sqrt{nB^2}$ "
+              r"(Jensen) gives $(2\sqrt H)^{d-1}\phi B/\sqrt n$; NTS's $\min(p^*,4\ln 2D)=2$ again costs $\sqrt2$.",
+              lhs_tex=r"\frac{\text{NTS}(p=2)}{\text{derived}}")
+    doc.say(r"Spectral form. Bartlett--Foster--Telgarsky (Thm 3.3): for networks with $\|A_i\|_\sigma\le s_i$ and "
+            r"$\|A_i^\top-M_i^\top\|_{2,1}\le b_i$, 1-Lipschitz activations vanishing at 0 and matrices of "
+            r"dimension at most $W$, $\ln\mathcal N(\varepsilon)\le C^2/\varepsilon^2$ in the Euclidean norm on "
+            r"$\mathbb R^n$, with $C=\|X\|_2\sqrt{\ln(2W^2)}R_A$ and $R_A=\prod_is_i\,(\sum_i(b_i/s_i)^{2/3})^{3/2}$. "
+            r"Dudley's integral (their Lemma A.5, for a class containing 0 with radius "
+            r"$U=\sup_f\|f(X)\|_2\le\|X\|_2\prod_is_i$): $\hat{\mathfrak R}_S\le\inf_{0<\alpha\le U}\,4\alpha/\sqrt n"
+            r"+\frac{12}{n}\int_\alpha^U\sqrt{\ln\mathcal N(\varepsilon)}\,d\varepsilon$.")
+    dudley = 4 * alpha / sp.sqrt(n) + 12 / n * sp.Integral(C / eps, (eps, alpha, U))
+    dudley_closed = 4 * alpha / sp.sqrt(n) + 12 * C / n * sp.log(U / alpha)
+    doc.equal(dudley, dudley_closed, r"The entropy integral of $C/\varepsilon$.",
+              ranges={alpha: (sp.Rational(1, 10), 1), U: (2, 5)},
+              lhs_tex=r"\frac{4\alpha}{\sqrt n}+\frac{12}{n}\int_\alpha^U\frac{C}{\varepsilon}\,d\varepsilon")
+    a_star = 3 * C / sp.sqrt(n)
+    doc.equal(sp.diff(dudley_closed, alpha).subs(alpha, a_star), 0,
+              r"It is convex in $\alpha$ with its minimum at $\alpha^*=3C/\sqrt n$ (when $\alpha^*\le U$; "
+              r"otherwise the minimum over $(0,U]$ is at $\alpha=U$, giving $4U/\sqrt n$).",
+              lhs_tex=r"\frac{\partial}{\partial\alpha}(\cdot)\big|_{\alpha^*}")
+    value = 12 * C / n * (1 + sp.log(sp.sqrt(n) * U / (3 * C)))
+    doc.equal(dudley_closed.subs(alpha, a_star), value, r"The minimum value.",
+              lhs_tex=r"\frac{4\alpha^*}{\sqrt n}+\frac{12C}{n}\ln\frac U{\alpha^*}")
+    P, Sr, Lw = sp.symbols("P S L_W", positive=True)  # prod s_i, sum (b_i/s_i)^(2/3), sqrt(ln 2W^2)
+    R_A = P * Sr ** sp.Rational(3, 2)
+    spectral = value.subs({C: sp.sqrt(n) * B * Lw * R_A, U: sp.sqrt(n) * B * P})
+    doc.equal(spectral, 12 * B * R_A * Lw / sp.sqrt(n) * (1 + sp.log(sp.sqrt(n) * P / (3 * Lw * R_A))),
+              r"With $\|X\|_2\le\sqrt nB$ (the bound increases with $\|X\|_2$), $P=\prod_is_i$, "
+              r"$S=\sum_i(b_i/s_i)^{2/3}$ and $L_W=\sqrt{\ln(2W^2)}$.",
+              ranges={P: (1, 3), Sr: (1, 3), Lw: (1, 3), n: (10**4, 10**6)}, lhs_tex=r"\hat{\mathfrak R}_S\le")
+    doc.result("path-norm-nts", stated, r"\texttt{rademacher-bound form=neyshabur-tomioka-srebro}, $p=1$ "
+               r"($B=\max_i\|x_i\|_\infty$):")
+    doc.result("path-norm-derived", derived, r"The bound proved here ($p=1$):")
+    doc.result("path-norm-l2-nts", stated2, r"NTS at $p=2$ ($H$ the largest hidden width, $D\ge2$):")
+    doc.result("spectral", 12 * B * R_A * Lw / sp.sqrt(n) * (1 + sp.log(sp.sqrt(n) * P / (3 * Lw * R_A))),
+               r"\texttt{rademacher-bound form=bartlett-foster-telgarsky} (when $\sqrt nP>3L_WR_A$):")
+    doc.references = [
+        r"B. Neyshabur, R. Tomioka, N. Srebro (2015). Norm-based capacity control in neural networks. COLT; "
+        r"arXiv:1503.00036.",
+        r"P. L. Bartlett, D. J. Foster, M. Telgarsky (2017). Spectrally-normalized margin bounds for neural "
+        r"networks. NeurIPS; arXiv:1706.08498.",
+        r"M. Ledoux, M. Talagrand (1991). Probability in Banach Spaces, Thm 4.12.",
+        r"P. Massart (2000). Some applications of concentration inequalities to statistics. "
+        r"Ann. Fac. Sci. Toulouse 9, Lemma 5.2."]
+
+
+@derivation("generalization-margin-bound", title="The margin bound from McDiarmid, symmetrization and contraction",
+            quantities=("rademacher-margin-bound",),
+            citation="Mohri, Rostamizadeh & Talwalkar (2018) Thm 3.3 and Thm 5.8; Koltchinskii & Panchenko (2002); "
+                     "McDiarmid (1989); Ledoux & Talagrand (1991)")
+def build_margin_bound(doc):
+    n = sp.Symbol("n", positive=True, integer=True)
+    delta, eps, gamma, t, R_hat, Rad, r_gamma = sp.symbols("delta epsilon gamma t Rhat Rad R_gamma", positive=True)
+    i = sp.Symbol("i", integer=True, positive=True)
+    doc.abstract = (r"For a class $H$ of real-valued functions, a margin $\gamma>0$ fixed in advance and "
+                    r"$\delta\in(0,1)$: with probability $\ge1-\delta$ over $n$ i.i.d.\ labelled samples, every "
+                    r"$h\in H$ has $P(yh(x)\le0)\le\hat R_\gamma(h)+\frac2\gamma\hat{\mathfrak R}_S(H)+"
+                    r"3\sqrt{\ln(2/\delta)/(2n)}$, with $\hat R_\gamma$ the empirical ramp loss. We derive the "
+                    r"constants 2 and 3.")
+    doc.assume(r"$G$ a class of functions into $[0,1]$; $\Phi(S)=\sup_{g\in G}(E g-\hat E_S g)$; "
+               r"$\hat{\mathfrak R}_S(G)=E_\sigma\sup_g\frac1n\sum_i\sigma_ig(z_i)$, "
+               r"$\mathfrak R_n(G)=E_S\hat{\mathfrak R}_S(G)$.")
+    doc.equal(sp.Sum(1 / n**2, (i, 1, n)).doit(), 1 / n,
+              r"Bounded differences: changing one sample moves $\Phi(S)$, and also $\hat{\mathfrak R}_S(G)$, by at "
+              r"most $c_i=1/n$, so McDiarmid's inequality $P(Z-EZ\ge\varepsilon)\le\exp(-2\varepsilon^2/\sum_ic_i^2)$ "
+              r"has $\sum_ic_i^2=$", lhs_tex=r"\sum_{i=1}^n\frac1{n^2}")
+    eps_star = sp.sqrt(sp.log(2 / delta) / (2 * n))
+    doc.equal(sp.exp(-2 * n * eps**2).subs(eps, eps_star), delta / 2,
+              r"Each of the two deviations is at most $\varepsilon^*=\sqrt{\ln(2/\delta)/(2n)}$ with probability "
+              r"$\ge1-\delta/2$: $e^{-2n\varepsilon^{*2}}=\delta/2$ (a union bound over the two events).",
+              lhs_tex=r"e^{-2n\varepsilon^{*2}}")
+    doc.say(r"Symmetrization (a ghost sample and Rademacher signs): $E\,\Phi(S)\le2\mathfrak R_n(G)$. Hence, with "
+            r"probability $\ge1-\delta$, $\Phi(S)\le2\mathfrak R_n(G)+\varepsilon^*\le2(\hat{\mathfrak R}_S(G)+"
+            r"\varepsilon^*)+\varepsilon^*$.")
+    doc.equal(2 * (R_hat + eps_star) + eps_star, 2 * R_hat + 3 * eps_star,
+              r"That is Mohri et al.'s Thm 3.3 with the empirical complexity:", lhs_tex=r"2(\hat{\mathfrak R}_S+\varepsilon^*)+\varepsilon^*")
+    ramp = 1 - t / gamma
+    doc.equal(sp.diff(ramp, t), -1 / gamma,
+              r"The ramp loss $\phi_\gamma(t)=\min(1,\max(0,1-t/\gamma))$ is $1/\gamma$-Lipschitz (its slope on "
+              r"$[0,\gamma]$, flat elsewhere) and $\ge\mathbf 1\{t\le0\}$. Take $G=\{(x,y)\mapsto\phi_\gamma(yh(x))\}$. "
+              r"Since $\sigma_iy_i$ has the law of $\sigma_i$, the labels drop out of $\hat{\mathfrak R}_S$, and "
+              r"Talagrand's contraction gives $\hat{\mathfrak R}_S(G)\le\hat{\mathfrak R}_S(H)/\gamma$.",
+              lhs_tex=r"\frac{d}{dt}\Big(1-\frac t\gamma\Big)")
+    bound = r_gamma + 2 * Rad / gamma + 3 * eps_star
+    doc.result("margin-bound", bound, r"\texttt{rademacher-margin-bound} ($R_\gamma$ the empirical ramp loss, "
+               r"$\mathrm{Rad}$ the empirical Rademacher complexity of $H$ or an upper bound on it):")
+    doc.references = [r"M. Mohri, A. Rostamizadeh, A. Talwalkar (2018). Foundations of Machine Learning, 2nd ed., "
+                      r"Thm 3.3 and Thm 5.8. MIT Press.",
+                      r"V. Koltchinskii, D. Panchenko (2002). Empirical margin distributions and bounding the "
+                      r"generalization error of combined classifiers. Ann. Statist. 30(1).",
+                      r"C. McDiarmid (1989). On the method of bounded differences. Surveys in Combinatorics."]

@@ -84,14 +84,13 @@ def cmd_eval(args) -> int:
                    "status": q.status, "citation": q.citation}, sys.stdout)
         print()
     else:
-        print(f"{q.name}({', '.join(f'{k}={_show(v)}' for k, v in bound.items())}) = {text}")
+        shown_params = ", ".join(f"{k}={_show(v)}" for k, v in bound.items() if v is not None)
+        print(f"{q.name}({shown_params}) = {text}")
         print(f"  status: {q.status}; {q.citation}")
     return 0
 
 
 def _show(v) -> str:
-    if v is None:
-        return "default"
     return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
 
 

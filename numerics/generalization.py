@@ -8,8 +8,9 @@
   nearly tight: every classifier's true risk is exactly 1/2, so a violation is "bound < 1/2".
   The simulator draws the labels and every classifier's predictions as explicit bits.
 * Cover's count of perceptron-separable random labellings against exact LP feasibility.
-* The Golowich-Rakhlin-Shamir bound above the exactly computed (per sign vector) empirical
-  Rademacher complexity of two-layer ReLU networks on 2-D inputs (one-sided rule).
+* The Golowich-Rakhlin-Shamir, Neyshabur-Tomioka-Srebro (path norm) and Bartlett-Foster-Telgarsky
+  (spectral) bounds above the exactly computed (per sign vector) empirical Rademacher complexity
+  of two-layer ReLU networks on 2-D inputs (one-sided rule).
 """
 from __future__ import annotations
 
@@ -221,6 +222,17 @@ def measure_cover(point, seed, quick):
 
 # ----------------------------------------------------------------- Rademacher, two-layer ReLU networks
 @njit(cache=True, nogil=True)
+def _signed_relu_sum(X, sigma, u0, u1):
+    """g(u) = sum_i sigma_i relu(<u, x_i>) for 2-D inputs."""
+    g = 0.0
+    for i in range(X.shape[0]):
+        z = X[i, 0] * u0 + X[i, 1] * u1
+        if z > 0:
+            g += sigma[i] * z
+    return g
+
+
+@njit(cache=True, nogil=True)
 def _relu_sup_2d(X, signs):
     """For each sign vector: max over unit u in R^2 of |sum_i sigma_i relu(<u, x_i>)|, exactly.
 
@@ -261,13 +273,7 @@ def _relu_sup_2d(X, signs):
                     cands[nc] = c2
                     nc += 1
             for ci in range(nc):
-                th = cands[ci]
-                u0, u1 = math.cos(th), math.sin(th)
-                g = 0.0
-                for i in range(n):
-                    z = X[i, 0] * u0 + X[i, 1] * u1
-                    if z > 0:
-                        g += signs[k, i] * z
+                g = _signed_relu_sum(X, signs[k], math.cos(cands[ci]), math.sin(cands[ci]))
                 if abs(g) > best:
                     best = abs(g)
         out[k] = best
@@ -286,18 +292,53 @@ def rademacher_relu_two_layer(X, n_signs: int, seed, frobenius=(1.0, 1.0)):
     return mean(sups)
 
 
-def relu_rademacher_circle_samples(n: int, datasets: int, signs: int, seed, chunk: int = 50) -> np.ndarray:
-    """Per-dataset Monte Carlo estimates of the empirical Rademacher complexity of two-layer
-    bias-free ReLU networks with ||W1||_F, ||w2|| <= 1, for n inputs uniform on the unit circle
-    (so max ||x_i|| = 1 and sum ||x_i||^2 = n for every draw), each with ``signs`` sign vectors;
-    the supremum for each sign vector is exact (``_relu_sup_2d``)."""
+@njit(cache=True, nogil=True)
+def _relu_sup_l1_2d(X, signs):
+    """For each sign vector: max over u in R^2 with ||u||_1 = 1 of |sum_i sigma_i relu(<u, x_i>)|, exactly.
+
+    g(u) = sum_i sigma_i relu(<u, x_i>) is linear on each cone between consecutive rays
+    {<u, x_i> = 0}; the maximum of |g| over the l1 ball restricted to a cone is at a vertex of
+    that polygon: a ray's l1-unit point or a corner +-e_j inside the cone. So it is the maximum
+    over those 2n + 4 candidates."""
+    n = X.shape[0]
+    K = signs.shape[0]
+    cand = np.empty((2 * n + 4, 2))
+    for i in range(n):
+        a, b = -X[i, 1], X[i, 0]  # u orthogonal to x_i, both orientations
+        s = abs(a) + abs(b)
+        cand[2 * i, 0], cand[2 * i, 1] = a / s, b / s
+        cand[2 * i + 1, 0], cand[2 * i + 1, 1] = -a / s, -b / s
+    corners = ((1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0))
+    for j in range(4):
+        cand[2 * n + j, 0], cand[2 * n + j, 1] = corners[j]
+    out = np.empty(K)
+    for k in range(K):
+        best = 0.0
+        for c in range(2 * n + 4):
+            g = _signed_relu_sum(X, signs[k], cand[c, 0], cand[c, 1])
+            if abs(g) > best:
+                best = abs(g)
+        out[k] = best
+    return out
+
+
+def relu_rademacher_circle_samples(n: int, datasets: int, signs: int, seed, ball: str = "l2",
+                                   chunk: int = 50) -> np.ndarray:
+    """Per-dataset Monte Carlo estimates of (1/n) E_sigma max_{||u|| = 1} |sum_i sigma_i relu(<u, x_i>)|
+    for n inputs uniform on the unit circle (max ||x_i||_2 = 1, max ||x_i||_inf <= 1, ||X||_2 = sqrt n),
+    each with ``signs`` sign vectors; the maximum over the l2 (``ball="l2"``) or l1 unit sphere is
+    exact (``_relu_sup_2d``, ``_relu_sup_l1_2d``). It is the empirical Rademacher complexity of
+    two-layer bias-free ReLU networks with ||W1||_F, ||w2|| <= 1 (l2), of those with l1 path norm
+    <= 1 (l1), and of those with spectral norms s_1 = b_1 = s_2 = 1 (l2; see _spectral_grid)."""
+    sup = _relu_sup_2d if ball == "l2" else _relu_sup_l1_2d
+
     def work(gen, size):
         out = np.empty(size)
         for t in range(size):
             th = gen.uniform(0, 2 * np.pi, n)
             X = np.ascontiguousarray(np.stack([np.cos(th), np.sin(th)], axis=1))
             S = gen.integers(0, 2, size=(signs, n)).astype(np.float64) * 2 - 1
-            out[t] = _relu_sup_2d(X, S).mean() / n
+            out[t] = sup(X, S).mean() / n
         return out
 
     return np.concatenate(map_chunks(work, datasets, chunk, seed))
@@ -317,3 +358,46 @@ def _grs_grid(quick):
 def measure_grs(point, seed, quick):
     datasets = 60 if quick else 1000
     return mean(relu_rademacher_circle_samples(point["n"], datasets, 8, seed))
+
+
+def _evaluate_bound(point) -> float:
+    from dltheory.theory import evaluate
+
+    return float(evaluate("rademacher-bound", **point))
+
+
+def _path_norm_grid(quick):
+    ns = (10, 40) if quick else (10, 20, 40, 80, 160)
+    return [{"form": "neyshabur-tomioka-srebro", "path_norm": 1.0, "depth": 2, "input_dim": 2,
+             "input_norm": 1.0, "n": n} for n in ns]
+
+
+@check("rademacher-relu-path-norm-above", quantity="rademacher-bound",
+       title="NTS path-norm bound vs exact Rademacher complexity, 2-layer ReLU",
+       grid=_path_norm_grid, x="n", rule="upper-bound",
+       wrong=lambda p: _evaluate_bound(p) / 8, wrong_label="the NTS bound / 8",
+       ylabel="E sup (1/n) sum sigma_i f(x_i)", logy=True)
+def measure_path_norm(point, seed, quick):
+    """l1 path norm <= 1: by homogeneity the supremum puts all the path norm on one hidden unit,
+    sup = max_{||u||_1 = 1} |sum_i sigma_i relu(<u, x_i>)| / n (inputs on the circle: max ||x||_inf <= 1)."""
+    datasets = 60 if quick else 1000
+    return mean(relu_rademacher_circle_samples(point["n"], datasets, 8, seed, ball="l1"))
+
+
+def _spectral_grid(quick):
+    ns = (40, 640) if quick else (40, 160, 640)
+    return [{"form": "bartlett-foster-telgarsky", "spectral_norms": (1.0, 1.0), "l21_norms": (1.0, 1.0),
+             "max_dim": 2, "input_norm": 1.0, "n": n} for n in ns]
+
+
+@check("rademacher-relu-spectral-above", quantity="rademacher-bound",
+       title="BFT spectral bound vs exact Rademacher complexity, 2-layer ReLU",
+       grid=_spectral_grid, x="n", rule="upper-bound",
+       wrong=lambda p: _evaluate_bound(p) / 64, wrong_label="the BFT bound / 64",
+       ylabel="E sup (1/n) sum sigma_i f(x_i)", logy=True)
+def measure_spectral(point, seed, quick):
+    """Width-2 networks a^T relu(U x) with ||U||_sigma <= 1, sum_j ||u_j||_2 <= 1, ||a||_2 <= 1 (W = 2):
+    sum_j a_j g(u_j) <= ||a|| G (sum_j ||u_j||^2)^(1/2) <= G sum_j ||u_j|| with G = max_{||u||=1} |g(u)|,
+    attained by one unit, so the supremum is exactly G / n."""
+    datasets = 40 if quick else 400
+    return mean(relu_rademacher_circle_samples(point["n"], datasets, 4, seed, ball="l2"))

@@ -48,6 +48,7 @@ class Trial:
     gibbs_test_error: float  # stochastic network of the certificate
     bounds: dict = field(default_factory=dict)  # name -> value (bounds on test_error / gibbs_test_error)
     halved: dict = field(default_factory=dict)  # the same bounds with their complexity term halved
+    margin_complexity: dict = field(default_factory=dict)  # norm bounds: 2 Rad / gamma at the 10% margin quantile
     kl: float = 0.0
     weights: int = 0
 
@@ -197,8 +198,10 @@ def run_trial(gen: np.random.Generator, setup: Setup, bounds=("vc", "pac-bayes")
                                             empirical_risk=train_err))
         gap = trial.bounds["vc"] - train_err
         trial.halved["vc"] = train_err + gap / math.sqrt(2)  # complexity term (inside the sqrt) halved
-    if setup.bias_free and "rademacher-margin" in bounds:
-        trial.bounds["rademacher-margin"], trial.halved["rademacher-margin"] = grs_margin_bound(w, sizes, X, y, setup)
+    for form in NORM_FORMS:
+        if setup.bias_free and form in bounds:
+            trial.bounds[form], trial.halved[form], trial.margin_complexity[form] = \
+                norm_margin_bound(form, w, sizes, X, y, setup)
     if "pac-bayes" in bounds:
         cert = pac_bayes_certificate(w, w0, sizes, X, y, gen, setup, scales=(1.0, 0.5))
         if setup.optimise_posterior:
@@ -217,38 +220,75 @@ def run_trial(gen: np.random.Generator, setup: Setup, bounds=("vc", "pac-bayes")
     return trial
 
 
-MARGIN_GRID = tuple(2.0 ** k for k in range(-20, 21))  # gamma and the norm-product level M, fixed a priori
+MARGIN_GRID = tuple(2.0 ** k for k in range(-20, 21))  # gamma and norm levels, fixed a priori
+RATIO_GRID = tuple(2.0 ** (k / 4) for k in range(41))  # ||A^T||_{2,1} / ||A||_sigma levels, 1 .. 1024
+NORM_FORMS = ("golowich-rakhlin-shamir", "neyshabur-tomioka-srebro", "bartlett-foster-telgarsky")
 
 
-def grs_margin_bound(w, sizes, X, y, setup: Setup):
-    """Margin bound (``rademacher-margin-bound``) with the Golowich-Rakhlin-Shamir complexity, for
-    a bias-free ReLU network: the class F_M = {prod_j ||W_j||_F <= M} (by positive homogeneity
-    the same as ||W_j||_F <= M^(1/D) for every layer), M the smallest grid value 2^k above the
-    trained network's product, gamma optimised over the same grid; the union bound over both
-    grids divides delta by 41^2. Returns (bound, bound with the complexity term 2 Rad/gamma halved)."""
+def weight_matrices(w, sizes) -> list:
+    """The (fan_out x fan_in) weight matrices of the flat parameter vector (biases skipped)."""
+    out, o = [], 0
+    for layer in range(len(sizes) - 1):
+        nin, nout = int(sizes[layer]), int(sizes[layer + 1])
+        out.append(np.asarray(w[o:o + nout * nin]).reshape(nout, nin))
+        o += (nin + 1) * nout
+    return out
+
+
+def _level(value: float, grid) -> float:
+    return next(g for g in grid if g >= value)
+
+
+def norm_class(form: str, mats, X) -> tuple[dict, int]:
+    """The smallest a-priori norm class containing a bias-free ReLU network, as the parameters of
+    ``rademacher-bound`` (form), and the number of classes in that form's grid (for the union bound).
+
+    By positive homogeneity a rescaling A_j -> c_j A_j with prod c_j = 1 keeps the function, so
+    every class can be indexed by one product level M (powers of 2): GRS {prod ||W_j||_F <= M};
+    NTS {l1 path norm <= M}; BFT (reference matrices 0) {prod ||A_j||_sigma <= M,
+    ||A_j^T||_{2,1} <= r_j ||A_j||_sigma}, with each ratio r_j on a grid of 41 values too."""
+    D = len(mats)
+    if form == "golowich-rakhlin-shamir":
+        M = _level(math.prod(float(np.linalg.norm(A)) for A in mats), MARGIN_GRID)
+        return {"frobenius_norms": [M ** (1 / D)] * D, "input_norm": float(np.linalg.norm(X, axis=1).max())}, \
+            len(MARGIN_GRID)
+    if form == "neyshabur-tomioka-srebro":
+        path = np.ones(mats[0].shape[1])
+        for A in mats:
+            path = np.abs(A) @ path
+        M = _level(float(path[0]), MARGIN_GRID)
+        return {"path_norm": M, "depth": D, "input_dim": X.shape[1], "input_norm": float(np.abs(X).max())}, \
+            len(MARGIN_GRID)
+    spectral = [float(np.linalg.norm(A, 2)) for A in mats]
+    ratios = [_level(float(np.linalg.norm(A, axis=1).sum()) / s, RATIO_GRID) for A, s in zip(mats, spectral)]
+    M = _level(math.prod(spectral), MARGIN_GRID)
+    s = M ** (1 / D)
+    return {"spectral_norms": [s] * D, "l21_norms": [r * s for r in ratios],
+            "max_dim": max(max(A.shape) for A in mats), "input_norm": float(np.linalg.norm(X, axis=1).max())}, \
+        len(MARGIN_GRID) * len(RATIO_GRID) ** D
+
+
+def norm_margin_bound(form: str, w, sizes, X, y, setup: Setup):
+    """Margin bound (``rademacher-margin-bound``) with the Rademacher complexity of ``form`` for a
+    bias-free ReLU network: the class from ``norm_class``, gamma optimised over MARGIN_GRID, delta
+    divided by the number of (class, gamma) pairs. Returns (bound, bound with 2 Rad/gamma halved,
+    2 Rad/gamma at gamma = the 10% quantile of the training margins y f(x): the complexity term
+    where the ramp loss is about 0.1, a measure of looseness that the trivial gamma -> inf end hides)."""
     from dltheory.theory import evaluate
 
-    D = len(sizes) - 1
-    norms, o = [], 0
-    for layer in range(D):
-        nin, nout = int(sizes[layer]), int(sizes[layer + 1])
-        norms.append(float(np.linalg.norm(w[o:o + nout * nin])))
-        o += (nin + 1) * nout
-    prod = math.prod(norms)
-    M = next(m for m in MARGIN_GRID if m >= prod)
+    params, classes = norm_class(form, weight_matrices(w, sizes), X)
     n = X.shape[0]
-    B = float(np.linalg.norm(X, axis=1).max())
-    rad = float(evaluate("rademacher-bound", form="golowich-rakhlin-shamir", frobenius_norms=[M ** (1 / D)] * D,
-                         input_norm=B, n=n))
+    rad = float(evaluate("rademacher-bound", form=form, n=n, **params))
     f = predict_kernel(w, sizes, np.ascontiguousarray(X))
-    delta = setup.delta / len(MARGIN_GRID) ** 2
+    delta = setup.delta / (classes * len(MARGIN_GRID))
     best, best_half = math.inf, math.inf
     for g in MARGIN_GRID:
         ramp = float(np.clip(1.0 - y * f / g, 0.0, 1.0).mean())
         b = float(evaluate("rademacher-margin-bound", margin_risk=ramp, gamma=g, rademacher=rad, n=n, delta=delta))
         best = min(best, b)
         best_half = min(best_half, b - rad / g)
-    return best, best_half
+    gamma10 = float(np.quantile(y * f, 0.1))
+    return best, best_half, (2 * rad / gamma10 if gamma10 > 0 else math.inf)
 
 
 def run_trials(setup: Setup, trials: int, seed, bounds=("vc", "pac-bayes")) -> list[Trial]:

@@ -210,18 +210,109 @@ def test_margin_bound_by_hand():
     assert v == pytest.approx(0.1 + 2 * 0.05 / 0.5 + 3 * math.sqrt(math.log(2 / 0.01) / 2000), rel=1e-14)
 
 
-def test_bias_free_training_and_the_grs_margin_bound():
+def test_margin_bound_derivation_matches_the_quantity(tmp_path):
+    doc, _, _ = derivations.build("generalization-margin-bound", tmp_path, pdf=False)
+    sy = {s.name: s for s in doc.results["margin-bound"].free_symbols}
+    v = doc.results["margin-bound"].subs({sy["R_gamma"]: 0.1, sy["Rad"]: 0.05, sy["gamma"]: 0.5, sy["n"]: 1000,
+                                          sy["delta"]: 0.01})
+    assert float(v) == pytest.approx(ev("rademacher-margin-bound", margin_risk=0.1, gamma=0.5, rademacher=0.05,
+                                        n=1000, delta=0.01), rel=1e-14)
+
+
+def test_bias_free_training_and_the_norm_margin_bounds():
     setup = exp.Setup(task="teacher", n=500, widths=(8,), epochs=10, bias_free=True)
-    trials = exp.run_trials(setup, 2, 4, bounds=("rademacher-margin",))
+    trials = exp.run_trials(setup, 2, 4, bounds=exp.NORM_FORMS)
     for t in trials:
-        assert t.test_error <= t.bounds["rademacher-margin"]
-        assert t.bounds["rademacher-margin"] > 1.0  # norm-based: vacuous for these trained networks
+        for form in exp.NORM_FORMS:
+            assert t.test_error <= t.bounds[form]
+            assert t.bounds[form] > 1.0  # norm-based: vacuous for these trained networks
         assert t.train_error < 0.2  # the bias-free net with a constant input still learns the task
+
+
+def test_norm_classes_contain_the_trained_network():
+    """Each class's defining norms, computed independently, are within its a-priori levels."""
+    gen = np.random.default_rng(0)
+    sizes = mlp.layer_sizes(4, (6, 5))
+    w = mlp.init_params(gen, sizes) * 3
+    mats = exp.weight_matrices(w, sizes)
+    assert [A.shape for A in mats] == [(6, 4), (5, 6), (1, 5)]
+    X = gen.standard_normal((20, 4))
+    grs, _ = exp.norm_class("golowich-rakhlin-shamir", mats, X)
+    assert math.prod(np.linalg.norm(A, "fro") for A in mats) <= math.prod(grs["frobenius_norms"]) * (1 + 1e-12)
+    nts, _ = exp.norm_class("neyshabur-tomioka-srebro", mats, X)
+    paths = sum(abs(mats[2][0, k] * mats[1][k, j] * mats[0][j, i])
+                for k in range(5) for j in range(6) for i in range(4))
+    assert paths <= nts["path_norm"] < 2 * paths
+    bft, classes = exp.norm_class("bartlett-foster-telgarsky", mats, X)
+    assert classes == 41**4
+    s = [np.linalg.svd(A, compute_uv=False)[0] for A in mats]
+    assert math.prod(s) <= math.prod(bft["spectral_norms"]) * (1 + 1e-12)
+    for A, si, b_level, s_level in zip(mats, s, bft["l21_norms"], bft["spectral_norms"]):
+        assert sum(np.sqrt((A**2).sum(axis=1))) / si <= b_level / s_level * (1 + 1e-12)
 
 
 def test_golowich_rakhlin_shamir_by_hand():
     v = ev("rademacher-bound", form="golowich-rakhlin-shamir", frobenius_norms=[2.0, 3.0, 0.5], input_norm=1.5, n=400)
     assert v == pytest.approx(1.5 * (math.sqrt(2 * 3 * math.log(2)) + 1) * 3.0 / 20, rel=1e-14)
+
+
+def test_path_norm_supremum_is_exact_against_dense_l1_sphere():
+    X = np.random.default_rng(5).standard_normal((30, 2))
+    S = np.random.default_rng(6).integers(0, 2, (8, 30)) * 2.0 - 1
+    exact = sim._relu_sup_l1_2d(X, S)
+    th = np.linspace(0, 2 * np.pi, 200001)
+    U = np.stack([np.cos(th), np.sin(th)])
+    U /= np.abs(U).sum(axis=0)
+    brute = np.abs(S @ np.maximum(X @ U, 0)).max(axis=1)
+    assert np.all(exact >= brute - 1e-12) and np.allclose(exact, brute, rtol=1e-5)
+
+
+def test_path_norm_bound_by_hand_and_its_proof():
+    """NTS at p = 1: 2^d phi sqrt(ln 2D) max||x||_inf / sqrt(n), width-free; at p = 2 (2 sqrt H)^(d-1) sqrt(2) phi B / sqrt n."""
+    v = ev("rademacher-bound", form="neyshabur-tomioka-srebro", path_norm=3.0, depth=3, input_dim=5, input_norm=2.0, n=400)
+    assert v == pytest.approx(8 * 3.0 * math.sqrt(math.log(10)) * 2.0 / 20, rel=1e-14)
+    v2 = ev("rademacher-bound", form="neyshabur-tomioka-srebro", path_norm=3.0, p=2, width=16, depth=3, input_dim=5,
+            input_norm=2.0, n=400)
+    assert v2 == pytest.approx((2 * 4) ** 2 * math.sqrt(2) * 3.0 * 2.0 / 20, rel=1e-14)
+    # the derivation's proved p = 1 bound is the printed one divided by sqrt 2
+    X = np.random.default_rng(2).uniform(-1, 1, (50, 2))
+    S = np.random.default_rng(3).integers(0, 2, (4000, 50)) * 2.0 - 1
+    exact = sim._relu_sup_l1_2d(X, S) / 50
+    B = float(np.abs(X).max())
+    nts = ev("rademacher-bound", form="neyshabur-tomioka-srebro", path_norm=1.0, depth=2, input_dim=2, input_norm=B, n=50)
+    assert exact.mean() + 5 * exact.std() / math.sqrt(exact.size) < nts / math.sqrt(2)
+
+
+def test_spectral_bound_equals_a_numerically_minimised_dudley_integral():
+    s, b, W, B, n = [1.5, 2.0, 0.7], [3.0, 5.0, 0.7], 64, 1.3, 10**6
+    R_A = math.prod(s) * sum((bi / si) ** (2 / 3) for si, bi in zip(s, b)) ** 1.5
+    C = math.sqrt(n) * B * math.sqrt(math.log(2 * W**2)) * R_A
+    U = math.sqrt(n) * B * math.prod(s)
+    dudley = lambda a: 4 * a / math.sqrt(n) + 12 / n * integrate.quad(lambda e: C / e, a, U)[0]  # noqa: E731
+    best = optimize.minimize_scalar(dudley, bounds=(1e-6 * U, U), method="bounded", options={"xatol": 1e-10})
+    v = ev("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=s, l21_norms=b, max_dim=W,
+           input_norm=B, n=n)
+    assert v == pytest.approx(best.fun, rel=1e-7)
+    small = ev("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=s, l21_norms=b, max_dim=W,
+               input_norm=B, n=100)
+    assert small == pytest.approx(4 * B * math.prod(s), rel=1e-14)  # alpha* beyond the class radius
+
+
+def test_network_rademacher_derivation_matches_the_quantity(tmp_path):
+    doc, _, _ = derivations.build("generalization-rademacher-networks", tmp_path, pdf=False)
+    sy = {s.name: s for k in doc.results for s in doc.results[k].free_symbols}
+    nts = doc.results["path-norm-nts"].subs({sy["d"]: 3, sy["phi"]: 2, sy["B"]: 1.5, sy["D"]: 7, sy["n"]: 300})
+    assert float(nts) == pytest.approx(ev("rademacher-bound", form="neyshabur-tomioka-srebro", path_norm=2, depth=3,
+                                          input_dim=7, input_norm=1.5, n=300), rel=1e-13)
+    l2 = doc.results["path-norm-l2-nts"].subs({sy["d"]: 3, sy["phi"]: 2, sy["B"]: 1.5, sy["H"]: 9, sy["n"]: 300})
+    assert float(l2) == pytest.approx(ev("rademacher-bound", form="neyshabur-tomioka-srebro", path_norm=2, p=2, width=9,
+                                         depth=3, input_dim=7, input_norm=1.5, n=300), rel=1e-13)
+    s, b, W, n = [1.5, 2.0], [3.0, 5.0], 10, 10**6
+    pt = {sy["B"]: 0.8, sy["n"]: n, sy["P"]: math.prod(s), sy["S"]: sum((bi / si) ** (2 / 3) for si, bi in zip(s, b)),
+          sy["L_W"]: math.sqrt(math.log(2 * W**2))}
+    assert float(doc.results["spectral"].subs(pt)) == pytest.approx(
+        ev("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=s, l21_norms=b, max_dim=W,
+           input_norm=0.8, n=n), rel=1e-12)
 
 
 def test_cover_count_against_its_recursion():
@@ -438,6 +529,16 @@ def test_thread_count_independence(monkeypatch):
     ["eval", "vc-dimension-upper", "widths=4,0", "input_dim=2"],
     ["eval", "sauer-shelah", "vc=3", "n=-1"],
     ["eval", "sauer-shelah", "vc=3000", "n=1000000"],
+    ["eval", "rademacher-bound", "form=bartlett-foster-telgarsky", "spectral_norms=1,1", "max_dim=2",
+     "input_norm=1", "n=10"],
+    ["eval", "rademacher-bound", "form=bartlett-foster-telgarsky", "spectral_norms=1,1", "l21_norms=1",
+     "max_dim=2", "input_norm=1", "n=10"],
+    ["eval", "rademacher-bound", "form=neyshabur-tomioka-srebro", "path_norm=1", "depth=2", "input_dim=2",
+     "frobenius_norms=1,1", "input_norm=1", "n=10"],
+    ["eval", "rademacher-bound", "form=neyshabur-tomioka-srebro", "path_norm=1", "p=2", "depth=2", "input_dim=2",
+     "input_norm=1", "n=10"],
+    ["eval", "rademacher-bound", "form=neyshabur-tomioka-srebro", "path_norm=-1", "depth=2", "input_dim=2",
+     "input_norm=1", "n=10"],
 ])
 def test_bad_inputs_exit_2_with_one_line(args):
     r = run_cli(*args)
