@@ -419,8 +419,8 @@ def build_rademacher_networks(doc):
 
 @derivation("generalization-margin-bound", title="The margin bound from McDiarmid, symmetrization and contraction",
             quantities=("rademacher-margin-bound",),
-            citation="Mohri, Rostamizadeh & Talwalkar (2018) Thm 3.3 and Thm 5.8; Koltchinskii & Panchenko (2002); "
-                     "McDiarmid (1989); Ledoux & Talagrand (1991)")
+            citation="Bartlett, Foster & Telgarsky (2017) Lemma 3.1; Mohri, Rostamizadeh & Talwalkar (2018) Thm 3.3 "
+                     "and Thm 5.8; Koltchinskii & Panchenko (2002); McDiarmid (1989); Ledoux & Talagrand (1991)")
 def build_margin_bound(doc):
     n = sp.Symbol("n", positive=True, integer=True)
     delta, eps, gamma, t, R_hat, Rad, r_gamma = sp.symbols("delta epsilon gamma t Rhat Rad R_gamma", positive=True)
@@ -428,8 +428,9 @@ def build_margin_bound(doc):
     doc.abstract = (r"For a class $H$ of real-valued functions, a margin $\gamma>0$ fixed in advance and "
                     r"$\delta\in(0,1)$: with probability $\ge1-\delta$ over $n$ i.i.d.\ labelled samples, every "
                     r"$h\in H$ has $P(yh(x)\le0)\le\hat R_\gamma(h)+\frac2\gamma\hat{\mathfrak R}_S(H)+"
-                    r"3\sqrt{\ln(2/\delta)/(2n)}$, with $\hat R_\gamma$ the empirical ramp loss. We derive the "
-                    r"constants 2 and 3.")
+                    r"3\sqrt{\ln(1/\delta)/(2n)}$, with $\hat R_\gamma$ the empirical ramp loss. We derive the "
+                    r"constants 2 and 3, and the $\ln(1/\delta)$ of Bartlett--Foster--Telgarsky's one-step argument "
+                    r"(the textbook two-step argument has $\ln(2/\delta)$).")
     doc.assume(r"$G$ a class of functions into $[0,1]$; $\Phi(S)=\sup_{g\in G}(E g-\hat E_S g)$; "
                r"$\hat{\mathfrak R}_S(G)=E_\sigma\sup_g\frac1n\sum_i\sigma_ig(z_i)$, "
                r"$\mathfrak R_n(G)=E_S\hat{\mathfrak R}_S(G)$.")
@@ -446,7 +447,15 @@ def build_margin_bound(doc):
             r"probability $\ge1-\delta$, $\Phi(S)\le2\mathfrak R_n(G)+\varepsilon^*\le2(\hat{\mathfrak R}_S(G)+"
             r"\varepsilon^*)+\varepsilon^*$.")
     doc.equal(2 * (R_hat + eps_star) + eps_star, 2 * R_hat + 3 * eps_star,
-              r"That is Mohri et al.'s Thm 3.3 with the empirical complexity:", lhs_tex=r"2(\hat{\mathfrak R}_S+\varepsilon^*)+\varepsilon^*")
+              r"That is Mohri et al.'s Thm 3.3 with the empirical complexity.",
+              lhs_tex=r"2(\hat{\mathfrak R}_S+\varepsilon^*)+\varepsilon^*")
+    eps_one = 3 * sp.sqrt(sp.log(1 / delta) / (2 * n))
+    doc.equal(sp.exp(-2 * eps**2 / sp.Sum(9 / n**2, (i, 1, n)).doit()).subs(eps, eps_one), delta,
+              r"One step suffices (Bartlett--Foster--Telgarsky, Lemma 3.1): $Z=\Phi(S)-2\hat{\mathfrak R}_S(G)$ has "
+              r"$EZ\le0$ and bounded differences $1/n+2/n=3/n$, so McDiarmid with $\sum_ic_i^2=9/n$ gives "
+              r"$Z\le3\sqrt{\ln(1/\delta)/(2n)}$ with probability $\ge1-\delta$: the same 3, with $\ln(1/\delta)$ "
+              r"in place of $\ln(2/\delta)$. \texttt{rademacher-margin-bound} uses this form.",
+              lhs_tex=r"\exp\Big(-2\varepsilon^2\big/\sum_{i=1}^n\frac9{n^2}\Big)\Big|_{\varepsilon=3\sqrt{\ln(1/\delta)/(2n)}}")
     ramp = 1 - t / gamma
     doc.equal(sp.diff(ramp, t), -1 / gamma,
               r"The ramp loss $\phi_\gamma(t)=\min(1,\max(0,1-t/\gamma))$ is $1/\gamma$-Lipschitz (its slope on "
@@ -454,7 +463,7 @@ def build_margin_bound(doc):
               r"Since $\sigma_iy_i$ has the law of $\sigma_i$, the labels drop out of $\hat{\mathfrak R}_S$, and "
               r"Talagrand's contraction gives $\hat{\mathfrak R}_S(G)\le\hat{\mathfrak R}_S(H)/\gamma$.",
               lhs_tex=r"\frac{d}{dt}\Big(1-\frac t\gamma\Big)")
-    bound = r_gamma + 2 * Rad / gamma + 3 * eps_star
+    bound = r_gamma + 2 * Rad / gamma + eps_one
     doc.result("margin-bound", bound, r"\texttt{rademacher-margin-bound} ($R_\gamma$ the empirical ramp loss, "
                r"$\mathrm{Rad}$ the empirical Rademacher complexity of $H$ or an upper bound on it):")
     doc.references = [r"M. Mohri, A. Rostamizadeh, A. Talwalkar (2018). Foundations of Machine Learning, 2nd ed., "

@@ -483,7 +483,8 @@ def rademacher_bound(form, input_norm, n, frobenius_norms=None, path_norm=None, 
     p = 1 and p = 2 cases independently (peeling with Ledoux-Talagrand, then Massart / Jensen) with
     a constant sqrt(2) smaller, so the printed value is a valid bound either way.
     BFT: R_A = prod_i s_i (sum_i (b_i/s_i)^(2/3))^(3/2) with ||A_i||_sigma <= s_i and
-    ||A_i^T - M_i^T||_{2,1} <= b_i, W the largest matrix dimension. BFT's Thm 3.3 bounds the
+    ||A_i^T - M_i^T||_{2,1} <= b_i, W the largest layer dimension. BFT's Thm 3.3 (checked against
+    the paper's text) bounds the
     covering numbers, ln N(eps) <= ||X||_2^2 ln(2W^2) R_A^2 / eps^2; Dudley's entropy integral
     (BFT Lemma A.5: inf_alpha 4 alpha/sqrt(n) + (12/n) int_alpha^U sqrt(ln N) d eps, U = ||X||_2 prod s_i,
     the class radius) minimised at alpha* = 3C/sqrt(n) gives the form above (derived and verified in
@@ -537,18 +538,19 @@ def random_labels_separable_probability(n, d):
           Real("rademacher", lo=0, doc="empirical Rademacher complexity of the real-valued class (or a bound)"),
           Int("n", lo=1, hi=N_MAX), _delta_param(),
           status="rigorous-upper-bound",
-          citation="Mohri, Rostamizadeh & Talwalkar (2018) Foundations of ML 2nd ed., Thm 5.8 (margin bound, "
-                   "empirical Rademacher form); Koltchinskii & Panchenko (2002)",
+          citation="Bartlett, Foster & Telgarsky (2017) NeurIPS, Lemma 3.1 (binary case); Mohri, Rostamizadeh & "
+                   "Talwalkar (2018) Foundations of ML 2nd ed., Thm 5.8 has ln(2/delta); Koltchinskii & Panchenko (2002)",
           derivation="generalization-margin-bound", checks=())
 def rademacher_margin_bound(margin_risk, gamma, rademacher, n, delta):
-    """0-1 risk <= R_gamma + (2/gamma) Rad_S(H) + 3 sqrt(ln(2/delta) / (2n)), for all h in H, w.p. >= 1-delta.
+    """0-1 risk <= R_gamma + (2/gamma) Rad_S(H) + 3 sqrt(ln(1/delta) / (2n)), for all h in H, w.p. >= 1-delta.
 
     R_gamma is the empirical ramp loss (1 for y h(x) <= 0, 1 - y h(x)/gamma in between, 0 beyond
     gamma), Rad_S(H) the empirical Rademacher complexity of the real-valued class H on the
     sample (any upper bound on it may be used, e.g. ``rademacher-bound``). For a fixed gamma and
     a class fixed before the data; choosing either from a grid costs a union bound (divide
-    delta by the grid size). Constants as we know Mohri et al.'s Thm 5.8, and derived in
-    generalization-margin-bound (McDiarmid twice, symmetrization, Talagrand's contraction).
-    Returned unclipped. Status: rigorous upper bound.
+    delta by the grid size). The confidence term is BFT's Lemma 3.1: one McDiarmid step on
+    sup(E g - E_S g) - 2 Rad_S (bounded differences 3/n); Mohri et al.'s Thm 5.8 spends two
+    steps at delta/2 and has ln(2/delta). Both derived in generalization-margin-bound, with
+    symmetrization and Talagrand's contraction. Returned unclipped. Status: rigorous upper bound.
     """
-    return margin_risk + 2.0 * rademacher / gamma + 3.0 * math.sqrt(math.log(2.0 / delta) / (2.0 * n))
+    return margin_risk + 2.0 * rademacher / gamma + 3.0 * math.sqrt(math.log(1.0 / delta) / (2.0 * n))
