@@ -28,7 +28,6 @@ from ._parallel import map_chunks
 from ._stats import Estimate, weighted_polyfit
 
 CHUNK = 256
-ACTIVATION_CODES = {"hardtanh": 0, "relu": 1}
 
 
 @njit(cache=True, nogil=True)
@@ -61,11 +60,9 @@ def _tangent_path(normals, relu, sigma_w, sigma_b, q0, out):
 def tangent_lengths(seed, activation: str, width: int, depth: int, sigma_w: float, sigma_b: float,
                     samples: int, q0: float = 1.0) -> np.ndarray:
     """(samples, depth) array of E-unbiased length ratios l(z^(d))/l(x) of a circle, |x|^2/k = q0."""
-    relu = ACTIVATION_CODES[activation] == 1
-
     def work(gen, size):
         out = np.empty((size, depth))
-        _tangent_path(gen.standard_normal((size, depth, width, 3)), relu, sigma_w, sigma_b, q0, out)
+        _tangent_path(gen.standard_normal((size, depth, width, 3)), activation == "relu", sigma_w, sigma_b, q0, out)
         return out
 
     return np.concatenate(map_chunks(work, samples, CHUNK, seed))

@@ -331,15 +331,17 @@ def trajectory_growth(width: int, sigma_w: float, sigma_b: float = 0.0, activati
     Our quantity matched the published hard-tanh base. The paper slipped: both bases equal
     sigma_w sqrt(p) sqrt(kp/(kp+1)) with the probability p that a unit is in its linear piece
     replaced by 1/s (hard-tanh; truly p = erf(1/sqrt(2q)) ~ sqrt(2/pi)/sqrt(q), q <= s^2) and by 1
-    (ReLU; truly 1/2). The dropped constant is per layer, so O(.) cannot absorb it: measured
+    (ReLU; truly 1/2). The dropped constant is per layer, so O(.) cannot absorb it. Measured
     (sufficient-statistic Monte Carlo, 20000 nets) the per-layer growth of E[l] is below the
-    published base at every width, e.g. hard-tanh sigma_w = 4: 1.74 (k = 32; base 1.89), 1.833
-    (k = 256; base 1.985; wide limit 1.845 = `trajectory-growth-wide`), the large-k, large-sigma_w
-    ratio being (2/pi)^(1/4) = 0.89, not 1; ReLU at He init 0.98 (k = 32; base 1.39), as Hanin,
-    Jeong & Rolnick (2022) prove. form=corrected (default) restores p, with p = erf(1/(sqrt(2) s))
-    (hard-tanh: q <= s^2 since |z| <= 1, so this p is the smallest) and p = 1/2 (ReLU).
-    Status: heuristic lower bound (the paper's argument, whose step from |dz| to its part
-    perpendicular to z is not rigorous), below the measured growth at every point checked.
+    published base at every point of the check's grid (k >= 8), e.g. hard-tanh sigma_w = 4:
+    1.74 (k = 32; base 1.89), 1.833 (k = 256; base 1.985; wide limit 1.845 = `trajectory-growth-wide`),
+    the large-k, large-sigma_w ratio being (2/pi)^(1/4) = 0.89, not 1; ReLU at He init: 0.98
+    (k = 32; base 1.39), as Hanin, Jeong & Rolnick (2022) prove. form=corrected (default) restores
+    p: erf(1/(sqrt(2) s)) for hard-tanh (q <= s^2 as |z_i| <= 1, inputs with |x|^2/k <= 1, so this
+    p is the smallest) and 1/2 for ReLU.
+    Status: heuristic lower bound (the paper's step from |dz| to its part perpendicular to z is
+    not rigorous); below the measured growth at every point checked (kp >= 3; for kp ~ 1, E[l] is
+    carried by rare networks and Monte Carlo cannot test it).
     """
     s = math.hypot(sigma_w, sigma_b)
     if form == "paper":
