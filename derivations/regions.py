@@ -245,49 +245,74 @@ def _betti(doc):
                       r"J. Milnor, On the Betti numbers of real varieties, Proc. AMS 15 (1964) 275--280, Thm 3."]
 
 
-@derivation("regions-trajectory-growth", title="The per-layer growth base quoted from Raghu et al.'s trajectory theorem: "
-                                               "its algebra and its special forms",
-            quantities=("trajectory-growth",),
-            citation="Raghu, Poole, Kleinberg, Ganguli & Sohl-Dickstein (2017), ICML, Thm 1 (quoted from memory, not re-read)")
+@derivation("regions-trajectory-growth", title="Raghu et al.'s trajectory-length base: the constant its proof drops, "
+                                               "the corrected base and the wide-network growth",
+            quantities=("trajectory-growth", "trajectory-growth-wide"),
+            citation="Raghu, Poole, Kleinberg, Ganguli & Sohl-Dickstein (2017), Thm 1; Poole et al. (2016), chi1")
 def _trajectory(doc):
     k = sp.Symbol("k", integer=True, positive=True)
     sw = sp.Symbol("sigma_w", positive=True)
     sb = sp.Symbol("sigma_b", nonnegative=True)
+    p, q, x = sp.symbols("p q x", positive=True)
     s = sp.sqrt(sw**2 + sb**2)
     base = sw * sp.sqrt(k) / sp.sqrt(sw**2 + sb**2 + k * s)
     relu = sw * sp.sqrt(k) / sp.sqrt(k + 1)
-    doc.abstract = (r"Raghu et al. (2017, Thm 1) bound the expected length of the image of a one-dimensional trajectory "
-                    r"at depth $d$ of a random network of width $k$ (weights $N(0, \sigma_w^2/k)$, biases "
-                    r"$N(0, \sigma_b^2)$) from below by $O(B^d)$ times its input length. We record the algebra of the base "
-                    r"$B$ as quoted (hard-tanh, Thm 1(b)) and of the ReLU form (Thm 1(a)). This is algebra only: the "
-                    r"theorem is an order bound whose constants are hidden, the formula is quoted from memory of the "
-                    r"statement and was not re-read against the paper, and exact tracing of hard-tanh networks finds a "
-                    r"smaller growth (see the last steps).")
-    doc.assume(r"Width $k \ge 1$, $\sigma_w > 0$, $\sigma_b \ge 0$; write $s = \sqrt{\sigma_w^2 + \sigma_b^2}$.")
-    doc.equal(base**2, sw**2 * k / (s * (s + k)),
-              r"The squared base: the denominator $\sigma_w^2 + \sigma_b^2 + k s = s^2 + k s$ factorises as $s(s + k)$.")
-    doc.equal(base.subs(sb, 0), sp.sqrt(k * sw / (k + sw)),
-              r"Without biases ($\sigma_b = 0$, $s = \sigma_w$) the base is $\sqrt{k\sigma_w/(k + \sigma_w)}$.")
-    doc.equal(base.subs({sb: 0, sw: 1}), relu.subs(sw, 1),
-              r"At $\sigma_w = 1$, $\sigma_b = 0$ the hard-tanh base equals the ReLU form "
-              r"$\sigma_w\sqrt{k}/\sqrt{k + 1}$ of Thm 1(a), both $\sqrt{k/(k+1)}$.")
-    doc.equal(base**2 / (sw**2 / s), k / (k + s),
-              r"Relative to $\sigma_w^2/s$ the squared base is $k/(k + s) < 1$: it increases with $k$ towards its limit")
-    doc.equal(sp.limit(base, k, sp.oo), sw / sp.sqrt(s), r"(large width)", ranges={sb: (0, 3)})
-    doc.equal((sw / sp.sqrt(s)).subs(sb, 0), sp.sqrt(sw), r"which without biases is $\sqrt{\sigma_w}$.")
-    doc.equal((sw * sp.sqrt(2 / sp.pi)) ** sp.Rational(1, 2) / sp.sqrt(sw), (2 / sp.pi) ** sp.Rational(1, 4),
-              r"Caveat (measured here, not a theorem): the mean length of exactly traced hard-tanh nets at $k = 32$, "
-              r"$\sigma_b = 0$ grows per layer by about $1.74$ ($\sigma_w = 4$; base $1.89$), close to the mean-field "
-              r"growth $(\sigma_w\sqrt{2/\pi})^{1/2}$; its ratio to the base's large-$k$ limit is $(2/\pi)^{1/4} "
-              r"\approx 0.89$, so read as a lower bound on the growth rate the quoted base is too large.")
-    he = relu.subs(sw, sp.sqrt(2))
-    doc.equal(he**2 - 1, (k - 1) / (k + 1),
-              r"ReLU at He initialisation ($\sigma_w^2 = 2$): the base $\sqrt{2k/(k+1)}$ exceeds $1$ for $k \ge 2$, "
-              r"although the expected length does not grow there (Hanin, Jeong \& Rolnick 2022; our tracing at "
-              r"$k = 32$: per-layer ratios $0.99, 0.97, \dots, 0.88$). The base is an order statement only.")
-    doc.result("hardtanh", base, r"Per-layer base quoted for hard-tanh (Thm 1(b)), the quantity trajectory-growth:")
-    doc.result("relu", relu, r"The ReLU form (Thm 1(a)):")
-    doc.result("large-k", sw / sp.sqrt(s), r"The hard-tanh base's large-width limit:")
+    shape = sw * sp.sqrt(p) * sp.sqrt(k * p / (k * p + 1))
+    doc.abstract = (r"Raghu et al. (2017, Thm 1) bound the expected arc length of the image of a one-dimensional "
+                    r"trajectory at depth $d$ of a random width-$k$ network ($W \sim N(0, \sigma_w^2/k)$, "
+                    r"$b \sim N(0, \sigma_b^2)$) from below by $O(B^d)$ times its input length. Both published bases "
+                    r"are $\sigma_w\sqrt{p}\sqrt{kp/(kp+1)}$ with the probability $p$ that a unit is in its linear piece "
+                    r"replaced by $1/s$ (hard-tanh) and $1$ (ReLU); the true $p$ is smaller by a constant factor, which "
+                    r"raised to the power $d$ no $O(\cdot)$ can absorb. We restore it and give the wide-network growth.")
+    doc.assume(r"Width $k \ge 1$, $\sigma_w > 0$, $\sigma_b \ge 0$, $s = \sqrt{\sigma_w^2 + \sigma_b^2}$; a pre-activation "
+               r"is $h \sim N(0, q)$ with $q = \sigma_w^2 |z|^2/k + \sigma_b^2 \le s^2$ for hard-tanh ($|z_i| \le 1$).")
+    doc.equal(base, sw / sp.sqrt(s) * sp.sqrt(k) / sp.sqrt(s + k),
+              r"The hard-tanh base as in the ICML statement equals the ICLR submission's "
+              r"$\frac{\sigma_w}{(\sigma_w^2+\sigma_b^2)^{1/4}}\frac{\sqrt{k}}{\sqrt{\sqrt{\sigma_w^2+\sigma_b^2}+k}}$:")
+    doc.equal(shape.subs(p, 1 / s), base,
+              r"It is $\sigma_w\sqrt{p}\sqrt{kp/(kp+1)}$ (the mean norm of $\sigma_w/\sqrt{k}$ times a $\chi$ variable "
+              r"with $\approx kp$ degrees of freedom) at $p = 1/s$,")
+    doc.equal(shape.subs(p, 1), relu, r"and the ReLU base (a) is the same expression at $p = 1$.")
+    density = sp.exp(-x**2 / (2 * q)) / sp.sqrt(2 * sp.pi * q)
+    a = 1 / sp.sqrt(2 * q)
+    p_ht = doc.equal(sp.integrate(density, (x, -1, 1)), sp.erf(a),
+                     r"But a hard-tanh unit is linear with probability $P(|h| < 1)$:")
+    doc.equal(sp.integrate(x**2 * density, (x, -1, 1)) + 2 * sp.integrate(density, (x, 1, sp.oo)),
+              q * sp.erf(a) - sp.sqrt(2 * q / sp.pi) * sp.exp(-a**2) + sp.erfc(a),
+              r"(and $E[\mathrm{hardtanh}(h)^2]$, for the length map below, is)")
+    doc.equal(sp.limit(sp.sqrt(q) * p_ht, q, sp.oo), sp.sqrt(2 / sp.pi),
+              r"so for large $q$, $p \approx \sqrt{2/\pi}/\sqrt{q}$, not $1/\sqrt{q}$; a ReLU unit is linear with "
+              r"probability $1/2$, not $1$. Since $q \le s^2$ and $p$ decreases in $q$, the corrected base takes "
+              r"$p = \mathrm{erf}(1/(\sqrt{2}s))$ (hard-tanh), $p = 1/2$ (ReLU).")
+    corrected = shape.subs(p, sp.erf(1 / (sp.sqrt(2) * s)))
+    doc.equal(sp.limit(sp.sqrt(x * sp.erf(1 / (sp.sqrt(2) * x))), x, sp.oo), (2 / sp.pi) ** sp.Rational(1, 4),
+              r"At large $k$ the ratio corrected/published is $\sqrt{s\,\mathrm{erf}(1/(\sqrt{2}s))}$, which tends to "
+              r"$(2/\pi)^{1/4} \approx 0.89$ as $s \to \infty$: the published base is not tight there, it is too "
+              r"large by this factor per layer.")
+    he = shape.subs({p: sp.Rational(1, 2), sw: sp.sqrt(2)})
+    doc.equal(he**2, k / (k + 2),
+              r"ReLU at He initialisation ($\sigma_w^2 = 2$): the corrected base is $\sqrt{k/(k+2)} < 1$, the "
+              r"published $\sqrt{2k/(k+1)} > 1$; the expected length indeed does not grow (Hanin, Jeong \& Rolnick 2022).")
+    doc.say(r"Wide networks (Poole et al. 2016): $|z(t)|^2/k \to q^*$, the fixed point of "
+            r"$q = \sigma_w^2 E[\phi(h)^2] + \sigma_b^2$, along the trajectory, so $dz \perp z$, $W dz$ is independent "
+            r"of $h$ and $|dz^{(d+1)}|^2 = \chi_1 |dz^{(d)}|^2$ with $\chi_1 = \sigma_w^2 E[\phi'(h)^2]$; $|dz|$ "
+            r"concentrates, so $E[l]$ grows by $\sqrt{\chi_1}$ per layer (asymptotic in $k$).")
+    qs = sp.Symbol("q^*", positive=True)
+    wide = sw * sp.sqrt(p_ht.subs(q, qs))
+    doc.equal(sp.limit(wide.subs(qs, s**2) / (sw / sp.sqrt(s)), sw, sp.oo), (2 / sp.pi) ** sp.Rational(1, 4),
+              r"Hard-tanh: $\sqrt{\chi_1} = \sigma_w\sqrt{\mathrm{erf}(1/\sqrt{2q^*})}$; as $\sigma_w \to \infty$, "
+              r"$q^* \to s^2$ and its ratio to the published base's large-$k$ limit $\sigma_w/\sqrt{s}$ tends to "
+              r"$(2/\pi)^{1/4}$ (shown at $q^* = s^2$).")
+    doc.result("paper-hardtanh", base, r"Published hard-tanh base (trajectory-growth form=paper):")
+    doc.result("paper-relu", relu, r"Published ReLU base (form=paper, activation=relu):")
+    doc.result("corrected-hardtanh", corrected, r"Corrected hard-tanh base (form=corrected), a heuristic lower bound:")
+    doc.result("corrected-relu", shape.subs(p, sp.Rational(1, 2)), r"Corrected ReLU base:")
+    doc.result("hardtanh-second-moment", q * sp.erf(a) - sp.sqrt(2 * q / sp.pi) * sp.exp(-a**2) + sp.erfc(a),
+               r"$E[\mathrm{hardtanh}(h)^2]$, $h \sim N(0, q)$ (its length map fixes $q^*$):")
+    doc.result("wide-hardtanh", wide, r"Wide-network growth per layer, hard-tanh (trajectory-growth-wide):")
+    doc.result("wide-relu", sw / sp.sqrt(2), r"Wide-network growth per layer, ReLU:")
     doc.references = [r"M. Raghu, B. Poole, J. Kleinberg, S. Ganguli, J. Sohl-Dickstein, On the expressive power of deep "
-                      r"neural networks, ICML 2017, Thm 1.",
+                      r"neural networks, ICML 2017 (arXiv:1606.05336), Thm 1.",
+                      r"B. Poole, S. Lahiri, M. Raghu, J. Sohl-Dickstein, S. Ganguli, Exponential expressivity in deep "
+                      r"neural networks through transient chaos, NeurIPS 2016.",
                       r"B. Hanin, R. Jeong, D. Rolnick, Deep ReLU networks preserve expected length, ICLR 2022."]

@@ -1,13 +1,11 @@
-"""Tests of the checks for Montufar's upper bound and the best lower bound, and of the trajectory-growth derivation."""
+"""Tests of the checks for Montufar's upper bound and the best lower bound."""
 from __future__ import annotations
 
 import math
 
 import pytest
-import sympy as sp
 
 from dltheory import numerics
-from dltheory.derivations import build
 from dltheory.numerics import regions as R
 from dltheory.theory import evaluate
 
@@ -50,20 +48,3 @@ def test_best_lower_construction_picks_the_larger_bound(d, widths, kind):
     folds = [(n // d + (1 if kind == "serra" else 0)) ** d for n in widths[:-1]]
     last = sum(math.comb(widths[-1], j) for j in range(d + 1))
     assert count == math.prod(folds) * last == evaluate("linear-regions-lower", input_dim=d, widths=widths)
-
-
-def test_derivation_trajectory_growth(tmp_path):
-    doc, tex, _ = build("regions-trajectory-growth", tmp_path, pdf=False)
-    k = sp.Symbol("k", integer=True, positive=True)
-    sw = sp.Symbol("sigma_w", positive=True)
-    sb = sp.Symbol("sigma_b", nonnegative=True)
-    for width, w, b in [(9, 1.0, 0.0), (32, 4.0, 0.0), (5, 0.7, 1.3), (1000, 2.0, 0.5)]:
-        value = float(doc.results["hardtanh"].subs({k: width, sw: w, sb: b}))
-        assert value == pytest.approx(evaluate("trajectory-growth", width=width, sigma_w=w, sigma_b=b), rel=1e-12)
-    # the ReLU form agrees with the quantity at sigma_w = 1, sigma_b = 0 only
-    assert float(doc.results["relu"].subs({k: 9, sw: 1})) == pytest.approx(evaluate("trajectory-growth", width=9, sigma_w=1.0))
-    assert float(doc.results["relu"].subs({k: 9, sw: 2})) != pytest.approx(evaluate("trajectory-growth", width=9, sigma_w=2.0))
-    # large-width limit against the quantity at a huge width
-    lim = float(doc.results["large-k"].subs({sw: 3.0, sb: 1.0}))
-    assert evaluate("trajectory-growth", width=10**9, sigma_w=3.0, sigma_b=1.0) == pytest.approx(lim, rel=1e-8)
-    assert tex.exists()

@@ -296,37 +296,104 @@ def expected_regions_density_bound(input_dim: int, widths: tuple[int, ...], sigm
 
 
 # ---------------------------------------------------------------- Raghu et al.
-@quantity("trajectory-growth", Int("width", lo=1, hi=10**9, doc="hidden width k"),
-          Real("sigma_w", lo=0, lo_open=True, doc="weight scale: W ~ N(0, sigma_w^2/k)"),
-          Real("sigma_b", lo=0, default=0.0, doc="bias std"),
-          status="asymptotic",
-          citation="Raghu, Poole, Kleinberg, Ganguli & Sohl-Dickstein (2017), ICML, Thm 1 "
-                   "(hard-tanh; an order bound, constants not given)",
-          derivation="regions-trajectory-growth")
-def trajectory_growth(width: int, sigma_w: float, sigma_b: float = 0.0):
-    """sigma_w sqrt(k) / sqrt(sigma_w^2 + sigma_b^2 + k sqrt(sigma_w^2 + sigma_b^2)): per-layer growth base.
+TRAJECTORY_ACTIVATIONS = ("hardtanh", "relu")
+_TRAJ_ACT = Choice("activation", choices=TRAJECTORY_ACTIVATIONS, default="hardtanh",
+                   doc="hardtanh (Raghu et al.'s Thm 1(b)) or relu (Thm 1(a), ICML version)")
+_SIGMA_W = Real("sigma_w", lo=0, lo_open=True, hi=1e6, doc="weight scale: W ~ N(0, sigma_w^2/fan_in)")
+_SIGMA_B = Real("sigma_b", lo=0, hi=1e6, default=0.0, doc="bias std")
+REF_RAGHU = ("Raghu, Poole, Kleinberg, Ganguli & Sohl-Dickstein (2017), ICML, arXiv:1606.05336, Thm 1 "
+             "(hard-tanh base re-read in the ICLR 2017 submission; ReLU base (a) recalled, not re-read)")
 
-    Raghu et al. (2017), Thm 1(b): for a hard-tanh network of width k with weights
-    N(0, sigma_w^2/k) and biases N(0, sigma_b^2), the expected length of the image of a
-    one-dimensional trajectory at depth d is bounded below by O(base^d) times the input
-    trajectory's length, with the base returned here (Thm 1(a), for ReLU, has
-    sigma_w sqrt(k)/sqrt(k + 1)). ORDER BOUND: the theorem hides constants, so only the
-    growth per layer is meaningful. The formula is quoted from memory of the statement and
-    was not re-read against the paper in this session.
 
-    Caveats found here (not a check; numbers from exact tracing of hard-tanh nets written as
-    ReLU nets, 60 networks each): at k = 32, sigma_b = 0 the mean length grows per layer by
-    about 1.74 (sigma_w = 4; base 1.89), 1.29 (sigma_w = 2; base 1.37), 2.28 (sigma_w = 8;
-    base 2.53): below the base, by about the factor (2/pi)^(1/4) = 0.89 that separates the
-    base's large-k limit sqrt(sigma_w) from the mean-field growth (sigma_w sqrt(2/pi))^(1/2).
-    Read as a lower bound on the growth rate, the base is therefore too large (either the
-    recalled constant or the paper's is off). For ReLU at He initialisation (sigma_w^2 = 2)
-    the expected length does not grow at all (Hanin, Jeong & Rolnick 2022, ICLR; our tracing
-    at k = 32: ratios 0.99, 0.97, ..., 0.88 over 8 layers), although Thm 1(a)'s base is
-    sqrt(2k/(k+1)) > 1. Status: asymptotic (order of a lower bound).
+def _unsaturated_probability(activation: str, sigma_w: float, sigma_b: float) -> float:
+    """p = P(unit in its linear piece) at the largest possible pre-activation variance q = sigma_w^2 + sigma_b^2."""
+    if activation == "relu":
+        return 0.5
+    return math.erf(1.0 / (math.sqrt(2.0) * math.hypot(sigma_w, sigma_b)))
+
+
+@quantity("trajectory-growth", Int("width", lo=1, hi=10**9, doc="hidden width k"), _SIGMA_W, _SIGMA_B, _TRAJ_ACT,
+          Choice("form", choices=("corrected", "paper"), default="corrected",
+                 doc="corrected: the dropped constant restored; paper: the base as published"),
+          status="heuristic",
+          citation=REF_RAGHU + "; its base is too large per layer; form=corrected restores the dropped constant",
+          derivation="regions-trajectory-growth", checks=("trajectory-growth-lower-bound",))
+def trajectory_growth(width: int, sigma_w: float, sigma_b: float = 0.0, activation: str = "hardtanh",
+                      form: str = "corrected"):
+    """sigma_w sqrt(p) sqrt(kp/(kp + 1)): per-layer base b of E[l(z^(d))] >= C b^d l(x) (trajectory length).
+
+    Raghu et al. (2017), Thm 1: for a width-k network with W ~ N(0, sigma_w^2/k), b ~ N(0, sigma_b^2)
+    and a 1-D input trajectory x(t) (direction not along x), the expected arc length of its image
+    z^(d) (post-activation, layer d) is >= O(b^d) l(x), with, as published (form=paper),
+      hard-tanh (b):  b = sigma_w sqrt(k) / sqrt(s^2 + k s),  s = sqrt(sigma_w^2 + sigma_b^2)
+      (written sigma_w/s^(1/2) * sqrt(k)/sqrt(s + k) in the ICLR text, "tight for large sigma_w and k");
+      ReLU (a):       b = sigma_w sqrt(k) / sqrt(k + 1).
+    Our quantity matched the published hard-tanh base. The paper slipped: both bases equal
+    sigma_w sqrt(p) sqrt(kp/(kp+1)) with the probability p that a unit is in its linear piece
+    replaced by 1/s (hard-tanh; truly p = erf(1/sqrt(2q)) ~ sqrt(2/pi)/sqrt(q), q <= s^2) and by 1
+    (ReLU; truly 1/2). The dropped constant is per layer, so O(.) cannot absorb it. Measured
+    (sufficient-statistic Monte Carlo, 20000 nets) the per-layer growth of E[l] is below the
+    published base at every point of the check's grid (k >= 8), e.g. hard-tanh sigma_w = 4:
+    1.74 (k = 32; base 1.89), 1.833 (k = 256; base 1.985; wide limit 1.845 = `trajectory-growth-wide`),
+    the large-k, large-sigma_w ratio being (2/pi)^(1/4) = 0.89, not 1; ReLU at He init: 0.98
+    (k = 32; base 1.39), as Hanin, Jeong & Rolnick (2022) prove. form=corrected (default) restores
+    p: erf(1/(sqrt(2) s)) for hard-tanh (q <= s^2 as |z_i| <= 1, inputs with |x|^2/k <= 1, so this
+    p is the smallest) and 1/2 for ReLU.
+    Status: heuristic lower bound (the paper's step from |dz| to its part perpendicular to z is
+    not rigorous); below the measured growth at every point checked (kp >= 3; for kp ~ 1, E[l] is
+    carried by rare networks and Monte Carlo cannot test it).
     """
-    s = math.sqrt(sigma_w**2 + sigma_b**2)
-    return sigma_w * math.sqrt(width) / math.sqrt(sigma_w**2 + sigma_b**2 + width * s)
+    s = math.hypot(sigma_w, sigma_b)
+    if form == "paper":
+        if activation == "relu":
+            return sigma_w * math.sqrt(width / (width + 1))
+        return sigma_w * math.sqrt(width) / math.sqrt(s * s + width * s)
+    p = _unsaturated_probability(activation, sigma_w, sigma_b)
+    return sigma_w * math.sqrt(p) * math.sqrt(width * p / (width * p + 1))
+
+
+def hardtanh_second_moment(q: float) -> float:
+    """E[hardtanh(h)^2], h ~ N(0, q): q erf(a) - sqrt(2q/pi) e^(-a^2) + erfc(a), a = 1/sqrt(2q)."""
+    a = 1.0 / math.sqrt(2.0 * q)
+    return q * math.erf(a) - math.sqrt(2.0 * q / math.pi) * math.exp(-a * a) + math.erfc(a)
+
+
+def hardtanh_fixed_point(sigma_w: float, sigma_b: float) -> float:
+    """q*: the positive root of q = sigma_w^2 E[hardtanh(sqrt(q) u)^2] + sigma_b^2 (0 if there is none).
+
+    E[hardtanh(h)^2]/q decreases in q, so (q - sigma_b^2)/q = sigma_w^2 E/q has at most one positive
+    root, in (0, sigma_w^2 + sigma_b^2]; found by geometric bisection to double precision.
+    """
+    if sigma_b == 0 and sigma_w <= 1:
+        return 0.0
+    lo, hi = 1e-12 * (sigma_w**2 + sigma_b**2), sigma_w**2 + sigma_b**2
+    for _ in range(200):
+        mid = math.sqrt(lo * hi)
+        if sigma_w**2 * hardtanh_second_moment(mid) + sigma_b**2 > mid:
+            lo = mid
+        else:
+            hi = mid
+    return math.sqrt(lo * hi)
+
+
+@quantity("trajectory-growth-wide", _SIGMA_W, _SIGMA_B, _TRAJ_ACT, status="asymptotic",
+          citation="Poole, Lahiri, Raghu, Sohl-Dickstein & Ganguli (2016), NeurIPS, Sec. 2-3 (length map q*, "
+                   "chi1 = sigma_w^2 E[phi'(h)^2] stretches the squared length element; eq. numbers not re-checked)",
+          derivation="regions-trajectory-growth", checks=("trajectory-growth-wide-limit",))
+def trajectory_growth_wide(sigma_w: float, sigma_b: float = 0.0, activation: str = "hardtanh"):
+    """sqrt(chi1) = sigma_w sqrt(E[phi'(h)^2]), h ~ N(0, q*): per-layer growth of E[l] at infinite width.
+
+    In the wide limit |z(t)|^2/k = q* along the trajectory, so dz is perpendicular to z, W dz is
+    independent of h = W z + b and |dz^(d+1)|^2 = chi1 |dz^(d)|^2 with chi1 = sigma_w^2 E[phi'(h)^2],
+    |dz| concentrating: the length grows by sqrt(chi1) per layer. Hard-tanh:
+    chi1 = sigma_w^2 erf(1/sqrt(2 q*)) with q* of ``hardtanh_fixed_point``; ReLU: sigma_w^2/2 (at every
+    width for E|dz|^2). Status: asymptotic (k -> infinity; the finite-width growth is below it
+    by about c/k, c = 3.3 for hard-tanh at sigma_w = 4).
+    """
+    if activation == "relu":
+        return sigma_w / math.sqrt(2.0)
+    q = hardtanh_fixed_point(sigma_w, sigma_b)
+    return sigma_w * (math.sqrt(math.erf(1.0 / math.sqrt(2.0 * q))) if q > 0 else 1.0)
 
 
 # ---------------------------------------------------------------- Bianchini & Scarselli
