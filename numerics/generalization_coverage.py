@@ -89,16 +89,13 @@ def threshold_erm_cdf(n: int, k: int) -> Fraction:
 def _vc_critical(n: int, delta: float, scale: float) -> int:
     """Largest error count k whose bound k/n + scale * (complexity term) is below 1/2 (-1 if none).
 
-    scale 1 evaluates ``vc-generalization-bound`` (VC dimension 1) at each empirical risk."""
+    The term is ``vc-generalization-bound`` (VC dimension 1) at empirical risk 0; the quantity
+    adds the empirical risk to it in the same float operation."""
     from dltheory.theory import evaluate
 
-    def bound(k):
-        if scale == 1.0:
-            return float(evaluate("vc-generalization-bound", vc=1, n=n, delta=delta, empirical_risk=k / n))
-        return k / n + scale * float(evaluate("vc-generalization-bound", vc=1, n=n, delta=delta))
-
+    term = scale * float(evaluate("vc-generalization-bound", vc=1, n=n, delta=delta))
     k = -1
-    while 2 * (k + 1) < n and bound(k + 1) < 0.5:
+    while 2 * (k + 1) < n and (k + 1) / n + term < 0.5:
         k += 1
     return k
 
