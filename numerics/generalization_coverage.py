@@ -3,12 +3,14 @@
 With labels independent of the inputs every classifier's true 0-1 risk is exactly 1/2, so a
 bound fails for the learned classifier exactly when its value is below 1/2.
 
-* ``vc-bound-thresholds-coverage``: empirical risk minimisation over thresholds on the line
+* ``vc-bound-thresholds-coverage`` (the VC bound: Vapnik & Chervonenkis 1971; Abu-Mostafa,
+  Magdon-Ismail & Lin 2012, Thm 2.5): empirical risk minimisation over thresholds on the line
   (VC dimension 1, growth function n + 1, equal to the Sauer-Shelah sum). The ERM's error
   count has an exact distribution (reflection principle), so the violation probability of
   the VC bound, and of the bound with its complexity term divided by 8, is exact: z-test.
-* ``rademacher-margin-bound-coverage``: the l2 unit ball of linear functions on inputs
-  uniform on the unit sphere (so Rad_S <= 1/sqrt(n) for every sample), the Hebbian
+* ``rademacher-margin-bound-coverage`` (Mohri, Rostamizadeh & Talwalkar 2018, Thm 5.8): the
+  l2 unit ball of linear functions on inputs uniform on the unit sphere (so Rad_S <= 1/sqrt(n)
+  for every sample, their Thm 5.10), the Hebbian
   learner w = sum y_i x_i / ||.||. The bound holds in a trial iff the gap
   R(w) - R_gamma(w) is at most its complexity term, so its (1 - delta)-quantile must not
   exceed that term: one-sided rule on the sample quantile.
@@ -182,7 +184,8 @@ def _margin_grid(quick):
     gamma = a/sqrt(n) (4 significant digits) for a few a fixed before the data. At a = 16 the
     complexity term is below 1/2, so the real bound could be violated there."""
     sizes, scales = ((128,), (0.5, 16.0)) if quick else ((128, 256), (0.25, 0.5, 1.0, 2.0, 16.0))
-    return [{"n": n, "d": 4 * n, "gamma": float(f"{a / math.sqrt(n):.4g}"), "delta": 0.05} for n in sizes for a in scales]
+    return [{"n": n, "d": 4 * n, "gamma": float(f"{a / math.sqrt(n):.4g}"), "delta": 0.05}
+            for n in sizes for a in scales]
 
 
 @check("rademacher-margin-bound-coverage", quantity="rademacher-margin-bound",

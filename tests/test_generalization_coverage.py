@@ -51,7 +51,9 @@ def test_vc_bound_exact_violation_rates():
 @pytest.mark.parametrize("n", [256, 512, 1024, 4096])
 def test_vc_critical_count_is_where_the_quantity_crosses_one_half(n):
     k = cov._vc_critical(n, 0.05, 1.0)
-    bound = lambda j: theory.evaluate("vc-generalization-bound", vc=1, n=n, delta=0.05, empirical_risk=j / n)  # noqa: E731
+    def bound(j):
+        return theory.evaluate("vc-generalization-bound", vc=1, n=n, delta=0.05, empirical_risk=j / n)
+
     assert (k < 0 or bound(k) < 0.5) and bound(k + 1) >= 0.5
 
 
