@@ -49,6 +49,27 @@ def proportion(successes: int, trials: int) -> Estimate:
     return Estimate(p, se, trials, wilson(successes, trials))
 
 
+def quantile(samples, level: float, z: float = 1.959963984540054) -> Estimate:
+    """Sample quantile X_(r), r = ceil(level T), with the order-statistic standard error.
+
+    A sample quantile is asymptotically normal with s.e. sqrt(p(1-p)/T)/f(q); 1/f is estimated
+    by the spacing of the order statistics m = ceil(sqrt(T p(1-p))) ranks (one binomial s.e.)
+    either side (Siddiqui 1960; Bloch & Gastwirth 1968, Ann. Math. Statist. 39), so the s.e. is
+    (X_(r+m) - X_(r-m))/2. The interval is the distribution-free one, ranks r -+ ceil(z sqrt(T p(1-p)))
+    (Conover 1999, Practical Nonparametric Statistics, Sec. 3.2).
+    """
+    x = np.sort(np.asarray(samples, dtype=np.float64).ravel())
+    T = x.size
+    spread = math.sqrt(T * level * (1 - level))
+    r = min(max(math.ceil(level * T), 1), T) - 1
+
+    def at(rank):
+        return float(x[min(max(rank, 0), T - 1)])
+
+    m, c = math.ceil(spread), math.ceil(z * spread)
+    return Estimate(at(r), (at(r + m) - at(r - m)) / 2, T, (at(r - c), at(r + c)))
+
+
 def z_critical(alpha: float, tests: int = 1) -> float:
     """Two-sided z threshold at family-wise false-alarm rate alpha over ``tests`` tests (Bonferroni)."""
     return NormalDist().inv_cdf(1 - alpha / (2 * tests))
