@@ -270,7 +270,7 @@ def _vc_bounds(arch):
           status="rigorous-upper-bound",
           citation="Vapnik & Chervonenkis (1971); in the form of Abu-Mostafa, Magdon-Ismail & Lin (2012), "
                    "Learning From Data, Thm 2.5 / Eq. (2.12)",
-          derivation="generalization-vc", checks=(), bounds=_vc_bounds)
+          derivation="generalization-vc", checks=("vc-bound-thresholds-coverage",), bounds=_vc_bounds)
 def vc_generalization_bound(vc, n, delta, empirical_risk=0.0):
     """VC bound on the 0-1 risk: R <= r + sqrt( (8/n) ln( 4 Pi(2n) / delta ) ), Pi(2n) <= sum_{i<=h} C(2n, i).
 
@@ -540,7 +540,7 @@ def random_labels_separable_probability(n, d):
           status="rigorous-upper-bound",
           citation="Bartlett, Foster & Telgarsky (2017) NeurIPS, Lemma 3.1 (binary case); Mohri, Rostamizadeh & "
                    "Talwalkar (2018) Foundations of ML 2nd ed., Thm 5.8 has ln(2/delta); Koltchinskii & Panchenko (2002)",
-          derivation="generalization-margin-bound", checks=())
+          derivation="generalization-margin-bound", checks=("rademacher-margin-bound-coverage",))
 def rademacher_margin_bound(margin_risk, gamma, rademacher, n, delta):
     """0-1 risk <= R_gamma + (2/gamma) Rad_S(H) + 3 sqrt(ln(1/delta) / (2n)), for all h in H, w.p. >= 1-delta.
 
