@@ -83,7 +83,7 @@ def test_hebbian_kernel_against_numpy():
 
 def test_margin_complexity_by_hand():
     p = {"n": 200, "gamma": 0.1, "delta": 0.05}
-    conf = 3 * math.sqrt(math.log(2 / 0.05) / 400)
+    conf = 3 * math.sqrt(math.log(1 / 0.05) / 400)  # BFT Lemma 3.1
     assert cov.margin_complexity(p) == pytest.approx(2 / (0.1 * math.sqrt(200)) + conf, rel=1e-13)
     assert cov.margin_complexity(p, 0.0) == pytest.approx(conf, rel=1e-13)
 
