@@ -343,7 +343,7 @@ def vc_dimension_lower(widths, input_dim):
     of +1, one "cap" unit ReLU(<u_j, x> - t_j) per run.
     (iv) Bit extraction, d >= 2: the grid (i, j), i <= n = k_1 - 2, j <= m. Layer 1 has units
     ReLU(j), ReLU(j - 1) and ReLU(i - s), s < n, so that the next layer's inputs include
-    a_i = sum_t b_ij 2^-t (exact interpolation at the integers). Layer t + 1 (t = 1..m) reads
+    a_i = sum_t b_it 2^-t (exact interpolation at the integers). Layer t + 1 (t = 1..m) reads
     bit t of the remainder x by a step exact on the dyadic grid (K = 2^m; ReLU(K(x - 1/2) + 1) -
     ReLU(K(x - 1/2))) and sets y <- y OR (bit AND [j = t]) with two more such units, shifted by
     -B(1 - ind) + C y (B = K/2 + 1, C = K + 1; ind = ReLU(j - t + 1) - 2 ReLU(j - t) is 1 at
@@ -355,9 +355,10 @@ def vc_dimension_lower(widths, input_dim):
     numerics.generalization_vc builds these networks and evaluates them.
     BHLM (2019) Thm 3 give Omega(W L log(W/L)) with a universal constant that the paper does not
     make explicit in a form we could verify; we do not invent it. Construction (iv) has BHLM's
-    order W L only for a wide first layer: widths k_1, 7, ..., 7, 2 (L = H + 1 layers, d = 2: W about
-    10 k_1 + 56 L parameters) give (k_1 - 2)(L - 2), Theta(W L) for k_1 >> L, but it lacks their
-    log(W/L) factor, and for equal widths w it is only about W / w. Status: rigorous lower bound.
+    order W L only for a wide first layer: widths k_1, 7, ..., 7 (L = H + 1 layers, d = 2:
+    W = 10 k_1 + 56 L - 153 parameters) give (k_1 - 2)(L - 2), Theta(W L) for k_1 >> L, but it
+    lacks their log(W/L) factor, and for equal widths w it is only about W / w.
+    Status: rigorous lower bound.
     """
     k1, hidden = widths[0], len(widths)
     first_narrow = next((layer for layer in range(1, hidden) if widths[layer] < 7), hidden)
