@@ -344,15 +344,17 @@ def bit_extraction_layers(n: int, m: int, bits) -> list:
     """Hidden layers (W, b) of ``vc-dimension-lower``'s bit-extraction network on inputs (i, j),
     of widths n + 2, 7 (m - 1 times), 1; the output is y - 1/2 with y the last layer's unit.
     ``bits``: the labels b_ij in {0, 1}, shape (..., n, m); only layer 2 depends on
-    them and carries their leading axes. Every weight, bias and value is a dyadic rational;
-    float64 holds them exactly while 2^(m+1) n^2 < 2^53, and a larger (n, m) is refused.
+    them and carries their leading axes. With K = 2^m, every product of a weight and a unit's
+    value, and every partial sum of them, is an integer or an integer times 2^-m, of absolute
+    value below K (8K + 2n^2 + 3m + 1) in units of 2^-m (the largest: K times the step units,
+    up to K/2); float64 is exact while that is below 2^53 (m <= 24), and a larger (n, m) is refused.
 
     Layer 1: ReLU(j), ReLU(j - 1), ReLU(i - s) for s < n. Layer t + 1 reads bit t of the remainder
     x (x = a_i = sum_t b_it 2^-t for t = 1) with units, in this order, p1, p2 (y <- p1 - p2 =
     y OR (bit AND [j = t])), u1, u2 (the step), ReLU(x), ReLU(j - t), ReLU(j - t - 1); layer
     m + 1 has p1 alone, which is 0 for the label 0 and >= 1 for the label 1.
     """
-    if 2 ** (m + 1) * n * n >= 2 ** 53:
+    if 2 ** m * (8 * 2 ** m + 2 * n * n + 3 * m + 1) >= 2 ** 53:
         raise ValueError(f"n={n}, m={m}: float64 would round the construction's values")
     bits = np.asarray(bits, dtype=float)
     K = 2.0 ** m

@@ -188,8 +188,20 @@ def test_bit_extraction_native_widths_and_padding():
     net = vc.embed_network(layers, [9, 8, 7, 7, 3, 1, 5], 4)
     assert [W.shape for W, _ in net] == [(9, 4), (8, 9), (7, 8), (7, 7), (3, 7), (1, 3), (5, 1), (1, 5)]
     assert not net[0][0][:, 2:].any() and not net[0][0][n + 2:].any()  # extra inputs and units: zero weights
-    with pytest.raises(ValueError):
-        vc.bit_extraction_layers(4, 50, np.zeros((4, 50)))
+    with pytest.raises(ValueError):  # 2^25 (8 2^25 + 2 + 75 + 1) >= 2^53: float64 could round
+        vc.bit_extraction_layers(1, 25, np.zeros((1, 25)))
+
+
+def test_bit_extraction_float64_exact_near_the_refusal_limit():
+    """n = 3, m = 24 (2^24 (8 2^24 + 18 + 72 + 1) < 2^53): float64 and rational arithmetic agree
+    to the last bit (at m = 45, beyond the limit, they differed)."""
+    n, m, d = 3, 24, 2
+    bits = np.random.default_rng(5).integers(0, 2, (n, m))
+    X = vc.bit_extraction_points(n, m, d)
+    net = vc.embed_network(vc.bit_extraction_layers(n, m, bits), [n + 2] + [7] * (m - 1) + [1], d)
+    out = vc.forward(net, X)
+    assert [float(v) for v in vc.forward(net, X, exact=True)] == list(out)
+    assert np.array_equal(np.sign(out), 2.0 * bits.ravel() - 1)
 
 
 def test_bit_extraction_network_against_predict_numpy_and_exact_arithmetic():
