@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from ._check import check
-from ._parallel import map_chunks
+from ._parallel import as_seed_sequence, map_chunks
 from ._stats import Estimate
 
 
@@ -198,7 +198,8 @@ def embed_first_layer(widths, input_dim, U, B, a, c):
 
 
 def construction_kind(widths, input_dim) -> str:
-    """Which construction attains ``vc-dimension-lower``'s max(d + 1, k_1 + 1, 2k_1 + 1 if d >= 2)."""
+    """Which elementary construction attains max(d + 1, k_1 + 1, 2k_1 + 1 if d >= 2); the
+    bit-extraction term of ``vc-dimension-lower`` has its own check."""
     k1 = widths[0]
     if input_dim >= 2 and 2 * k1 + 1 >= input_dim + 1:
         return "circle"
@@ -328,3 +329,160 @@ def _vc_lower_grid(quick):
 def measure_vc_lower(point, seed, quick):
     claim = _vc_lower_claim(point)
     return Estimate(float(shattered_count(point["widths"], point["input_dim"], claim + 1)), 0.0, 1)
+
+
+# ----------------------------------------------------------------- vc-dimension-lower: bit extraction
+def bit_extraction_points(n: int, m: int, input_dim: int) -> np.ndarray:
+    """The grid (i, j), i = 1..n, j = 1..m, row by row (point (i - 1) m + j - 1); other inputs 0."""
+    X = np.zeros((n * m, input_dim))
+    X[:, 0] = np.repeat(np.arange(1, n + 1), m)
+    X[:, 1] = np.tile(np.arange(1, m + 1), n)
+    return X
+
+
+def bit_extraction_layers(n: int, m: int, bits) -> list:
+    """Hidden layers (W, b) of ``vc-dimension-lower``'s bit-extraction network on inputs (i, j),
+    of widths n + 2, 7 (m - 1 times), 1; the output is y - 1/2 with y the last layer's unit.
+    ``bits``: the labels b_ij in {0, 1}, shape (..., n, m); only layer 2 depends on
+    them and carries their leading axes. With K = 2^m, every product of a weight and a unit's
+    value, and every partial sum of them, is an integer or an integer times 2^-m, of absolute
+    value below K (8K + 2n^2 + 3m + 1) in units of 2^-m (the largest: K times the step units,
+    up to K/2); float64 is exact while that is below 2^53 (m <= 24), and a larger (n, m) is refused.
+
+    Layer 1: ReLU(j), ReLU(j - 1), ReLU(i - s) for s < n. Layer t + 1 reads bit t of the remainder
+    x (x = a_i = sum_t b_it 2^-t for t = 1) with units, in this order, p1, p2 (y <- p1 - p2 =
+    y OR (bit AND [j = t])), u1, u2 (the step), ReLU(x), ReLU(j - t), ReLU(j - t - 1); layer
+    m + 1 has p1 alone, which is 0 for the label 0 and >= 1 for the label 1.
+    """
+    if 2 ** m * (8 * 2 ** m + 2 * n * n + 3 * m + 1) >= 2 ** 53:
+        raise ValueError(f"n={n}, m={m}: float64 would round the construction's values")
+    bits = np.asarray(bits, dtype=float)
+    K = 2.0 ** m
+    B, C = K / 2 + 1, K + 1
+    a = bits @ (0.5 ** np.arange(1, m + 1))  # a_i, shape (..., n)
+    padded = np.concatenate([np.zeros(a.shape[:-1] + (1,)), a], axis=-1)  # a_0 = 0, a_1..a_n
+    kinks = np.concatenate([a[..., :1], padded[..., 2:] - 2 * padded[..., 1:-1] + padded[..., :-2]], axis=-1)
+    W1 = np.zeros((n + 2, 2))
+    W1[:2, 1] = 1.0
+    W1[2:, 0] = 1.0
+    layers = [(W1, np.concatenate([[0.0, -1.0], -np.arange(n, dtype=float)]))]
+    x_form = np.concatenate([np.zeros(a.shape[:-1] + (2,)), kinks], axis=-1)  # x = sum_s kinks_s ReLU(i - s)
+    ind_form, y_form, counter = np.zeros(n + 2), np.zeros(n + 2), 1  # counter: the unit ReLU(j - t)
+    ind_form[:2] = 1.0, -2.0
+    for t in range(1, m + 1):
+        unit = np.eye(ind_form.size)[counter]
+        select = K * x_form + B * ind_form + C * y_form
+        rows, bias = [select], [-K / 2 + 1 - B]
+        if t < m:
+            rows += [select, K * x_form, K * x_form, x_form, unit, unit]
+            bias += [-K / 2 - B, -K / 2 + 1, -K / 2, 0.0, 0.0, -1.0]
+        W = np.stack(np.broadcast_arrays(*rows), axis=-2)
+        layers.append((W, np.array(bias)))
+        x_form = np.array([0.0, 0.0, -1.0, 1.0, 2.0, 0.0, 0.0])  # 2x - bit = 2 ReLU(x) - u1 + u2
+        y_form = np.array([1.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+        ind_form = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0, -2.0])
+        counter = 6
+    return layers
+
+
+def embed_network(layers, widths, input_dim: int) -> list:
+    """All layers (W, b) of the architecture input_dim -> widths -> 1 holding the native ``layers``
+    (2 inputs; output y - 1/2, y = unit 0 of the last layer, or unit 0 - unit 1 of the others).
+    Inputs past the second, and units past a native layer's width, get zero weights and bias
+    (such a unit outputs ReLU(0) = 0); each layer past the native ones carries y >= 0 in unit 0:
+    ReLU(y) = y. Where the architecture is smaller, the units and layers that do not fit are
+    dropped, and the output reads y from the last layer kept (the power test's networks).
+    """
+    out, kept, prev = [], 2, input_dim
+    for layer, k in enumerate(widths):
+        if layer < len(layers):
+            Wn, bn = layers[layer]
+            W = np.zeros(Wn.shape[:-2] + (k, prev))
+            kept_next = min(Wn.shape[-2], k)
+            W[..., :kept_next, :kept] = Wn[..., :kept_next, :kept]
+            b = np.zeros(k)
+            b[:kept_next] = bn[:kept_next]
+            kept = kept_next
+        else:
+            W, b = np.zeros((k, prev)), np.zeros(k)
+            W[0, 0] = 1.0
+            kept = 1
+        out.append((W, b))
+        prev = k
+    readout = [1.0] if len(widths) >= len(layers) else [1.0, -1.0][:kept]  # y over the last layer's units
+    w_out = np.zeros((1, prev))
+    w_out[0, :len(readout)] = readout
+    return out + [(w_out, np.array([-0.5]))]
+
+
+def forward(network, X, exact: bool = False) -> np.ndarray:
+    """Outputs of the ReLU network [(W, b), ...] (W may carry leading batch axes) on the rows of X;
+    ``exact``: in rational arithmetic (fractions.Fraction), else float64."""
+    if exact:
+        from fractions import Fraction
+
+        to_exact = np.vectorize(Fraction, otypes=[object])
+        network = [(to_exact(W), to_exact(b)) for W, b in network]
+        X = to_exact(X)
+    h = X
+    for index, (W, b) in enumerate(network):
+        h = h @ np.swapaxes(W, -1, -2) + b
+        if index < len(network) - 1:
+            h = np.maximum(h, 0)
+    return h[..., 0]
+
+
+def bit_extraction_labellings(n: int, m: int, seed, random_count: int = 300) -> np.ndarray:
+    """All 2^(nm) labellings (shape (2^(nm), n, m)) when nm <= 16, else ``random_count`` seeded ones."""
+    size = n * m
+    if size <= 16:
+        return ((np.arange(2 ** size)[:, None] >> np.arange(size)) & 1).reshape(-1, n, m)
+    return np.concatenate(map_chunks(lambda gen, k: gen.integers(0, 2, (k, n, m)), random_count, 100, seed))
+
+
+def bit_extraction_realises(widths, input_dim: int, n: int, m: int, labellings, chunk: int = 2048) -> bool:
+    """Does the bit-extraction network for (n, m), embedded in the architecture, give sign(output)
+    = 2 b_ij - 1 on the n x m grid for every one of ``labellings`` (shape (count, n, m))?"""
+    X = bit_extraction_points(n, m, input_dim)
+    for start in range(0, len(labellings), chunk):
+        bits = labellings[start:start + chunk]
+        outputs = forward(embed_network(bit_extraction_layers(n, m, bits), widths, input_dim), X)
+        if not np.array_equal(np.sign(outputs), 2.0 * bits.reshape(len(bits), -1) - 1):
+            return False
+    return True
+
+
+def bit_extraction_shattered(widths, input_dim: int, seed) -> tuple[int, int]:
+    """(n, m): the largest n such that the construction for the n x 1 grid realises every labelling
+    in this architecture, then the largest m such that it realises the tested labellings of the
+    n x m grid. Units or layers that do not fit are dropped (``embed_network``), so the search stops
+    at the first grid the architecture is too small for. (0, 0) if not even (1, 1) is realised."""
+    seeds = iter(as_seed_sequence(seed).spawn(widths[0] + len(widths)))
+    n = 0
+    while n < widths[0] and bit_extraction_realises(
+            widths, input_dim, n + 1, 1, bit_extraction_labellings(n + 1, 1, next(seeds))):
+        n += 1
+    m = 0
+    while n and m < len(widths) and bit_extraction_realises(
+            widths, input_dim, n, m + 1, bit_extraction_labellings(n, m + 1, next(seeds))):
+        m += 1
+    return n, m
+
+
+def _bit_extraction_grid(quick):
+    cases = [((4, 7, 7, 7, 7, 2), 2), ((5, 7, 7, 7, 2), 3), ((12, 7, 7, 3, 16, 16), 2), ((16,) * 6, 2)]
+    if not quick:
+        cases += [((6, 8, 8, 8, 2), 2), ((8, 7, 7, 2), 2), ((10, 7, 7, 7, 7, 7, 7, 7, 1), 4),
+                  ((3,) + (7,) * 9 + (2,), 2), ((40, 9, 9, 9, 9, 9), 5)]
+    return [{"widths": w, "input_dim": d} for w, d in cases]
+
+
+@check("vc-dimension-lower-bit-extraction", quantity="vc-dimension-lower",
+       title="VC lower bound: the n x m grid shattered by the explicit bit-extraction ReLU network",
+       grid=_bit_extraction_grid, rule="exact",
+       wrong=lambda p: _vc_lower_claim(p) + p["widths"][0] - 2,
+       wrong_label="n (m + 1): one more bit than the layers allow (the truncated network must fail)",
+       ylabel="points shattered by the bit-extraction construction")
+def measure_vc_lower_bit_extraction(point, seed, quick):
+    n, m = bit_extraction_shattered(point["widths"], point["input_dim"], seed)
+    return Estimate(float(n * m), 0.0, 1)

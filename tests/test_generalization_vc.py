@@ -147,3 +147,97 @@ def test_bhlm_lemma_against_search(r, w, t):
     ok = [m for m in range(w, int(4 * bound) + 10) if m <= t + w * math.log2(m * r / w)]
     assert ok and max(ok) <= bound
     assert max(ok) >= 0.5 * bound  # not vacuous: the lemma is within a factor 2 here
+
+
+# ----------------------------------------------------------------- vc-dimension-lower: bit extraction
+def elementary_lower(widths, d):
+    return max(d + 1, widths[0] + 1, 2 * widths[0] + 1 if d >= 2 else 0)
+
+
+@pytest.mark.parametrize("widths,d,want", [
+    ((16,) * 6, 2, 14 * 5),  # n = 16 - 2, m = 6 - 1 bit layers
+    ((10, 7, 7, 7, 7, 7, 7, 7, 1), 4, 8 * 8),  # the last bit layer needs one unit
+    ((12, 7, 7, 3, 16, 16), 2, 10 * 3),  # width 3 < 7 ends the bits: it is the last bit layer
+    ((40, 6, 40, 40), 3, 38 * 1),  # below 2 k_1 + 1 = 81: the circle wins
+    ((16,) * 6, 1, 17),  # one input: no grid, k_1 + 1
+    ((2,) + (16,) * 9, 2, 5),  # n = 0
+])
+def test_vc_lower_bit_extraction_rule_by_hand(widths, d, want):
+    assert ev("vc-dimension-lower", widths=list(widths), input_dim=d) == max(want, elementary_lower(widths, d))
+
+
+def test_vc_lower_rule_equals_the_searched_construction_on_random_architectures():
+    """Independent of the formula: the largest n x m grid the embedded networks shatter (every
+    labelling up to 16 points, 300 seeded ones beyond), against the quantity, on deep narrow
+    architectures where the grid often beats the elementary constructions."""
+    rng = np.random.default_rng(7)
+    grid_wins = 0
+    for _ in range(16):
+        widths = [int(rng.integers(3, 5))] + [int(w) for w in rng.choice([1, 3] + [7] * 8 + [8], size=rng.integers(4, 12))]
+        d = int(rng.integers(2, 4))
+        n, m = vc.bit_extraction_shattered(widths, d, seed=1)
+        assert ev("vc-dimension-lower", widths=widths, input_dim=d) == max(n * m, elementary_lower(widths, d)), widths
+        grid_wins += n * m > elementary_lower(widths, d)
+    assert grid_wins >= 4
+
+
+def test_bit_extraction_native_widths_and_padding():
+    n, m = 5, 4
+    layers = vc.bit_extraction_layers(n, m, np.zeros((n, m)))
+    assert [W.shape[-2] for W, _ in layers] == [n + 2, 7, 7, 7, 1]
+    net = vc.embed_network(layers, [9, 8, 7, 7, 3, 1, 5], 4)
+    assert [W.shape for W, _ in net] == [(9, 4), (8, 9), (7, 8), (7, 7), (3, 7), (1, 3), (5, 1), (1, 5)]
+    assert not net[0][0][:, 2:].any() and not net[0][0][n + 2:].any()  # extra inputs and units: zero weights
+    with pytest.raises(ValueError):  # 2^25 (8 2^25 + 2 + 75 + 1) >= 2^53: float64 could round
+        vc.bit_extraction_layers(1, 25, np.zeros((1, 25)))
+
+
+def test_bit_extraction_float64_exact_near_the_refusal_limit():
+    """n = 3, m = 24 (2^24 (8 2^24 + 18 + 72 + 1) < 2^53): float64 and rational arithmetic agree
+    to the last bit (at m = 45, beyond the limit, they differed)."""
+    n, m, d = 3, 24, 2
+    bits = np.random.default_rng(5).integers(0, 2, (n, m))
+    X = vc.bit_extraction_points(n, m, d)
+    net = vc.embed_network(vc.bit_extraction_layers(n, m, bits), [n + 2] + [7] * (m - 1) + [1], d)
+    out = vc.forward(net, X)
+    assert [float(v) for v in vc.forward(net, X, exact=True)] == list(out)
+    assert np.array_equal(np.sign(out), 2.0 * bits.ravel() - 1)
+
+
+def test_bit_extraction_network_against_predict_numpy_and_exact_arithmetic():
+    """One labelling, re-evaluated by generalization_mlp.predict_numpy from the flat parameter
+    vector and in rational arithmetic: the float64 values are exact, the signs are the labels."""
+    from dltheory.numerics.generalization_mlp import layer_sizes, predict_numpy
+
+    n, m, d, widths = 4, 5, 3, [7, 8, 7, 7, 7, 2, 4]
+    bits = np.random.default_rng(3).integers(0, 2, (n, m))
+    X = vc.bit_extraction_points(n, m, d)
+    net = vc.embed_network(vc.bit_extraction_layers(n, m, bits), widths, d)
+    flat = np.concatenate([a.ravel() for layer in net for a in layer])
+    out = predict_numpy(flat, layer_sizes(d, widths), X)
+    assert np.array_equal(out, vc.forward(net, X))
+    assert [float(v) for v in vc.forward(net, X, exact=True)] == list(out)
+    assert np.array_equal(np.sign(out), 2.0 * bits.ravel() - 1)
+
+
+def test_bit_extraction_fails_with_one_layer_or_one_unit_fewer():
+    """The power test's networks: in widths 7,7,7,1 (n = 5, m = 3) the 5 x 4 grid (its last bit
+    layer dropped) and the 6 x 1 grid (its last kink dropped) each miss some labelling."""
+    widths, d = [7, 7, 7, 1], 2
+    assert vc.bit_extraction_realises(widths, d, 5, 3, vc.bit_extraction_labellings(5, 3, seed=0))
+    assert not vc.bit_extraction_realises(widths, d, 5, 4, vc.bit_extraction_labellings(5, 4, seed=0))
+    assert not vc.bit_extraction_realises(widths, d, 6, 1, vc.bit_extraction_labellings(6, 1, seed=0))
+    assert vc.bit_extraction_shattered(widths, d, seed=0) == (5, 3)
+
+
+def test_bit_extraction_labellings_seeded_and_exhaustive():
+    assert vc.bit_extraction_labellings(3, 4, seed=0).shape == (4096, 3, 4)
+    assert len({tuple(b.ravel()) for b in vc.bit_extraction_labellings(3, 4, seed=0)}) == 4096
+    a, b = vc.bit_extraction_labellings(5, 4, seed=9), vc.bit_extraction_labellings(5, 4, seed=9)
+    assert a.shape == (300, 5, 4) and np.array_equal(a, b)
+
+
+def test_vc_lower_bit_extraction_check_passes_quick_and_rejects_one_more_bit():
+    out = numerics.run_check(numerics.get_check("vc-dimension-lower-bit-extraction"), seed=0, quick=True)
+    assert out.passed and out.power_rejected, out.records
+    assert all(r["wrong_rejected"] for r in out.records)

@@ -327,26 +327,44 @@ def vc_dimension_upper(widths, input_dim, pieces=2):
 @quantity("vc-dimension-lower", IntList("widths", lo=1, hi=WIDTH_MAX, max_len=1000),
           Int("input_dim", lo=1, hi=WIDTH_MAX),
           status="rigorous-lower-bound",
-          citation="elementary constructions (this library; see docstring); BHLM (2019) JMLR 20(63) Thm 3 "
-                   "gives Omega(W L log(W/L)) only up to an unspecified universal constant",
-          derivation=None, checks=("vc-dimension-lower-constructions",), bounds=_vc_lower_arch_bounds)
+          citation="explicit constructions (this library; see docstring): halfspaces, kinks on a line, caps on a "
+                   "circle, and bit extraction after Bartlett, Harvey, Liaw & Mehrabian (2019) JMLR 20(63) Thm 3, "
+                   "whose Omega(W L log(W/L)) has an unspecified universal constant",
+          derivation=None, checks=("vc-dimension-lower-constructions", "vc-dimension-lower-bit-extraction"),
+          bounds=_vc_lower_arch_bounds)
 def vc_dimension_lower(widths, input_dim):
-    """VCdim(sign F) >= max(input_dim + 1, k_1 + 1), and >= 2 k_1 + 1 when input_dim >= 2.
+    """VCdim(sign F) >= max(d + 1, k_1 + 1, 2 k_1 + 1 if d >= 2, (k_1 - 2) m if d >= 2), d = input_dim.
 
-    Elementary constructions, valid for every finite point set because each later layer can be
-    kept in its linear regime by a large bias (ReLU(z + M) = z + M on the set):
-    (i) an affine threshold in R^input_dim passes through, so the network contains all
-    halfspaces (VC dimension input_dim + 1); (ii) along a line, a first layer of k_1 units with
-    kinks t_j placed between k_1 + 1 sorted points, f(x) = c + sum_j a_j ReLU(x - t_j),
-    interpolates any values there; (iii) for input_dim >= 2, put n = 2 k_1 + 1 points on a
-    circle: a labelling has at most k_1 runs of +1 (cyclically), each run is cut off by a
-    halfplane, and f(x) = -1 + sum_j a_j ReLU(<u_j, x> - t_j) with one "cap" unit per run and
-    large a_j realises it. BHLM (2019) Thm 3 shows Omega(W L log(W/L)) for suitable
-    architectures, with a universal constant the paper does not make explicit in a form we
-    could verify; we do not invent it. Status: rigorous lower bound (weak).
+    Each term is the size of a point set that an explicit ReLU network of these hidden widths
+    k_1..k_H shatters. (i) Halfspaces: an affine threshold passes through later layers kept
+    linear by a large bias (ReLU(z + M) = z + M on the set): d + 1 points. (ii) A line: k_1
+    kinks t_j between k_1 + 1 sorted points, f(x) = c + sum_j a_j ReLU(x - t_j), interpolate any
+    values. (iii) d >= 2: 2 k_1 + 1 points on a circle; a labelling has at most k_1 cyclic runs
+    of +1, one "cap" unit ReLU(<u_j, x> - t_j) per run.
+    (iv) Bit extraction, d >= 2: the grid (i, j), i <= n = k_1 - 2, j <= m. Layer 1 has units
+    ReLU(j), ReLU(j - 1) and ReLU(i - s), s < n, so that the next layer's inputs include
+    a_i = sum_t b_it 2^-t (exact interpolation at the integers). Layer t + 1 (t = 1..m) reads
+    bit t of the remainder x by a step exact on the dyadic grid (K = 2^m; ReLU(K(x - 1/2) + 1) -
+    ReLU(K(x - 1/2))) and sets y <- y OR (bit AND [j = t]) with two more such units, shifted by
+    -B(1 - ind) + C y (B = K/2 + 1, C = K + 1; ind = ReLU(j - t + 1) - 2 ReLU(j - t) is 1 at
+    j = t, 0 for j < t and <= 0 for j > t); unless t = m it also carries the remainder 2x - bit
+    (three units with the step) and the counters ReLU(j - t), ReLU(j - t - 1): 7 units. Layer
+    m + 1 needs only the first unit, 0 for the label 0 and >= 1 for the label 1. So k_1 >= n + 2
+    and k_2..k_m >= 7, and m is the largest such m <= H - 1. Wider layers get units with zero
+    weights; layers after m + 1 carry y = ReLU(y) >= 0 in one unit; the output is y - 1/2.
+    numerics.generalization_vc builds these networks and evaluates them.
+    BHLM (2019) Thm 3 give Omega(W L log(W/L)) with a universal constant that the paper does not
+    make explicit in a form we could verify; we do not invent it. Construction (iv) has BHLM's
+    order W L only for a wide first layer: widths k_1, 7, ..., 7 (L = H + 1 layers, d = 2:
+    W = 10 k_1 + 56 L - 153 parameters) give (k_1 - 2)(L - 2), Theta(W L) for k_1 >> L, but it
+    lacks their log(W/L) factor, and for equal widths w it is only about W / w.
+    Status: rigorous lower bound.
     """
-    k1 = widths[0]
-    return max(input_dim + 1, k1 + 1, 2 * k1 + 1 if input_dim >= 2 else 0)
+    k1, hidden = widths[0], len(widths)
+    first_narrow = next((layer for layer in range(1, hidden) if widths[layer] < 7), hidden)
+    bits = min(first_narrow, hidden - 1)
+    bit_extraction = (k1 - 2) * bits if input_dim >= 2 and k1 >= 3 else 0
+    return max(input_dim + 1, k1 + 1, 2 * k1 + 1 if input_dim >= 2 else 0, bit_extraction)
 
 
 # ----------------------------------------------------------------- Rademacher
