@@ -59,6 +59,28 @@ def test_eval_imports_neither_numba_nor_sympy_and_is_fast():
     assert float(seconds) < 0.5 and wall < 2.0  # wall includes the interpreter's own start
 
 
+def test_real_accepts_inf_only_where_allowed():
+    import math
+
+    from dltheory.theory import BadInput, Real
+
+    radius = Real("radius", lo=0.0, hi=10.0, allow_inf=True)
+    assert radius.domain == "real number >= 0.0 and <= 10.0, or inf"
+    for text in ("inf", "Infinity", "+inf", " INF "):
+        assert radius.parse(text) == math.inf
+    assert radius.validate(float("inf")) == math.inf and radius.parse("2.5") == 2.5
+    for bad, problem in (("nan", "not a number (NaN)"), ("-inf", "outside its domain"), ("12.5", "outside its domain")):
+        with pytest.raises(BadInput) as raised:
+            radius.parse(bad)
+        assert str(raised.value) == f"parameter radius={bad}: {problem}; allowed: {radius.domain}"
+    with pytest.raises(BadInput, match="not a number"):
+        radius.validate(float("nan"))
+    finite = Real("x", lo=0.0)
+    assert finite.domain == "finite real number >= 0.0"
+    with pytest.raises(BadInput, match="x=inf: not finite"):
+        finite.parse("inf")
+
+
 @pytest.mark.parametrize("args, fragment", [
     (["eval", "product-neuron-shallow", "n=3"], "did you mean product-neurons-shallow"),
     (["eval", "product-neurons-shallow"], "parameter n=(missing)"),
@@ -71,7 +93,7 @@ def test_eval_imports_neither_numba_nor_sympy_and_is_fast():
     (["eval", "gate-error-coefficient", "sigma=relu"], "one of softplus"),
     (["eval", "gate-error-coefficient", "sigma=tanh", "bias=0"], "sigma''(b) != 0"),
     (["eval", "gate-error-coefficient", "sigma=exp", "bias=inf"], "not finite"),
-    (["eval", "gate-error-coefficient", "sigma=exp", "bias=nan"], "not finite"),
+    (["eval", "gate-error-coefficient", "sigma=exp", "bias=nan"], "not a number (NaN)"),
     (["eval", "product-neurons-shallow", "n"], "expected key=value"),
     (["eval", "product-neurons-shallow", "n=3", "--dps", "0"], "--dps"),
     (["frobnicate"], "invalid choice"),
