@@ -153,6 +153,46 @@ def test_verify_streams_records_and_fails_a_wrong_theory(tmp_path, capsys):
         _check._CHECKS["sawtooth-exact-pieces"] = original
 
 
+def _png_width(path) -> int:
+    import struct
+
+    return struct.unpack(">I", path.read_bytes()[16:20])[0]
+
+
+def test_extrapolated_check_records_and_plots_its_finite_size_data(tmp_path):
+    import dataclasses
+
+    import numpy as np
+
+    from dltheory.numerics import _check, extrapolate, mean
+
+    out = tmp_path / "records.jsonl"
+    assert main(["verify", "meanfield-length-depth-scale", "--quick", "--out", str(out), "--plots", str(tmp_path)]) == 0
+    points = [json.loads(line) for line in out.read_text().splitlines()][:-1]
+    for r in points:
+        fs = r["finite_size"]
+        assert [p["N"] for p in fs["sizes"]] == [16, 32, 64] and fs["of"].startswith("slope s")
+        assert r["estimate"] == pytest.approx(-1 / fs["fit"]["coefficients"][0], rel=1e-12)  # xi = -1/s
+    assert _png_width(tmp_path / "meanfield-length-depth-scale.png") > 1000  # two panels (one is 660 px)
+
+    def measure(point, seed, quick):  # a + b/N plus noise of known size, per size
+        g = np.random.default_rng(seed)
+        sizes = (10, 20, 40)
+        return extrapolate(sizes, [mean(point["a"] + 1 / n + 0.05 * g.standard_normal(400)) for n in sizes])
+
+    toy = _check.Check("toy-extrapolation", "gardner-capacity", "toy", measure,
+                       lambda quick: [{"a": 1.0}, {"a": 2.0}], theory=lambda p: p["a"], x="a")
+    outcome = numerics.run_check(toy, seed=3)
+    for r in outcome.records:
+        sizes = r["finite_size"]["sizes"]
+        assert r["finite_size"]["of"] is None and [p["n"] for p in sizes] == [400] * 3
+        assert all(abs(p["value"] - r["point"]["a"] - 1 / p["N"]) < 5 * p["stderr"] for p in sizes)
+    numerics.plot(outcome, tmp_path / "toy.png")
+    numerics.plot(dataclasses.replace(outcome, records=[{k: v for k, v in r.items() if k != "finite_size"}
+                                                        for r in outcome.records]), tmp_path / "plain.png")
+    assert _png_width(tmp_path / "toy.png") > 1000 and _png_width(tmp_path / "plain.png") < 700
+
+
 def test_bench_reports_ratio_against_reference():
     for name in ("product-tree", "sawtooth-trace"):
         t = numerics.all_benchmarks()[name].run(True)
