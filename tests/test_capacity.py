@@ -194,12 +194,13 @@ def test_ball_at_infinite_radius_is_the_derivations_subspace_limit(ball_document
 
     limit = ball_document.results["alpha_inf"]
     syms = {s.name: s for s in limit.free_symbols}
-    exact = limit.subs({syms["D"]: D, syms["kappa"]: sp.Rational(str(k))})
+    exact = limit.subs({syms["D"]: D, syms["kappa"]: sp.Rational(k)})  # the float kappa, exactly
     at_inf = evaluate("manifold-capacity-ball", radius=math.inf, dim=D, kappa=k)
     assert at_inf == pytest.approx(float(exact.evalf(30)), rel=1e-14)
     assert evaluate("manifold-capacity-ball", radius="inf", dim=D, kappa=k) == at_inf
-    assert float(evaluate("manifold-capacity-ball", radius=math.inf, dim=D, kappa=k, dps=40)) == pytest.approx(
-        float(exact.evalf(40)), rel=1e-15)
+    mpmath.mp.dps = 50
+    precise = evaluate("manifold-capacity-ball", radius=math.inf, dim=D, kappa=k, dps=40)
+    assert abs(mpmath.mpf(str(exact.evalf(50))) / precise - 1) < mpmath.mpf("1e-38")
     # finite radii approach the limit, monotonically and at rate O(1/R) (distance shrinks ~10x per decade)
     gaps = [abs(evaluate("manifold-capacity-ball", radius=r, dim=D, kappa=k) - at_inf) for r in (10.0, 100.0, 1000.0)]
     assert gaps[0] > gaps[1] > gaps[2]
