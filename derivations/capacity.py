@@ -288,6 +288,11 @@ def ball(doc: Document) -> None:
     doc.equal(liminf, gard + tt**2,
               r"Subspaces ($R\to\infty$): Gardner's integral plus $t^2$, so $\alpha^{-1}=D+\alpha_0(\kappa)^{-1}$ "
               r"after averaging $t^2$ over $\chi_D$ ($\langle t^2\rangle=D$):", ranges={k: (0, 3), tt: (0, 3)})
+    D = sp.Symbol("D", positive=True, integer=True)
+    chi = tt**(D - 1) * sp.exp(-tt**2 / 2) / (2**(D / 2 - 1) * sp.gamma(D / 2))
+    second_moment = sp.Integral(tt**2 * chi, (tt, 0, sp.oo))
+    doc.equal(second_moment.doit(), D, r"The $\chi_D$ average of $t^2$ (Gamma-function integral):",
+              lhs_tex=sp.latex(second_moment))
     doc.equal(bb - ab + ap, inner, r"(the three pieces add up to $F$)")
     doc.say(r"A special case with a one-line proof: at $\kappa=0$, $R=1$ the cone $v_0\ge|\vec v|$ is self-dual, "
             r"so by Moreau's decomposition $x=P_K x+P_{K^\circ}x$ with $K^\circ=-K$ and the symmetry $x\to-x$ of "
@@ -295,6 +300,8 @@ def ball(doc: Document) -> None:
             r"$\alpha_B(0,1,D)=2/(D+1)$ ($D=0$: Cover's 2). The tests confirm it on the quantity to $10^{-12}$ "
             r"for $D=1,\dots,6$; we did not find it stated in the paper.")
     doc.result("F", inner, r"The capacity is $\alpha_B(\kappa,R,D)^{-1}=\int_0^\infty dt\,\chi_D(t)F(t)$ with")
+    doc.result("alpha_inf", 1 / (D + gard),
+               r"and its $R\to\infty$ limit ($D$-dimensional subspaces; lines for $D=1$) is")
     doc.references = [CLS, GARDNER,
                       "S. Chung, D. D. Lee, H. Sompolinsky. Classification and geometry of general perceptual "
                       "manifolds. Phys. Rev. X 8 (2018) 031003. arXiv:1710.06487."]

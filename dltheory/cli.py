@@ -95,7 +95,13 @@ def _show(v) -> str:
 
 
 def _jsonable(params: dict) -> dict:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+    """Tuples as lists, and an infinite parameter as the text "inf" (strict JSON has no Infinity)."""
+    def one(v):
+        if isinstance(v, tuple):
+            return list(v)
+        return "inf" if isinstance(v, float) and v == float("inf") else v
+
+    return {k: one(v) for k, v in params.items()}
 
 
 # ---------------------------------------------------------------- bounds

@@ -6,10 +6,10 @@ from dltheory.theory import import_public_modules, lookup
 
 from ._bench import Benchmark, Timing, benchmark
 from ._check import Check, Outcome, check, plot, run_check
-from ._stats import Estimate, mean, proportion, weighted_polyfit, wilson, z_critical
+from ._stats import Estimate, FiniteSize, extrapolate, mean, proportion, weighted_polyfit, wilson, z_critical
 
-__all__ = ["Benchmark", "Check", "Estimate", "Outcome", "Timing", "all_benchmarks", "all_checks",
-           "benchmark", "check", "get_check", "mean", "plot", "proportion", "run_check",
+__all__ = ["Benchmark", "Check", "Estimate", "FiniteSize", "Outcome", "Timing", "all_benchmarks", "all_checks",
+           "benchmark", "check", "extrapolate", "get_check", "mean", "plot", "proportion", "run_check",
            "weighted_polyfit", "wilson", "z_critical"]
 
 

@@ -19,7 +19,6 @@ every point *and* the wrong theory is rejected at one point at least.
 """
 from __future__ import annotations
 
-import math
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._stats import Estimate, z_critical
+from ._stats import Estimate, json_float, z_critical
 
 
 RULES = ("z", "exact", "upper-bound", "lower-bound")
@@ -143,11 +142,13 @@ def run_check(c: Check, *, seed: int = 0, quick: bool = False,
         wrong_ok, wrong_stat = _passes(c, est, wrong, threshold)
         record = {"check": c.name, "kind": "point", "point": point, "theory": theory,
                   "estimate": est.value, "stderr": est.stderr, "n": est.n,
-                  ("deviation" if c.rule == "exact" or est.stderr == 0 else "z"): _finite(stat),
+                  ("deviation" if c.rule == "exact" or est.stderr == 0 else "z"): json_float(stat),
                   "threshold": c.tolerance if c.rule == "exact" or est.stderr == 0 else threshold, "pass": ok,
                   "wrong_theory": wrong, "wrong_rejected": not wrong_ok}
         if est.interval is not None:
             record["interval"] = list(est.interval)
+        if est.finite_size is not None:
+            record["finite_size"] = est.finite_size.record()
         out.records.append(record)
         if on_record:
             on_record(record)
@@ -155,10 +156,6 @@ def run_check(c: Check, *, seed: int = 0, quick: bool = False,
     out.passed = all(r["pass"] for r in out.records) and out.power_rejected
     out.seconds = time.perf_counter() - start
     return out
-
-
-def _finite(x: float):
-    return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
 
 
 def _dense_theory(c: Check, rows: list[dict], points: int = 120):
@@ -174,15 +171,54 @@ def _dense_theory(c: Check, rows: list[dict], points: int = 120):
     return dense, ys
 
 
+def _plot_finite_size(ax, records: list[dict], ylabel: str) -> None:
+    """Per-size values against 1/N (2 s.e. bars), the fitted polynomial, its intercept at 1/N = 0
+    and, where the per-size values estimate the check's own quantity, the theory there (x)."""
+    for i, r in enumerate(records):
+        fs = r["finite_size"]
+        colour = f"C{i % 10}"
+        inv = [1.0 / p["N"] for p in fs["sizes"]]
+        errors = [2 * float(p["stderr"]) for p in fs["sizes"]]
+        ax.errorbar(inv, [p["value"] for p in fs["sizes"]], yerr=errors, fmt="o", ms=3, color=colour, capsize=2,
+                    label=", ".join(f"{k}={_show(v)}" for k, v in r["point"].items()))
+        dense = np.linspace(0.0, max(inv), 60)
+        coefficients = fs["fit"]["coefficients"]
+        ax.plot(dense, np.polynomial.polynomial.polyval(dense, coefficients), "-", color=colour, lw=1)
+        ax.errorbar([0.0], [coefficients[0]], yerr=[2 * float(fs["fit"]["intercept_stderr"])], fmt="s", ms=4,
+                    color=colour, capsize=3)
+        if fs["of"] is None:
+            ax.plot([0.0], [r["theory"]], "x", color="k", ms=7)
+    fitted = records[0]["finite_size"]["of"]
+    ax.set_xlabel("1/N")
+    ax.set_ylabel(fitted or ylabel, fontsize=8)
+    ax.set_title(f"finite size: weighted fit in 1/N (square: N -> inf{'' if fitted else '; x: theory'})", fontsize=9)
+    if len(records) <= 8:
+        ax.legend(fontsize=6)
+
+
+def _show(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+
+
 def plot(outcome: Outcome, path) -> None:
-    """Theory (line), simulation (points with error bars) and the power test's wrong theory (dashed)."""
+    """Theory (line), simulation (points with error bars) and the power test's wrong theory (dashed);
+    where the points were extrapolated in 1/N, a second panel shows the per-size estimates and the fits."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     c = outcome.check
-    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    extrapolated = [r for r in outcome.records if "finite_size" in r]
+    if extrapolated:
+        fig, (ax, fs_ax) = plt.subplots(1, 2, figsize=(10.5, 3.8))
+        _plot_finite_size(fs_ax, extrapolated, c.ylabel or c.quantity)
+        if c.logy:
+            fs_ax.set_yscale("log")
+    else:
+        fig, ax = plt.subplots(figsize=(5.5, 3.8))
     groups: dict[tuple, list[dict]] = {}
     for r in outcome.records:
         rest = tuple((k, v) for k, v in r["point"].items() if k != c.x)
@@ -190,7 +226,7 @@ def plot(outcome: Outcome, path) -> None:
     for n, (rest, rows) in enumerate(groups.items()):
         xs = [r["point"][c.x] if c.x else i for i, r in enumerate(rows)]
         colour = f"C{n % 10}"
-        label = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rest) or c.quantity
+        label = ", ".join(f"{k}={_show(v)}" for k, v in rest) or c.quantity
         curve = _dense_theory(c, rows)
         if curve is not None:
             ax.plot(*curve, "-", color=colour, label=f"theory: {label}")

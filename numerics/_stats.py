@@ -1,4 +1,5 @@
-"""Estimates with standard errors, Wilson intervals, z thresholds and weighted fits."""
+"""Estimates with standard errors, Wilson intervals, z thresholds, weighted fits and
+finite-size extrapolation in 1/N."""
 from __future__ import annotations
 
 import math
@@ -16,6 +17,7 @@ class Estimate:
     stderr: float
     n: int
     interval: tuple[float, float] | None = None  # e.g. a Wilson interval for a proportion
+    finite_size: FiniteSize | None = None  # the per-size estimates an extrapolation in 1/N came from
 
     def z(self, theory: float, theory_stderr: float = 0.0) -> float:
         scale = math.hypot(self.stderr, theory_stderr)
@@ -103,3 +105,42 @@ def weighted_polyfit(x, y, stderr, degree: int = 1) -> Fit:
     if dof > 0 and chi2 / dof > 1:
         cov = cov * (chi2 / dof)
     return Fit(coef, cov, chi2, dof)
+
+
+@dataclass(frozen=True)
+class FiniteSize:
+    """Per-size estimates and the weighted fit c0 + c1/N + ... that extrapolated them to N -> inf.
+
+    ``fitted`` names what the per-size values estimate when that is not the check's own
+    quantity (e.g. a slope whose extrapolation is transformed afterwards); "" otherwise.
+    """
+
+    sizes: tuple[int, ...]
+    estimates: tuple[Estimate, ...]
+    coefficients: tuple[float, ...]
+    intercept_stderr: float
+    fitted: str = ""
+
+    def record(self) -> dict:
+        """JSON-serialisable form, for a check's point record."""
+        return {"of": self.fitted or None,
+                "sizes": [{"N": int(n), "value": e.value, "stderr": json_float(e.stderr), "n": e.n}
+                          for n, e in zip(self.sizes, self.estimates)],
+                "fit": {"coefficients": list(self.coefficients),
+                        "intercept_stderr": json_float(self.intercept_stderr)}}
+
+
+def json_float(x: float):
+    """x, or the text "inf", "-inf" or "nan" (strict JSON has no such numbers)."""
+    return x if math.isfinite(x) else ("inf" if x > 0 else "-inf" if x < 0 else "nan")
+
+
+def extrapolate(sizes, estimates, degree: int = 1, fitted: str = "") -> Estimate:
+    """Intercept of the weighted fit of per-size estimates in 1/N (finite-size extrapolation),
+    carrying the per-size data and the fit as ``finite_size``."""
+    estimates = tuple(estimates)
+    fit = weighted_polyfit(1.0 / np.asarray(sizes, dtype=np.float64), [e.value for e in estimates],
+                           [e.stderr for e in estimates], degree)
+    value, se = fit.coefficient(0)
+    data = FiniteSize(tuple(int(n) for n in sizes), estimates, tuple(float(c) for c in fit.coefficients), se, fitted)
+    return Estimate(value, se, int(sum(e.n for e in estimates)), finite_size=data)

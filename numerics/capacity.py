@@ -37,7 +37,7 @@ from numba import njit, prange
 from ._bench import Timing, benchmark, best_time
 from ._check import check
 from ._parallel import map_chunks
-from ._stats import Estimate, mean, proportion, weighted_polyfit
+from ._stats import extrapolate, mean, proportion
 
 
 # ============================================================================ simplex (Gordan)
@@ -320,12 +320,6 @@ def _patterns(alpha: float, n: int) -> int:
     return int(round(P))
 
 
-def _finite_size(sizes, values, errors, degree=1) -> Estimate:
-    fit = weighted_polyfit([1.0 / n for n in sizes], values, errors, degree)
-    c0, e0 = fit.coefficient(0)
-    return Estimate(c0, e0, int(len(sizes)))
-
-
 # ============================================================================ Ising: Gray-code enumeration
 @njit(cache=True, nogil=True)
 def _prefix_block(XT, g0, g1):
@@ -456,29 +450,20 @@ def _ising_rs() -> float:
     return float(evaluate("ising-perceptron-capacity", method="rs"))
 
 
-def ising_extrapolation(quick, seed):
-    """Mean of P_max/N at each N (exact enumeration), and its extrapolation to N -> inf.
-
-    The fit is quadratic in 1/N: the finite-size curve of this discrete problem bends
-    (a linear fit over N = 9..19 undershoots; see docs/capacity.md), so the intercept
-    carries the wider, honest error of the quadratic model.
-    """
-    rows = []
-    seeds = seed.spawn(len(_ising_sizes(quick)))
-    for (n, m), s in zip(_ising_sizes(quick), seeds):
-        est = mean(ising_storable_counts(n, m, s) / n)
-        rows.append((n, est))
-    fit = _finite_size([n for n, _ in rows], [e.value for _, e in rows], [e.stderr for _, e in rows], 2)
-    return rows, fit
-
-
 @check("capacity-ising-enumeration", quantity="ising-perceptron-capacity",
        title="Ising perceptron: Gray-code enumeration, mean max P/N (N -> inf)",
        grid=lambda quick: [{"method": "1rsb"}],
        wrong=lambda pt: _ising_rs(), wrong_label="replica-symmetric capacity 4/pi")
 def measure_ising(point, seed, quick):
-    _, fit = ising_extrapolation(quick, seed)
-    return fit
+    """Mean of P_max/N at each N (exact enumeration), extrapolated to N -> inf.
+
+    The fit is quadratic in 1/N: the finite-size curve of this discrete problem bends
+    (a linear fit over N = 9..19 undershoots; see docs/capacity.md), so the intercept
+    carries the wider, honest error of the quadratic model.
+    """
+    sizes = _ising_sizes(quick)
+    ests = [mean(ising_storable_counts(n, m, s) / n) for (n, m), s in zip(sizes, seed.spawn(len(sizes)))]
+    return extrapolate([n for n, _ in sizes], ests, degree=2)
 
 
 # ============================================================================ Gardner margin check
@@ -501,7 +486,7 @@ def measure_gardner(point, seed, quick):
     rows = []
     for (n, m), s in zip(sizes, seed.spawn(len(sizes))):
         rows.append((n, mean(max_margins(_patterns(point["alpha"], n), n, m, s))))
-    return _finite_size([n for n, _ in rows], [e.value for _, e in rows], [e.stderr for _, e in rows], 1)
+    return extrapolate([n for n, _ in rows], [e for _, e in rows])
 
 
 # ============================================================================ teacher-student
@@ -604,7 +589,7 @@ def measure_teacher_student(point, seed, quick):
         else:
             errs = max_stability_errors(n, P, m, s)
         rows.append((n, mean(errs)))
-    return _finite_size([n for n, _ in rows], [e.value for _, e in rows], [e.stderr for _, e in rows], 1)
+    return extrapolate([n for n, _ in rows], [e for _, e in rows])
 
 
 # ============================================================================ L2 balls: dual ascent
@@ -769,7 +754,7 @@ def measure_ball(point, seed, quick):
         P = _patterns(point["alpha"], n)
         lo, hi = ball_margins(P, n, point["dim"], point["radius"], m, s)
         rows.append((n, mean(lo)))
-    return _finite_size([n for n, _ in rows], [e.value for _, e in rows], [e.stderr for _, e in rows], 1)
+    return extrapolate([n for n, _ in rows], [e for _, e in rows])
 
 
 # ============================================================================ benchmarks

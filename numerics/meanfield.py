@@ -20,7 +20,7 @@ import math
 import numpy as np
 from numba import njit
 
-from dltheory.numerics import Estimate, Timing, benchmark, check, mean, weighted_polyfit
+from dltheory.numerics import Estimate, Timing, benchmark, check, extrapolate, mean
 from dltheory.numerics._bench import best_time, blas_peak_gflops, generator_rate
 from dltheory.numerics._parallel import map_chunks, threads
 
@@ -422,15 +422,6 @@ def kurtosis_estimate(g) -> Estimate:
     cov = np.cov(np.vstack([g, g * g])) / n
     se = float(math.sqrt(max(grad @ cov @ grad, 0.0)))
     return Estimate(float(3 * m2 / m1**2 - 3), se, n)
-
-
-# ----------------------------------------------------------------------------- fits
-def extrapolate(widths, estimates, degree=1) -> Estimate:
-    """Intercept of a weighted fit of the estimates in 1/N (finite-size extrapolation)."""
-    x = 1.0 / np.asarray(widths, dtype=np.float64)
-    fit = weighted_polyfit(x, [e.value for e in estimates], [e.stderr for e in estimates], degree)
-    value, se = fit.coefficient(0)
-    return Estimate(value, se, int(sum(e.n for e in estimates)))
 
 
 def _scale(quick, full, small):
@@ -857,8 +848,8 @@ def gls_log_slope(dev, start) -> Estimate:
 
 def _scale_from_slopes(widths, slopes) -> Estimate:
     """xi = -1/s with s the weighted fit a + b/N of the per-width slopes, extrapolated to 1/N -> 0."""
-    s = extrapolate(widths, slopes)
-    return Estimate(-1 / s.value, s.stderr / s.value**2, s.n)
+    s = extrapolate(widths, slopes, fitted="slope s of log E[D^l] per layer (xi = -1/s)")
+    return Estimate(-1 / s.value, s.stderr / s.value**2, s.n, finite_size=s.finite_size)
 
 
 def _same_streams(seed):

@@ -473,24 +473,18 @@ def _density_grid(quick):
              "(exact counts, extrapolated in 1/width)",
        grid=_density_grid, rule="z", ylabel="boundaries per unit length")
 def _density_depth(point, seed_sequence, quick):
-    """Counts at widths s*n (s = 1, 2, 4), scaled to the point's widths, fitted in 1/width."""
-    from ._stats import weighted_polyfit
+    """Counts at widths s*n (s = 1, 2, 4), scaled to the point's widths, fitted in 1/N (N the first width)."""
+    from ._stats import extrapolate
 
     samples = 600 if quick else 6000
     widths = point["widths"]
-    xs, ys, ses = [], [], []
-    streams = seed_sequence.spawn(3)
-    for k, s in enumerate((1, 2, 4)):
+    sizes, ests = [], []
+    for s, stream in zip((1, 2, 4), seed_sequence.spawn(3)):
         ws = tuple(s * n for n in widths)
-        c = crossings_on_line(streams[k], point["input_dim"], ws, point["sigma_b"],
-                              point["radius"], samples)
-        est = mean(c / (2 * point["radius"] * s))
-        xs.append(1.0 / ws[0])
-        ys.append(est.value)
-        ses.append(est.stderr)
-    fit = weighted_polyfit(xs, ys, ses, 1)
-    c0, se0 = fit.coefficient(0)
-    return Estimate(c0, se0, 3 * samples)
+        c = crossings_on_line(stream, point["input_dim"], ws, point["sigma_b"], point["radius"], samples)
+        sizes.append(ws[0])
+        ests.append(mean(c / (2 * point["radius"] * s)))
+    return extrapolate(sizes, ests)
 
 
 # ---------------------------------------------------------------- benchmark

@@ -188,6 +188,37 @@ def test_ball_limits():
     assert vals == sorted(vals, reverse=True)
 
 
+@pytest.mark.parametrize("D,k", [(1, 0.0), (3, 0.7), (10, 2.0)])
+def test_ball_at_infinite_radius_is_the_derivations_subspace_limit(ball_document, D, k):
+    import sympy as sp
+
+    limit = ball_document.results["alpha_inf"]
+    syms = {s.name: s for s in limit.free_symbols}
+    exact = limit.subs({syms["D"]: D, syms["kappa"]: sp.Rational(k)})  # the float kappa, exactly
+    at_inf = evaluate("manifold-capacity-ball", radius=math.inf, dim=D, kappa=k)
+    assert at_inf == pytest.approx(float(exact.evalf(30)), rel=1e-14)
+    assert evaluate("manifold-capacity-ball", radius="inf", dim=D, kappa=k) == at_inf
+    mpmath.mp.dps = 50
+    precise = evaluate("manifold-capacity-ball", radius=math.inf, dim=D, kappa=k, dps=40)
+    assert abs(mpmath.mpf(str(exact.evalf(50))) / precise - 1) < mpmath.mpf("1e-38")
+    # finite radii approach the limit, monotonically and at rate O(1/R) (distance shrinks ~10x per decade)
+    gaps = [abs(evaluate("manifold-capacity-ball", radius=r, dim=D, kappa=k) - at_inf) for r in (10.0, 100.0, 1000.0)]
+    assert gaps[0] > gaps[1] > gaps[2]
+    assert gaps[2] < 0.2 * gaps[1] and gaps[1] < 0.2 * gaps[0]
+    assert gaps[2] < 1e-3 * at_inf
+
+
+def test_ball_infinite_radius_from_the_cli(cli):
+    import json
+
+    r = cli("eval", "manifold-capacity-ball", "radius=inf", "dim=1", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)  # strict JSON: the infinite radius is the text "inf"
+    assert out["params"]["radius"] == "inf" and out["value"] == pytest.approx(2 / 3, rel=1e-15)
+    r = cli("eval", "manifold-capacity-ball", "radius=Infinity", "dim=2", "kappa=0")
+    assert r.returncode == 0 and r.stdout.splitlines()[0].endswith("(radius=inf, dim=2, kappa=0.0) = 0.4")  # 1/(2 + 1/2)
+
+
 # ----------------------------------------------------------------------------- derivations
 def test_derivations_build_and_match_the_quantities(tmp_path):
     import sympy as sp
@@ -238,6 +269,9 @@ def test_derivations_build_and_match_the_quantities(tmp_path):
     (("manifold-capacity-ball", "radius=-1", "dim=2"), "radius"),
     (("manifold-capacity-ball", "radius=1", "dim=0"), "dim"),
     (("manifold-capacity-ball", "radius=1", "dim=2", "kappa=-0.1"), "kappa"),
+    (("manifold-capacity-ball", "radius=nan", "dim=2"), "radius=nan: not a number (NaN); allowed: real number"),
+    (("manifold-capacity-ball", "radius=-inf", "dim=2"), "radius=-inf: outside its domain"),
+    (("manifold-capacity-ball", "radius=1", "dim=2", "kappa=inf"), "kappa=inf: not finite"),
     (("cover-count", "P=5", "N=0"), "N"),
     (("cover-count", "P=1000000000", "N=3"), "P"),
     (("cover-separable-probability", "P=1000000", "N=3"), "P"),

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from dltheory.numerics import _parallel, proportion, weighted_polyfit, wilson, z_critical
+from dltheory.numerics import Estimate, _parallel, extrapolate, proportion, weighted_polyfit, wilson, z_critical
 
 
 def test_wilson_interval_reference_values():
@@ -37,3 +37,21 @@ def test_map_chunks_is_independent_of_thread_count(monkeypatch):
         monkeypatch.setenv("DLTHEORY_THREADS", threads)
         results.append(_parallel.map_chunks(work, 10_000, 1000, 7))
     assert results[0] == results[1] == results[2]
+
+
+def test_extrapolate_carries_the_per_size_data_and_its_fit():
+    import json
+
+    sizes = (16, 32, 64, 128)
+    ests = [Estimate(2 + 3 / n - 5 / n**2, 0.01 * (1 + k), 100) for k, n in enumerate(sizes)]
+    line = extrapolate(sizes, ests)
+    exact = extrapolate(sizes, ests, degree=2, fitted="something else")
+    assert exact.value == pytest.approx(2, abs=1e-12) and line.value != pytest.approx(2, abs=1e-3)
+    assert exact.n == 400 and exact.finite_size.coefficients == pytest.approx((2, 3, -5))
+    record = json.loads(json.dumps(line.finite_size.record(), allow_nan=False))
+    assert record["of"] is None and exact.finite_size.record()["of"] == "something else"
+    assert [p["N"] for p in record["sizes"]] == list(sizes)
+    assert [(p["value"], p["stderr"], p["n"]) for p in record["sizes"]] == [(e.value, e.stderr, e.n) for e in ests]
+    assert record["fit"]["coefficients"][0] == line.value and record["fit"]["intercept_stderr"] == line.stderr
+    one_sample = extrapolate((8, 16, 32), [Estimate(1.0, math.inf, 1)] + ests[1:3])
+    assert one_sample.finite_size.record()["sizes"][0]["stderr"] == "inf"

@@ -102,14 +102,20 @@ class Int(Param):
 
 @dataclass(frozen=True)
 class Real(Param):
+    """A real number; ``allow_inf`` also admits +inf (text "inf" or "infinity"), where the
+    quantity defines its limit there. NaN is always refused."""
+
     lo: float | None = None
     hi: float | None = None
     lo_open: bool = False
     hi_open: bool = False
+    allow_inf: bool = False
 
     @property
     def domain(self) -> str:
         b = _bounds_text(self.lo, self.hi, self.lo_open, self.hi_open)
+        if self.allow_inf:
+            return f"real number {b}".strip() + ", or inf"
         return f"finite real number {b}".strip()
 
     def _convert(self, text, raw):
@@ -127,8 +133,12 @@ class Real(Param):
             value = float(value)
         except (TypeError, ValueError, OverflowError):
             raise BadInput(self.name, value, self.domain, "not a number") from None
-        if not math.isfinite(value):
-            raise BadInput(self.name, value, self.domain, "not finite")
+        if math.isnan(value):
+            raise BadInput(self.name, value, self.domain, "not a number (NaN)")
+        if math.isinf(value):
+            if self.allow_inf and value > 0:
+                return value
+            raise BadInput(self.name, value, self.domain, "outside its domain" if self.allow_inf else "not finite")
         lo_bad = self.lo is not None and (value <= self.lo if self.lo_open else value < self.lo)
         hi_bad = self.hi is not None and (value >= self.hi if self.hi_open else value > self.hi)
         if lo_bad or hi_bad:

@@ -504,8 +504,24 @@ def _ball_inverse_capacity_mp(radius, dim, kappa, dps):
     return mp.quad(lambda t: dens(t) * inner(t), [0, max(c - 6, 0), c, c + 6, mp.inf])
 
 
+def subspace_capacity(dim: int, kappa, dps=None):
+    """alpha^{-1} = D + alpha_0(kappa)^{-1}: the R -> inf limit of the ball capacity (D-dimensional
+    affine subspaces; "lines" for D = 1, 2/3 at kappa = 0).
+
+    Chung, Lee & Sompolinsky (2016), Phys. Rev. E 93:060301(R) (lines and subspaces as the large-radius
+    limit of L2 balls); the limit of the inner problem, F(t) -> Gardner's integral + t^2 with
+    <t^2>_{chi_D} = D, is verified term by term in derivation ``capacity-ball``.
+    """
+    if _dps(dps) <= 15:
+        return 1.0 / (dim + gardner_integral(float(kappa)))
+    v = 1 / (dim + 1 / gardner_capacity_value(kappa, _dps(dps) + 10))  # ten guard digits
+    _mp().mp.dps = _dps(dps)
+    return +v
+
+
 @quantity("manifold-capacity-ball",
-          Real("radius", lo=0.0, hi=1e6, doc="ball radius R relative to the centre norm"),
+          Real("radius", lo=0.0, hi=1e6, allow_inf=True,
+               doc="ball radius R relative to the centre norm; inf: D-dimensional affine subspaces"),
           Int("dim", lo=1, hi=10000, doc="ball dimension D"),
           Real("kappa", lo=0.0, hi=20.0, default=0.0, doc="margin kappa >= 0"),
           status="replica-symmetric",
@@ -520,13 +536,15 @@ def manifold_capacity_ball(radius: float, dim: int, kappa: float = 0.0, dps: int
     With t0 ~ N(0,1) and t ~ chi_D, the inner problem min |v - t|^2 s.t. v0 - R|v| >= kappa
     gives alpha_B^{-1} = E_t [ int_{kappa-t/R}^{kappa+Rt} Dt0 (kappa+Rt-t0)^2/(1+R^2)
     + int_{-inf}^{kappa-t/R} Dt0 ((kappa-t0)^2 + t^2) ] (derivation ``capacity-ball``).
-    Limits: R -> 0 gives Gardner's points, alpha_0(kappa); R -> inf gives D-dimensional
-    affine subspaces ("lines" for D=1), alpha^{-1} = D + alpha_0(kappa)^{-1}, e.g. 2/3 for
-    lines at kappa = 0. Status: replica-symmetric (convex problem for kappa >= 0; the
+    Limits: R -> 0 gives Gardner's points, alpha_0(kappa); R = inf is the limit R -> inf,
+    D-dimensional affine subspaces ("lines" for D=1), alpha^{-1} = D + alpha_0(kappa)^{-1}, e.g. 2/3
+    for lines at kappa = 0 (``subspace_capacity``). Status: replica-symmetric (convex problem for kappa >= 0; the
     paper's value; no rigorous proof known to us).
     """
     if radius == 0.0:
         return gardner_capacity_value(kappa, dps)
+    if math.isinf(radius):
+        return subspace_capacity(dim, kappa, dps)
     if _dps(dps) <= 15:
         return 1.0 / ball_inverse_capacity(radius, dim, kappa)
     mp = _mp()
