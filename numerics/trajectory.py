@@ -25,7 +25,7 @@ from numba import njit
 from ._bench import Timing, benchmark, best_time, generator_rate
 from ._check import check
 from ._parallel import map_chunks
-from ._stats import Estimate, weighted_polyfit
+from ._stats import Estimate, extrapolate
 
 CHUNK = 256
 
@@ -160,9 +160,7 @@ def _published_wide_base(point):
 def _wide_limit(point, seed_sequence, quick):
     samples, widths = (2000, (32, 64, 128)) if quick else (20000, (64, 128, 256))
     ests = [measured_growth({**point, "width": k}, s, samples) for k, s in zip(widths, seed_sequence.spawn(3))]
-    fit = weighted_polyfit([1.0 / k for k in widths], [e.value for e in ests], [e.stderr for e in ests], 1)
-    value, stderr = fit.coefficient(0)
-    return Estimate(value, stderr, 3 * samples)
+    return extrapolate(widths, ests)
 
 
 # ---------------------------------------------------------------- benchmark
