@@ -17,52 +17,11 @@ import sys
 from fractions import Fraction
 from functools import lru_cache
 
-import numpy as np
 
 from ._quantity import BadInput, Choice, Int, Real, quantity
 
 SQRT2 = math.sqrt(2.0)
 SQRT2PI = math.sqrt(2.0 * math.pi)
-
-# ----------------------------------------------------------------------------- quadrature
-_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(24)
-_erfc = np.frompyfunc(math.erfc, 1, 1)
-
-
-def _H(x):
-    """H(x) = erfc(x/sqrt 2)/2 for a numpy array or a float."""
-    if isinstance(x, np.ndarray):
-        return 0.5 * _erfc(x / SQRT2).astype(np.float64)
-    return 0.5 * math.erfc(x / SQRT2)
-
-
-def _G(x):
-    return np.exp(-0.5 * x * x) / SQRT2PI
-
-
-def _panels(breaks):
-    """Gauss-Legendre nodes and weights over consecutive panels [b_i, b_{i+1}]."""
-    b = np.unique(np.asarray(breaks, dtype=np.float64))
-    lo, hi = b[:-1], b[1:]
-    half, mid = (hi - lo)[:, None] / 2, (hi + lo)[:, None] / 2
-    return (mid + half * _NODES).ravel(), (half * _WEIGHTS).ravel()
-
-
-def _grid(lo, hi, width=1.0, extra=()):
-    """Breakpoints from lo to hi every ``width`` plus the points in ``extra`` inside."""
-    n = max(1, int(math.ceil((hi - lo) / width)))
-    pts = list(np.linspace(lo, hi, n + 1)) + [e for e in extra if lo < e < hi]
-    return _panels(pts)
-
-
-_ZT, _ZW = _grid(-13.0, 13.0, 1.0)
-_ZW_D = _ZW * _G(_ZT)  # nodes and weights of int Dz f(z) in double precision
-
-
-def _gauss(f):
-    """int Dz f(z), double precision."""
-    return float(np.dot(_ZW_D, f(_ZT)))
-
 
 def _mp():
     import mpmath
@@ -164,7 +123,7 @@ _NEG = Choice("negative", choices=("refuse", "rs-upper-bound"), default="refuse"
 
 def gardner_integral(kappa: float) -> float:
     """int_{-kappa}^inf Dt (t+kappa)^2 = (1+kappa^2) H(-kappa) + kappa G(kappa), double precision."""
-    return (1.0 + kappa * kappa) * _H(-kappa) + kappa * math.exp(-kappa * kappa / 2) / SQRT2PI
+    return (1.0 + kappa * kappa) * 0.5 * math.erfc(-kappa / SQRT2) + kappa * math.exp(-kappa * kappa / 2) / SQRT2PI
 
 
 def gardner_capacity_value(kappa, dps=None):
@@ -211,12 +170,20 @@ def gardner_capacity(kappa: float, negative: str = "refuse", dps: int | None = N
 # ----------------------------------------------------------------------------- Ising perceptron
 def _ising_rs_equations_double(alpha: float):
     """RS saddle point (q, qhat) and entropy s(alpha) of binary couplings at kappa = 0."""
-    z, w = _ZT, _ZW_D
+    import numpy as np
+
+    from ._quadrature import ZT, ZW_D
+
+    z, w = ZT, ZW_D
     with np.errstate(divide="ignore", invalid="ignore"):
         return _ising_inner(alpha, z, w)
 
 
 def _ising_inner(alpha, z, w):
+    import numpy as np
+
+    from ._quadrature import G as _G, H as _H
+
     def qhat_of(q):
         u = -math.sqrt(q / (1 - q)) * z
         ratio = _G(u) / _H(u)
@@ -303,8 +270,11 @@ _ALPHA = Real("alpha", lo=0.0, hi=1e6, lo_open=True, doc="examples per input dim
 
 def _gibbs_integral(R: float) -> float:
     """int Dt exp(-R t^2/2) / H(-sqrt(R) t), double precision."""
-    u = -math.sqrt(R) * _ZT
-    return float(np.dot(_ZW_D, np.exp(-R * _ZT * _ZT / 2) / _H(u)))
+    import numpy as np
+
+    from ._quadrature import H, ZT, ZW_D
+
+    return float(np.dot(ZW_D, np.exp(-R * ZT * ZT / 2) / H(-math.sqrt(R) * ZT)))
 
 
 def gibbs_overlap(alpha: float) -> float:
@@ -328,6 +298,10 @@ def _gibbs_overlap_mp(alpha, dps):
 
 def _ms_parts(R: float, kappa: float):
     """I_A = int_{-inf}^kappa Dt 2H(-Rt/s)(kappa-t)^2 and I_B = int_{-inf}^kappa Dt G(Rt/s) t (kappa-t)^2, s = sqrt(1-R^2)."""
+    import numpy as np
+
+    from ._quadrature import G as _G, H as _H, grid as _grid
+
     s = math.sqrt(1 - R * R)
     lo = min(-12.0, kappa - 14.0)
     t, w = _grid(lo, kappa, 1.0, extra=tuple(c * s for c in (-6, -3, -1, 0, 1, 3, 6)))
@@ -383,8 +357,12 @@ def hebb_overlap(alpha: float) -> float:
 @lru_cache(maxsize=4)
 def gibbs_asymptote_integral() -> float:
     """I = int dt exp(-t^2) / (sqrt(2 pi) H(-t)) (Gibbs/Bayes large-alpha constant), double precision."""
-    t, w = _grid(-14.0, 14.0, 1.0)
-    return float(np.dot(w, np.exp(-t * t) / (SQRT2PI * _H(-t))))
+    import numpy as np
+
+    from ._quadrature import H, grid
+
+    t, w = grid(-14.0, 14.0, 1.0)
+    return float(np.dot(w, np.exp(-t * t) / (SQRT2PI * H(-t))))
 
 
 def max_stability_asymptote() -> float:
@@ -469,6 +447,10 @@ def ball_inverse_capacity(radius: float, dim: int, kappa: float) -> float:
     R, k = float(radius), float(kappa)
     if R == 0.0:
         return gardner_integral(k)
+    import numpy as np
+
+    from ._quadrature import G as _G, H as _H, grid as _grid
+
     Phi = lambda x: _H(-x)  # noqa: E731
 
     def prim(x, c):  # antiderivative of G(x) (c - x)^2
