@@ -344,6 +344,12 @@ def relu_rademacher_circle_samples(n: int, datasets: int, signs: int, seed, ball
     return np.concatenate(map_chunks(work, datasets, chunk, seed))
 
 
+def _evaluate_bound(point) -> float:
+    from dltheory.theory import evaluate
+
+    return float(evaluate("rademacher-bound", **point))
+
+
 def _grs_grid(quick):
     ns = (10, 40) if quick else (10, 20, 40, 80, 160)
     return [{"form": "golowich-rakhlin-shamir", "frobenius_norms": (1.0, 1.0), "input_norm": 1.0, "n": n} for n in ns]
@@ -352,18 +358,12 @@ def _grs_grid(quick):
 @check("rademacher-relu-grs-above", quantity="rademacher-bound",
        title="GRS bound vs exact Rademacher complexity, 2-layer ReLU",
        grid=_grs_grid, x="n", rule="upper-bound",
-       wrong=lambda p: 0.25 * float(__import__("dltheory.theory", fromlist=["evaluate"]).evaluate("rademacher-bound", **p)),
+       wrong=lambda p: _evaluate_bound(p) / 4,
        wrong_label="the GRS bound / 4",
        ylabel="E sup (1/n) sum sigma_i f(x_i)", logy=True)
 def measure_grs(point, seed, quick):
     datasets = 60 if quick else 1000
     return mean(relu_rademacher_circle_samples(point["n"], datasets, 8, seed))
-
-
-def _evaluate_bound(point) -> float:
-    from dltheory.theory import evaluate
-
-    return float(evaluate("rademacher-bound", **point))
 
 
 def _path_norm_grid(quick):

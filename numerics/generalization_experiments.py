@@ -236,7 +236,11 @@ def weight_matrices(w, sizes) -> list:
 
 
 def _level(value: float, grid) -> float:
-    return next(g for g in grid if g >= value)
+    """The smallest grid value >= value (the a-priori class containing it)."""
+    for g in grid:
+        if g >= value:
+            return g
+    raise ValueError(f"norm {value:g} lies above the a-priori grid (max {grid[-1]:g}); no class contains it")
 
 
 def norm_class(form: str, mats, X) -> tuple[dict, int]:

@@ -283,14 +283,26 @@ def train_numpy(X, y, params, sizes, order, *, batch=32, lr=1e-2, optimizer="ada
     return steps
 
 
+def forward(network, X, exact: bool = False) -> np.ndarray:
+    """Outputs of the ReLU network [(W, b), ...] (W may carry leading batch axes) on the rows of X;
+    ``exact``: in rational arithmetic (fractions.Fraction), else float64."""
+    if exact:
+        from fractions import Fraction
+
+        to_exact = np.vectorize(Fraction, otypes=[object])
+        network = [(to_exact(W), to_exact(b)) for W, b in network]
+        X = to_exact(X)
+    h = X
+    for index, (W, b) in enumerate(network):
+        h = h @ np.swapaxes(W, -1, -2) + b
+        if index < len(network) - 1:
+            h = np.maximum(h, 0)
+    return h[..., 0]
+
+
 def predict_numpy(params, sizes, X):
-    a = X
-    layers = _np_layers(params, sizes)
-    for i, (W, b) in enumerate(layers):
-        a = a @ W.T + b
-        if i < len(layers) - 1:
-            a = np.maximum(a, 0.0)
-    return a[:, 0]
+    """NumPy reference for predict_kernel (flat parameter vector)."""
+    return forward(_np_layers(params, sizes), X)
 
 
 # ----------------------------------------------------------------- benchmark

@@ -21,6 +21,7 @@ from numba import njit
 from ._check import check
 from ._parallel import as_seed_sequence, map_chunks
 from ._stats import Estimate
+from .generalization_mlp import forward, layer_sizes, predict_numpy
 
 
 def _sauer(h: int, n: int) -> int:
@@ -286,8 +287,6 @@ def construction_shatters(widths, input_dim: int, m: int) -> bool:
     by evaluating the constructed ReLU network (generalization_mlp.predict_numpy)?"""
     import itertools
 
-    from .generalization_mlp import layer_sizes, predict_numpy
-
     kind = construction_kind(widths, input_dim)
     X = construction_points(kind, m, input_dim)
     sizes = layer_sizes(input_dim, widths)
@@ -413,23 +412,6 @@ def embed_network(layers, widths, input_dim: int) -> list:
     w_out = np.zeros((1, prev))
     w_out[0, :len(readout)] = readout
     return out + [(w_out, np.array([-0.5]))]
-
-
-def forward(network, X, exact: bool = False) -> np.ndarray:
-    """Outputs of the ReLU network [(W, b), ...] (W may carry leading batch axes) on the rows of X;
-    ``exact``: in rational arithmetic (fractions.Fraction), else float64."""
-    if exact:
-        from fractions import Fraction
-
-        to_exact = np.vectorize(Fraction, otypes=[object])
-        network = [(to_exact(W), to_exact(b)) for W, b in network]
-        X = to_exact(X)
-    h = X
-    for index, (W, b) in enumerate(network):
-        h = h @ np.swapaxes(W, -1, -2) + b
-        if index < len(network) - 1:
-            h = np.maximum(h, 0)
-    return h[..., 0]
 
 
 def bit_extraction_labellings(n: int, m: int, seed, random_count: int = 300) -> np.ndarray:

@@ -204,17 +204,17 @@ def test_bit_extraction_float64_exact_near_the_refusal_limit():
     assert np.array_equal(np.sign(out), 2.0 * bits.ravel() - 1)
 
 
-def test_bit_extraction_network_against_predict_numpy_and_exact_arithmetic():
-    """One labelling, re-evaluated by generalization_mlp.predict_numpy from the flat parameter
-    vector and in rational arithmetic: the float64 values are exact, the signs are the labels."""
-    from dltheory.numerics.generalization_mlp import layer_sizes, predict_numpy
+def test_bit_extraction_network_against_the_numba_kernel_and_exact_arithmetic():
+    """One labelling, re-evaluated by the Numba predict_kernel from the flat parameter vector
+    and in rational arithmetic: the float64 values are exact, the signs are the labels."""
+    from dltheory.numerics.generalization_mlp import layer_sizes, predict_kernel
 
     n, m, d, widths = 4, 5, 3, [7, 8, 7, 7, 7, 2, 4]
     bits = np.random.default_rng(3).integers(0, 2, (n, m))
     X = vc.bit_extraction_points(n, m, d)
     net = vc.embed_network(vc.bit_extraction_layers(n, m, bits), widths, d)
     flat = np.concatenate([a.ravel() for layer in net for a in layer])
-    out = predict_numpy(flat, layer_sizes(d, widths), X)
+    out = predict_kernel(flat, layer_sizes(d, widths), np.ascontiguousarray(X, dtype=np.float64))
     assert np.array_equal(out, vc.forward(net, X))
     assert [float(v) for v in vc.forward(net, X, exact=True)] == list(out)
     assert np.array_equal(np.sign(out), 2.0 * bits.ravel() - 1)
