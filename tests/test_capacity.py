@@ -285,26 +285,19 @@ def test_bad_inputs_exit_2_with_one_line(cli, args, param):
 
 
 def test_eval_is_fast_and_imports_no_numba_or_sympy(cli, tmp_path):
-    import os
-    import subprocess
-    import sys
+    from conftest import steady_state_output
 
-    # Steady state, as a user meets it: the first run compiles the bytecode (into tmp_path, even
-    # where PYTHONDONTWRITEBYTECODE is set, as on CI), the second is timed. CPU time, not wall
-    # time, so that the shared machine's load does not decide the test. numpy is imported before
-    # the clock starts: its import (0.1-0.3 s CPU, more while OpenBLAS starts its threads) is the
-    # platform's cost, not ours. Timed: dltheory's import and three evaluations (0.1 s here).
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(tmp_path)
+    # Steady state (conftest.steady_state_output), CPU time, not wall time, so that the shared
+    # machine's load does not decide the test. numpy is imported before the clock starts: its
+    # import (0.1-0.3 s CPU, more while OpenBLAS starts its threads) is the platform's cost, not
+    # ours. Timed: dltheory's import and three evaluations (about 0.1 s on the dev machine).
     code = ("import sys, time; import numpy; t = time.process_time(); from dltheory.theory import evaluate; "
             "[evaluate(n, **p) for n, p in ((\"ising-perceptron-capacity\", {}), "
             "(\"teacher-student-error\", {\"rule\": \"max-stability\", \"alpha\": 3.0}), "
             "(\"manifold-capacity-ball\", {\"radius\": 1.0, \"dim\": 3}))]; "
             "assert 'numba' not in sys.modules and 'sympy' not in sys.modules and 'scipy' not in sys.modules; "
             "print(time.process_time() - t)")
-    for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert float(out.stdout) < 0.3
+    assert float(steady_state_output(code, tmp_path)) < 0.3
     r = cli("eval", "cover-count", "P=100", "N=10", "--json")
     assert r.returncode == 0 and '"exact": "' in r.stdout
 

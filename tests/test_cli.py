@@ -1,6 +1,5 @@
 """The CLI contract of DESIGN.md, end to end through subprocesses."""
 import json
-import subprocess
 import sys
 import time
 
@@ -47,16 +46,19 @@ def test_eval_json_keeps_exact_values(cli):
     assert big["value"] == 2**300 and big["exact"] == str(2**300)
 
 
-def test_eval_imports_neither_numba_nor_sympy_and_is_fast():
-    # CPU time of import + eval (as in test_capacity): wall time on the shared test machine is its load's
+def test_eval_imports_neither_numba_nor_sympy_and_is_fast(tmp_path):
+    from conftest import steady_state_output
+
+    # CPU time of import + eval in steady state (as in test_capacity): wall time on the shared
+    # test machine is its load's
     code = ("import sys, time; t = time.process_time(); from dltheory.cli import main; "
             "rc = main(['eval', 'product-neurons-depth-k', 'n=64', 'k=3']); "
             "print(time.process_time() - t, 'numba' in sys.modules, 'sympy' in sys.modules, "
             "'numpy' in sys.modules)")
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    seconds, numba, sympy, numpy = out.stdout.split()[-4:]
+    out = steady_state_output(code, tmp_path)
+    wall = (time.perf_counter() - start) / 2
+    seconds, numba, sympy, numpy = out.split()[-4:]
     assert (numba, sympy) == ("False", "False")
     assert numpy == "False"  # quantities load numpy only when they evaluate with it (theory/_quadrature.py)
     assert float(seconds) < 0.5 and wall < 2.0  # wall includes the interpreter's own start
