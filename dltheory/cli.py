@@ -32,7 +32,8 @@ def cmd_list(args) -> int:
 
     quantities = theory.all_quantities()
     entries = [{"name": q.name, "kind": "quantity", "status": q.status, "citation": q.citation,
-                "derivation": q.derivation, "checks": list(q.checks), "summary": q.summary}
+                "derivation": q.derivation, "checks": list(q.checks), "summary": q.summary,
+                "params": [p.describe() for p in q.params]}
                for q in quantities.values()]
     from dltheory import derivations, numerics
 
@@ -44,9 +45,18 @@ def cmd_list(args) -> int:
         entries.append({"name": c.name, "kind": "check", "status": q.status if q else "",
                         "citation": q.citation if q else "", "quantity": c.quantity,
                         "rule": c.rule_text, "summary": c.title})
+    if args.names:
+        by_name = {e["name"]: e for e in entries}
+        from dltheory.theory import lookup
+
+        entries = [lookup(name, by_name, "quantity, derivation or check") for name in args.names]
     if args.json:
         json.dump(entries, sys.stdout, indent=1)
         print()
+        return 0
+    if args.names:
+        for e in entries:
+            _print_entry(e, quantities.get(e["name"]) if e["kind"] == "quantity" else None)
         return 0
     for kind, plural in (("quantity", "quantities"), ("derivation", "derivations"), ("check", "checks")):
         rows = [e for e in entries if e["kind"] == kind]
@@ -56,6 +66,27 @@ def cmd_list(args) -> int:
             if e["citation"]:
                 print(f"  {'':<34} {e['citation']}")
     return 0
+
+
+def _print_entry(entry: dict, quantity) -> None:
+    """One entry in full: a quantity's docstring and parameters, a derivation's or check's links."""
+    import inspect
+
+    print(f"{entry['name']}  ({entry['kind']}) [{entry['status']}]")
+    body = inspect.getdoc(quantity.function) if quantity else entry["summary"]
+    print("\n".join("  " + line if line else "" for line in body.splitlines()))
+    if entry["citation"]:
+        print(f"  citation: {entry['citation']}")
+    for p in entry.get("params", ()):
+        need = "required" if p["required"] else f"default {p['default']}"
+        if p["forms"]:
+            need = ("optional" if p["form_optional"] else "required") + " with form=" + "|".join(p["forms"])
+        print(f"  {p['name']:<18} {need}; {p['domain']}" + (f"; {p['doc']}" if p["doc"] else ""))
+    for key in ("derivation", "quantities", "quantity", "checks", "rule"):
+        if entry.get(key):
+            value = entry[key]
+            print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}")
+    print()
 
 
 # ---------------------------------------------------------------- eval
@@ -295,7 +326,8 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="dltheory", description="A symbolic-numeric companion to deep-learning theory.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    s = sub.add_parser("list", help="every quantity, derivation and check")
+    s = sub.add_parser("list", help="every quantity, derivation and check; with NAMEs, those in full")
+    s.add_argument("names", nargs="*", metavar="NAME")
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=cmd_list)
 

@@ -223,3 +223,44 @@ def test_names_are_unique_across_kinds():
 
     names = Counter(list(theory.all_quantities()) + list(derivations.all_derivations()) + list(numerics.all_checks()))
     assert [n for n, k in names.items() if k > 1] == []
+
+
+def test_form_specific_parameters_are_required_and_exclusive():
+    from dltheory.theory import BadInput, Choice, Real, quantity
+
+    @quantity("test-forms", Choice("form", choices=("a", "b")),
+              Real("x", default=None, forms=("a",)), Real("y", default=None, forms=("b",), form_optional=True),
+              status="exact", citation="test")
+    def forms_quantity(form, x=None, y=None):
+        """A quantity whose forms take different parameters (test only)."""
+        return x if form == "a" else (y or 0.0)
+
+    try:
+        assert forms_quantity(form="a", x=2.0) == 2.0
+        assert forms_quantity(form="b") == 0.0 and forms_quantity(form="b", y="3") == 3.0
+        for values, expected in (({"form": "a"}, "parameter x=(missing): required; allowed: required by form=a"),
+                                 ({"form": "a", "x": 1.0, "y": 1.0},
+                                  "parameter y=1.0: not used by this form; allowed: parameters of form=a: x"),
+                                 ({"form": "b", "x": 1.0}, "parameters of form=b: y")):
+            with pytest.raises(BadInput) as e:
+                forms_quantity(**values)
+            assert expected in str(e.value)
+    finally:
+        from dltheory.theory import registered
+
+        del registered()["test-forms"]
+
+
+def test_list_name_shows_parameters_and_links(cli):
+    out = cli("list", "rademacher-bound")
+    assert out.returncode == 0, out.stderr
+    assert "path_norm          required with form=neyshabur-tomioka-srebro; finite real number >= 0" in out.stdout
+    assert "p                  optional with form=neyshabur-tomioka-srebro" in out.stdout
+    assert "n                  required; integer >= 1" in out.stdout
+    assert "derivation: generalization-rademacher-networks" in out.stdout
+    data = json.loads(cli("list", "rademacher-bound", "cover-count", "--json").stdout)
+    assert [e["name"] for e in data] == ["rademacher-bound", "cover-count"]
+    assert {p["name"]: p["forms"] for p in data[0]["params"]}["max_dim"] == ["bartlett-foster-telgarsky"]
+    bad = cli("list", "radmacher-bound")
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    assert "did you mean rademacher-bound" in bad.stderr

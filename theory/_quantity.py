@@ -38,11 +38,17 @@ class BadInput(ValueError):
 
 @dataclass(frozen=True)
 class Param:
-    """A typed parameter; ``parse`` turns command-line text into a validated value."""
+    """A typed parameter; ``parse`` turns command-line text into a validated value.
+
+    ``forms``: where a quantity has a ``form`` parameter, the forms that take this one (empty:
+    all); each of them requires it unless ``form_optional``. Give such parameters default=None.
+    """
 
     name: str
     doc: str = ""
     default: Any = _REQUIRED
+    forms: tuple[str, ...] = ()
+    form_optional: bool = False
 
     @property
     def required(self) -> bool:
@@ -51,6 +57,12 @@ class Param:
     @property
     def domain(self) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        """What ``dltheory list NAME`` shows of this parameter."""
+        return {"name": self.name, "domain": self.domain, "required": self.required,
+                "default": None if self.required else self.default, "forms": list(self.forms),
+                "form_optional": self.form_optional, "doc": self.doc}
 
     def parse(self, text: str) -> Any:
         return self.validate(self._convert(text.strip(), text))
@@ -271,7 +283,20 @@ class Quantity:
                 raise BadInput(p.name, "(missing)", p.domain, "required")
             else:
                 bound[p.name] = p.default
+        if "form" in bound:
+            self._check_form_params(bound["form"], bound)
         return bound
+
+    def _check_form_params(self, form: str, bound: dict[str, Any]) -> None:
+        """A parameter the form requires must be given; one the form does not take must not be."""
+        specific = [p for p in self.params if p.forms]
+        for p in specific:
+            if form in p.forms and not p.form_optional and bound[p.name] is None:
+                raise BadInput(p.name, "(missing)", f"required by form={form}", "required")
+        for p in specific:
+            if form not in p.forms and bound[p.name] is not None:
+                own = ", ".join(q.name for q in specific if form in q.forms) or "none"
+                raise BadInput(p.name, bound[p.name], f"parameters of form={form}: {own}", "not used by this form")
 
     def __call__(self, dps: int | None = None, **values):
         kwargs = self.bind(values)

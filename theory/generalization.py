@@ -417,23 +417,6 @@ def rademacher_linear_l1(n, d, B=1.0, dps: int = 15):
 
 
 RADEMACHER_FORMS = ("golowich-rakhlin-shamir", "neyshabur-tomioka-srebro", "bartlett-foster-telgarsky")
-_FORM_PARAMS = {"golowich-rakhlin-shamir": ("frobenius_norms",),
-                "neyshabur-tomioka-srebro": ("path_norm", "depth", "input_dim"),
-                "bartlett-foster-telgarsky": ("spectral_norms", "l21_norms", "max_dim")}
-_OPTIONAL = {"neyshabur-tomioka-srebro": ("p", "width")}
-
-
-def _form_arguments(form, given: dict) -> None:
-    """Each form needs its own norms: a missing one, or one belonging to another form, is bad input."""
-    for name in _FORM_PARAMS[form]:
-        if given[name] is None:
-            raise BadInput(name, "(missing)", f"required by form={form}", "required")
-    for other, names in _FORM_PARAMS.items():
-        for name in names + _OPTIONAL.get(other, ()):
-            if other != form and name not in _FORM_PARAMS[form] + _OPTIONAL.get(form, ()) \
-                    and given[name] is not None:
-                raise BadInput(name, given[name], f"parameters of form={form}: "
-                               + ", ".join(_FORM_PARAMS[form] + _OPTIONAL.get(form, ())), "not used by this form")
 
 
 def path_norm_bound(path_norm, depth, input_dim, input_norm, n, p=1.0, width=1):
@@ -459,21 +442,21 @@ def spectral_bound(spectral_norms, l21_norms, max_dim, input_norm, n):
 
 
 @quantity("rademacher-bound", Choice("form", choices=RADEMACHER_FORMS),
-          RealList("frobenius_norms", lo=0, default=None, doc="golowich-rakhlin-shamir: ||W_j||_F of each layer"),
-          Real("path_norm", lo=0, default=None,
-               doc="neyshabur-tomioka-srebro: the l_p path norm phi_p (l_p norm of the products of weights along paths)"),
-          Real("p", lo=1, default=None, doc="neyshabur-tomioka-srebro: the p of the path norm (default 1)"),
-          Int("depth", lo=1, hi=10**4, default=None, doc="neyshabur-tomioka-srebro: number d of weight layers"),
-          Int("width", lo=1, hi=WIDTH_MAX, default=None,
-              doc="neyshabur-tomioka-srebro, p > 1: the largest hidden width H"),
-          Int("input_dim", lo=1, hi=WIDTH_MAX, default=None, doc="neyshabur-tomioka-srebro: input dimension D"),
-          RealList("spectral_norms", lo=0, default=None,
-                   doc="bartlett-foster-telgarsky: spectral norms ||A_i||_sigma, input to output"),
-          RealList("l21_norms", lo=0, default=None,
-                   doc="bartlett-foster-telgarsky: ||A_i^T - M_i^T||_{2,1} (sum over units of the l2 norm of "
+          RealList("frobenius_norms", lo=0, default=None, forms=("golowich-rakhlin-shamir",), doc="||W_j||_F of each layer"),
+          Real("path_norm", lo=0, default=None, forms=("neyshabur-tomioka-srebro",),
+               doc="the l_p path norm phi_p (l_p norm of the products of weights along paths)"),
+          Real("p", lo=1, default=None, forms=("neyshabur-tomioka-srebro",), form_optional=True, doc="the p of the path norm (1 when not given)"),
+          Int("depth", lo=1, hi=10**4, default=None, forms=("neyshabur-tomioka-srebro",), doc="number d of weight layers"),
+          Int("width", lo=1, hi=WIDTH_MAX, default=None, forms=("neyshabur-tomioka-srebro",), form_optional=True,
+              doc="the largest hidden width H (required when p > 1 and depth > 1)"),
+          Int("input_dim", lo=1, hi=WIDTH_MAX, default=None, forms=("neyshabur-tomioka-srebro",), doc="input dimension D"),
+          RealList("spectral_norms", lo=0, default=None, forms=("bartlett-foster-telgarsky",),
+                   doc="spectral norms ||A_i||_sigma, input to output"),
+          RealList("l21_norms", lo=0, default=None, forms=("bartlett-foster-telgarsky",),
+                   doc="||A_i^T - M_i^T||_{2,1} (sum over units of the l2 norm of "
                        "their incoming weights minus a reference fixed before the data, e.g. 0 or the init)"),
-          Int("max_dim", lo=1, hi=10**9, default=None,
-              doc="bartlett-foster-telgarsky: W, the largest dimension of any weight matrix"),
+          Int("max_dim", lo=1, hi=10**9, default=None, forms=("bartlett-foster-telgarsky",),
+              doc="W, the largest dimension of any weight matrix"),
           Real("input_norm", lo=0, lo_open=True,
                doc="B: max_i ||x_i|| (l2; for neyshabur-tomioka-srebro the dual norm l_p*, l_inf when p = 1)"),
           Int("n", lo=1, hi=N_MAX),
@@ -511,9 +494,6 @@ def rademacher_bound(form, input_norm, n, frobenius_norms=None, path_norm=None, 
     that statement but feed this bound to ``rademacher-margin-bound``.
     Status: rigorous upper bounds (NTS and BFT as their theorems are stated).
     """
-    given = {"frobenius_norms": frobenius_norms, "path_norm": path_norm, "p": p, "depth": depth, "width": width,
-             "input_dim": input_dim, "spectral_norms": spectral_norms, "l21_norms": l21_norms, "max_dim": max_dim}
-    _form_arguments(form, given)
     if form == "golowich-rakhlin-shamir":
         D = len(frobenius_norms)
         return input_norm * (math.sqrt(2 * D * math.log(2)) + 1) * math.prod(frobenius_norms) / math.sqrt(n)
