@@ -537,9 +537,9 @@ def build_vc_dimension_lower(doc):
     doc.assume(r"$\mathrm{ReLU}(z)=\max(0,z)$; a labelling $y\in\{\pm1\}^N$ of $N$ points is realised if "
                r"$\mathrm{sign} f=y$ on them. Wider layers than a construction needs get units with zero weights "
                r"and bias (output $\mathrm{ReLU}(0)=0$).")
-    doc.say(r"(i) Halfspaces, $d+1$ points. Later layers pass a function $h$ of the first layer through unchanged "
-            r"once it is shifted into their linear regime: for $z\ge-M$, $u=z+M\ge0$ and")
-    doc.equal(relu(u), u, r"so $\mathrm{ReLU}(z+M)=z+M$.", lhs_tex=r"\mathrm{ReLU}(u)")
+    doc.equal(relu(u), u, r"(i) Halfspaces, $d+1$ points. Later layers pass a function of the first layer through "
+              r"unchanged once it is shifted into their linear regime: for $z\ge-M$, $u=z+M\ge0$, so "
+              r"$\mathrm{ReLU}(z+M)=z+M$:", lhs_tex=r"\mathrm{ReLU}(u)")
     doc.equal(relu(relu(relu(v) + M)) - M - S, v - S,
               r"An affine $g(x)$ with $g>-S$ on the points, $v=g+S\ge0$: one first-layer unit $\mathrm{ReLU}(g+S)$, "
               r"one unit $\mathrm{ReLU}(\cdot+M)$ in layer 2, $\mathrm{ReLU}(\cdot)$ in layer 3, output $\cdot-M-S$ "
@@ -559,18 +559,13 @@ def build_vc_dimension_lower(doc):
     x0 = sp.Symbol("x_0", real=True)
     g = sp.symbols("g_1:5", positive=True)
     h = sp.symbols("h_1:5", positive=True)
+    ts = [x0 + sum(g[:j + 1]) + sum(h[:j]) for j in range(4)]  # t_1..t_4
+    xs = [x0 + sum(g[:i]) + sum(h[:i]) for i in range(5)]  # x_0..x_4
+    doc.equal(sp.Add(*[relu(xs[i] - ts[j - 1]) for i in range(5) for j in range(i + 1, 5)]), 0,
+              r"Above the diagonal ($k_1=4$; the entries are $\ge0$, so each is 0):", lhs_tex=r"\sum_{i<j}F_{ij}")
     for k in range(1, 5):
-        ts = [x0 + sum(g[:j + 1]) + sum(h[:j]) for j in range(k)]
-        xs = [x0 + sum(g[:i]) + sum(h[:i]) for i in range(k + 1)]
         F = sp.Matrix(k + 1, k + 1, lambda i, j: 1 if j == 0 else sp.Max(xs[i] - ts[j - 1], 0))
-        if k == 4:
-            doc.equal(sp.Add(*[relu(xs[i] - ts[j - 1]) for i in range(k + 1) for j in range(i + 1, k + 1)]), 0,
-                      r"Above the diagonal ($k_1=4$; the entries are $\ge0$, so each is 0):",
-                      lhs_tex=r"\sum_{i<j}F_{ij}")
         doc.equal(F.det(), sp.Mul(*h[:k]), rf"$k_1={k}$:", lhs_tex=r"\det F")
-    doc.say(r"(iii) A circle, $d\ge2$: $N=2k_1+1$ points $p_i$ at angles $2\pi i/N$. A labelling with $r\ge1$ "
-            r"cyclic runs of $+1$ (and not all $+1$) has $2r$ sign changes among the $N$ cyclic gaps, so there are "
-            r"$2\binom N{2r}$ such labellings. Enumerating all labellings for $N\le11$:")
     from itertools import product
 
     runs_count = 0
@@ -580,8 +575,11 @@ def build_vc_dimension_lower(doc):
             if any(y) and not all(y):
                 counts[cyclic_runs(y)] = counts.get(cyclic_runs(y), 0) + 1
         runs_count += sum((counts.get(r, 0) - 2 * sp.binomial(N, 2 * r)) ** 2 for r in range(1, N + 1))
-    doc.equal(sp.Integer(runs_count), 0, lhs_tex=r"\sum_{N=3}^{11}\sum_{r\ge1}\bigl(\#\{y:r\text{ runs}\}"
-              r"-2\tbinom N{2r}\bigr)^2")
+    doc.equal(sp.Integer(runs_count), 0,
+              r"(iii) A circle, $d\ge2$: $N=2k_1+1$ points $p_i$ at angles $2\pi i/N$. A labelling with $r\ge1$ "
+              r"cyclic runs of $+1$ (and not all $+1$) has $2r$ sign changes among the $N$ cyclic gaps, so there are "
+              r"$2\binom N{2r}$ such labellings; enumerating all labellings for $N\le11$:",
+              lhs_tex=r"\sum_{N=3}^{11}\sum_{r\ge1}\bigl(\#\{y:r\text{ runs}\}-2\tbinom N{2r}\bigr)^2")
     r, k = sp.Symbol("r", integer=True, nonnegative=True), sp.Symbol("k", integer=True, positive=True)
     doc.equal(sp.Sum(2 * sp.binomial(2 * k + 1, 2 * r), (r, 0, k)), 2 ** (2 * k + 1),
               r"With the two constant labellings ($r=0$ term) the labellings with at most $k$ runs already number "
@@ -591,32 +589,30 @@ def build_vc_dimension_lower(doc):
     doc.equal(sp.cos((ll - 1) * sp.pi / nn) - sp.cos((ll + 1) * sp.pi / nn), 2 * sp.sin(ll * sp.pi / nn) * sp.sin(sp.pi / nn),
               r"One cap unit per run: for a run of $l\le N-1$ points, $u$ the direction of its middle, "
               r"$\langle u,p_i\rangle=\cos(\text{angle to }u)$ is at least $\cos((l-1)\pi/N)$ on the run and at most "
-              r"$\cos((l+1)\pi/N)$ off it, and")
-    doc.say(r"is $\ge2\sin^2(\pi/N)>0$. A threshold $\tau$ midway gives $\mathrm{ReLU}(\langle u,x\rangle-\tau)\ge"
+              r"$\cos((l+1)\pi/N)$ off it; the gap is $\ge2\sin^2(\pi/N)>0$ ($\sin(l\pi/N)\ge\sin(\pi/N)$):")
+    doc.say(r"A threshold $\tau$ midway gives $\mathrm{ReLU}(\langle u,x\rangle-\tau)\ge"
             r"\sin^2(\pi/N)$ on the run and $0$ elsewhere; $f=-1+A\sum_j\mathrm{ReLU}(\langle u_j,x\rangle-\tau_j)$ "
             r"with $A>1/\sin^2(\pi/N)$ realises the labelling with at most $k_1$ units, passed on as in (i). "
             r"(\texttt{numerics.generalization\_vc} uses $A=1000$, enough for $N\le99$, i.e.\ $k_1\le49$.)")
-    doc.say(r"(iv) Bit extraction, $d\ge2$: the grid $(i,j)$, $1\le i\le n=k_1-2$, $1\le j\le m$, labels "
-            r"$b_{ij}\in\{0,1\}$, $a_i=\sum_tb_{it}2^{-t}$, $K=2^m$. Layer 1: $\mathrm{ReLU}(j)$, "
-            r"$\mathrm{ReLU}(j-1)$ and $\mathrm{ReLU}(i-s)$, $s<n$ ($k_1=n+2$ units); the next layer reads "
-            r"$x=\sum_s\kappa_s\mathrm{ReLU}(i-s)$ with $\kappa_0=a_1$, $\kappa_s=a_{s+1}-2a_s+a_{s-1}$ ($a_0=0$):")
     n6 = 6
     a = [0] + list(sp.symbols(f"a_1:{n6 + 1}", real=True))
     kappa = [a[1]] + [a[s + 1] - 2 * a[s] + a[s - 1] for s in range(1, n6)]
     doc.equal(sp.Add(*[(sum(kappa[s] * sp.Max(i - s, 0) for s in range(n6)) - a[i]) ** 2 for i in range(1, n6 + 1)]), 0,
-              r"exact interpolation at the integers ($n=6$):",
+              r"(iv) Bit extraction, $d\ge2$: the grid $(i,j)$, $1\le i\le n=k_1-2$, $1\le j\le m$, labels "
+            r"$b_{ij}\in\{0,1\}$, $a_i=\sum_tb_{it}2^{-t}$, $K=2^m$. Layer 1: $\mathrm{ReLU}(j)$, "
+            r"$\mathrm{ReLU}(j-1)$ and $\mathrm{ReLU}(i-s)$, $s<n$ ($k_1=n+2$ units); the next layer reads "
+            r"$x=\sum_s\kappa_s\mathrm{ReLU}(i-s)$ with $\kappa_0=a_1$, $\kappa_s=a_{s+1}-2a_s+a_{s-1}$ ($a_0=0$), exact at the integers ($n=6$ shown):",
               lhs_tex=r"\sum_{i=1}^{6}\Bigl(\sum_{s=0}^{5}\kappa_s\mathrm{ReLU}(i-s)-a_i\Bigr)^2")
     kap = sp.Symbol("kappa", positive=True, integer=True)  # K = 2 kappa
     s = sp.Symbol("s", nonnegative=True, integer=True)
     doc.equal(relu(s + 1) - relu(s), 1,
-              r"The step $\mathrm{ReLU}(z+1)-\mathrm{ReLU}(z)$ with $z=K(x-1/2)$, an integer on the grid "
+              r"The step $\mathrm{step}(z)=\mathrm{ReLU}(z+1)-\mathrm{ReLU}(z)$ with $z=K(x-1/2)$, an integer on the grid "
               r"$x\in\{0,1/K,\dots,(K-1)/K\}$, is the leading bit $[x\ge1/2]$: for $z=s\ge0$")
     doc.equal(relu(-s) - relu(-s - 1), 0, r"and for $z=-1-s\le-1$")
     e1 = sp.Symbol("e", positive=True, integer=True)
-    doc.equal(_ind(0), 1, r"The indicator $\mathrm{ind}=\mathrm{ReLU}(j-t+1)-2\mathrm{ReLU}(j-t)$: at $j=t$,",
-              lhs_tex=r"\mathrm{ind}|_{j=t}")
-    doc.equal(_ind(-e1), 0, r"for $j=t-e<t$,", lhs_tex=r"\mathrm{ind}|_{j=t-e}")
-    doc.equal(_ind(e1), 1 - e1, r"and for $j=t+e>t$ it is $\le0$:", lhs_tex=r"\mathrm{ind}|_{j=t+e}")
+    doc.equal(_ind(0), 1, r"The indicator $\mathrm{ind}=\mathrm{ReLU}(j-t+1)-2\mathrm{ReLU}(j-t)$: at $j=t$,")
+    doc.equal(_ind(-e1), 0, r"for $j=t-e<t$,")
+    doc.equal(_ind(e1), 1 - e1, r"and for $j=t+e>t$ it is $\le0$:")
     B, C = kap + 1, 2 * kap + 1
     doc.say(r"Layer $t+1$ ($t=1..m$) sets $y\leftarrow\mathrm{step}(z-B(1-\mathrm{ind})+Cy)$, $B=K/2+1$, "
             r"$C=K+1$ (two units), with the invariant $y=b_{ij}[j<t]$ (so $y=1$ only where $j<t$, "
