@@ -140,6 +140,18 @@ def test_vc_dimension_upper_derivation_matches_quantity(tmp_path):
         assert got == pytest.approx(ev("vc-dimension-upper", widths=list(widths), input_dim=d, pieces=p), rel=1e-12)
 
 
+def test_vc_dimension_lower_derivation_matches_quantity(tmp_path):
+    """The derivation's result, with m (bit layers) found by its definition, equals the quantity."""
+    doc, tex, _ = derivations.build("generalization-vc-dimension-lower", tmp_path, pdf=False)
+    assert tex.exists()
+    syms = {s.name: s for s in doc.results["vc-lower"].free_symbols}
+    for widths, d in (((16,) * 6, 2), ((10, 7, 7, 7, 7, 7, 7, 7, 1), 4), ((12, 7, 7, 3, 16, 16), 2),
+                      ((40, 6, 40, 40), 3), ((16,) * 6, 1), ((2,) + (16,) * 9, 2), ((5,), 1), ((1,), 7), ((3, 9), 2)):
+        m = max(m for m in range(len(widths)) if all(w >= 7 for w in widths[1:m]))
+        got = doc.results["vc-lower"].subs({syms["d"]: d, syms["k_1"]: widths[0], syms["m"]: m})
+        assert got == ev("vc-dimension-lower", widths=list(widths), input_dim=d), widths
+
+
 @pytest.mark.parametrize("r,w,t", [(16, 1, 0), (16, 10, 3), (50, 40, 5), (1000, 7, 7), (20, 200, 10)])
 def test_bhlm_lemma_against_search(r, w, t):
     """The lemma as we read it: the largest m >= w with 2^m <= 2^t (m r / w)^w is <= t + w log2(2 r log2 r)."""

@@ -330,7 +330,8 @@ def vc_dimension_upper(widths, input_dim, pieces=2):
           citation="explicit constructions (this library; see docstring): halfspaces, kinks on a line, caps on a "
                    "circle, and bit extraction after Bartlett, Harvey, Liaw & Mehrabian (2019) JMLR 20(63) Thm 3, "
                    "whose Omega(W L log(W/L)) has an unspecified universal constant",
-          derivation=None, checks=("vc-dimension-lower-constructions", "vc-dimension-lower-bit-extraction"),
+          derivation="generalization-vc-dimension-lower",
+          checks=("vc-dimension-lower-constructions", "vc-dimension-lower-bit-extraction"),
           bounds=_vc_lower_arch_bounds)
 def vc_dimension_lower(widths, input_dim):
     """VCdim(sign F) >= max(d + 1, k_1 + 1, 2 k_1 + 1 if d >= 2, (k_1 - 2) m if d >= 2), d = input_dim.
