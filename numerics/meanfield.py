@@ -412,16 +412,46 @@ def homogeneous_variances(activation, depth, width, weight_variance, bias_varian
     return np.concatenate(map_chunks(work, n, 1 << 16, seed))
 
 
+def delta_method(columns, f, grad) -> Estimate:
+    """f(sample means of the rows of ``columns``), with the delta-method stderr.
+
+    columns: (k, n) samples of k statistics over n independent networks; f and grad take the
+    k means. stderr^2 = grad' Cov grad / n with Cov the sample covariance of the k rows.
+    """
+    x = np.asarray(columns, dtype=np.float64)
+    n = x.shape[1]
+    m = x.mean(axis=1)
+    gr = np.asarray(grad(*m), dtype=np.float64)
+    cov = np.atleast_2d(np.cov(x)) / n
+    se = float(math.sqrt(max(gr @ cov @ gr, 0.0)))
+    return Estimate(float(f(*m)), se, n)
+
+
 def kurtosis_estimate(g) -> Estimate:
     """Excess kurtosis of z ~ N(0, G) mixed over G: 3 E[G^2]/E[G]^2 - 3, delta-method stderr."""
     g = np.asarray(g, dtype=np.float64)
-    n = g.size
-    m1, m2 = g.mean(), (g * g).mean()
-    # gradient of 3 m2/m1^2 w.r.t. (m1, m2), covariance of the sample means of (g, g^2)
-    grad = np.array([-6 * m2 / m1**3, 3 / m1**2])
-    cov = np.cov(np.vstack([g, g * g])) / n
-    se = float(math.sqrt(max(grad @ cov @ grad, 0.0)))
-    return Estimate(float(3 * m2 / m1**2 - 3), se, n)
+    return delta_method(np.vstack([g, g * g]), lambda m1, m2: 3 * m2 / m1**2 - 3,
+                        lambda m1, m2: (-6 * m2 / m1**3, 3 / m1**2))
+
+
+def cross_kurtosis_estimate(g) -> Estimate:
+    """Co-kurtosis of (z1, z2) ~ N(0, G) mixed over G (g: (n, 3) rows G11, G12, G22), delta-method stderr.
+
+    E[z1^2 z2^2]_connected / (E z1^2 E z2^2) with E[z1^2 z2^2] = E[G11 G22 + 2 G12^2] (Isserlis
+    given G) and E[z_a z_b] = E[G_ab]: (m4 + 2 m5 - m1 m2 - 2 m3^2) / (m1 m2) in the means of
+    (G11, G22, G12, G11 G22, G12^2). One input (G11 = G12 = G22): ``kurtosis_estimate``.
+    """
+    g = np.asarray(g, dtype=np.float64)
+    g11, g12, g22 = g[:, 0], g[:, 1], g[:, 2]
+
+    def f(m1, m2, m3, m4, m5):
+        return (m4 + 2 * m5 - m1 * m2 - 2 * m3 * m3) / (m1 * m2)
+
+    def grad(m1, m2, m3, m4, m5):
+        d, v = m1 * m2, f(m1, m2, m3, m4, m5)
+        return (-m2 / d - v / m1, -m1 / d - v / m2, -4 * m3 / d, 1 / d, 2 / d)
+
+    return delta_method(np.vstack([g11, g22, g12, g11 * g22, g12 * g12]), f, grad)
 
 
 def _scale(quick, full, small):
@@ -640,6 +670,54 @@ def _check_kurtosis_ext(point, seed_sequence, quick):
         g = sample_grams(point["activation"], point["depth"], N, point["weight_variance"], point["bias_variance"],
                          [point["weight_variance"] * point["q"] + point["bias_variance"]] * 3, n, ss, inputs=1)
         k = kurtosis_estimate(g[:, -1, 0])
+        ests.append(Estimate(N * k.value, N * k.stderr, k.n))
+    return extrapolate(widths, ests, degree=2)
+
+
+def _xkurt_point(act, depth, sw, sb, q11, q12, q22):
+    return dict(activation=act, depth=depth, weight_variance=sw, bias_variance=sb, q11=q11, q12=q12, q22=q22)
+
+
+def _xkurt_grid(quick):
+    """Input correlation q12/sqrt(q11 q22) = 0.5 throughout (the last point: q22 = 2, q12 = 0.5 sqrt 2)."""
+    pts = [_xkurt_point("tanh", 4, 1.5, 0.0, 1.0, 0.5, 1.0),
+           _xkurt_point("relu", 4, 2.0, 0.0, 1.0, 0.5, 1.0),
+           _xkurt_point("tanh", 8, 1.2, 0.1, 1.0, 0.5, 1.0),
+           _xkurt_point("relu", 6, 1.8, 0.2, 1.0, round(0.5 * math.sqrt(2), 12), 2.0)]
+    return pts[:2] if quick else pts
+
+
+def _xkurt_theory(point):
+    """N x (leading-order co-kurtosis) = (V_(11)(22) + 2 V_(12)(12)) / (K11 K22)."""
+    return _q("finite-width-cross-kurtosis", width=1, **point)
+
+
+def _xkurt_wrong(point):
+    """The off-diagonal slip: d K^{l+1}_12 / d K^l_12 = sigma_w^2 E[phi' phi'] / 2 (symmetric-derivative convention)."""
+    from dltheory.theory.meanfield import four_point_vertex_two_inputs
+
+    p = point
+    _, kv = four_point_vertex_two_inputs(p["activation"], p["depth"], p["weight_variance"], p["bias_variance"],
+                                         p["q11"], p["q12"], p["q22"], offdiag_factor=0.5)
+    (k11, _, k22), v = kv[-1]
+    return float((v[0][2] + 2 * v[1][1]) / (k11 * k22))
+
+
+@check("meanfield-cross-kurtosis-extrapolation", quantity="finite-width-cross-kurtosis", grid=_xkurt_grid,
+       x="depth", theory=_xkurt_theory, wrong=_xkurt_wrong,
+       wrong_label="dK12/dK12 = sigma_w^2 E[phi' phi']/2 (off-diagonal factor 2 dropped)",
+       ylabel="N * co-kurtosis of two inputs, extrapolated to 1/N -> 0",
+       title="Two-input four-point vertex: N x E[z1^2 z2^2]_conn/(K11 K22) over widths, extrapolated")
+def _check_cross_kurtosis_ext(point, seed_sequence, quick):
+    """N kappa_N = A + B/N + C/N^2 over widths (sampling path, two inputs); A vs (V_(11)(22) + 2 V_(12)(12))/(K11 K22)."""
+    widths = (8, 12, 16, 24, 32) if quick else (8, 16, 32, 64, 128)
+    n = 60000 if quick else 400000
+    sw, sb = point["weight_variance"], point["bias_variance"]
+    g0 = [sw * point["q11"] + sb, sw * point["q12"] + sb, sw * point["q22"] + sb]
+    ests = []
+    for N, ss in zip(widths, seed_sequence.spawn(len(widths))):
+        g = sample_grams(point["activation"], point["depth"], N, sw, sb, g0, n, ss, inputs=2)
+        k = cross_kurtosis_estimate(g[:, -1])
         ests.append(Estimate(N * k.value, N * k.stderr, k.n))
     return extrapolate(widths, ests, degree=2)
 

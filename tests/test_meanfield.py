@@ -250,6 +250,128 @@ def test_leading_kurtosis_against_an_independent_mpmath_recursion():
     assert got == pytest.approx(float(want), rel=1e-10)
 
 
+# ----------------------------------------------------------------------------- two-input vertex
+@pytest.mark.parametrize("act", ["tanh", "erf", "relu", "linear"])
+@pytest.mark.parametrize("sw, sb, q", [(1.5, 0.1, 0.7), (2.0, 0.0, 1.0)])
+def test_two_input_vertex_reduces_to_the_one_input_vertex_on_the_diagonal(act, sw, sb, q):
+    """x1 = x2: every K^l_ab is K^l and every V^l_(ab)(cd) is the one-input V^l, at every layer."""
+    L = 6
+    _, one = mf.four_point_vertex(act, L, sw, sb, q)
+    _, two = mf.four_point_vertex_two_inputs(act, L, sw, sb, q, q, q)
+    for (k, v), (kk, vv) in zip(one, two):
+        assert kk == pytest.approx((k, k, k), rel=1e-13)
+        scale = abs(v) + 1e-300
+        for row in vv:
+            for x in row:
+                assert abs(x - v) <= 1e-12 * scale + 1e-14
+    p = dict(activation=act, depth=L, width=32, weight_variance=sw, bias_variance=sb)
+    assert ev("finite-width-cross-kurtosis", q11=q, q12=q, q22=q, **p) == \
+        pytest.approx(ev("finite-width-kurtosis", q=q, **p), rel=1e-12)
+
+
+def _wishart_cross_kurtosis(K1, sw, L, N):
+    """Exact (Fraction) co-kurtosis of deep linear nets from the Wishart moment recursion on the full
+    4-index tensor M_abcd = E[G_ab G_cd]: M' = sw^2 (M + (M_acbd + M_adbc)/N) (independent of the vertex)."""
+    idx = [(a, b, c, d) for a in range(2) for b in range(2) for c in range(2) for d in range(2)]
+    M = {i: K1[i[0]][i[1]] * K1[i[2]][i[3]] for i in idx}
+    m = [[K1[a][b] for b in range(2)] for a in range(2)]
+    for _ in range(L - 1):
+        M = {(a, b, c, d): sw * sw * (M[a, b, c, d] + (M[a, c, b, d] + M[a, d, b, c]) / N) for a, b, c, d in idx}
+        m = [[sw * x for x in row] for row in m]
+    conn = M[0, 0, 1, 1] + 2 * M[0, 1, 0, 1] - m[0][0] * m[1][1] - 2 * m[0][1] ** 2
+    return conn / (m[0][0] * m[1][1])
+
+
+def test_linear_two_input_vertex_is_the_leading_wishart_coefficient():
+    """Linear, sigma_b = 0: V^L_(ab)(cd) = (L-1)(K_ac K_bd + K_ad K_bc); the quantity is (L-1)(2 + 4 rho^2)/N,
+    the 1/N coefficient of the exact Wishart result (which the derivation gives in closed form)."""
+    sw, q11, q12, q22 = Fraction(13, 10), Fraction(1), Fraction(-3, 5), Fraction(2)
+    rho2 = q12 * q12 / (q11 * q22)
+    res = derivations.get("meanfield-four-point-two-inputs").document().results
+    exact, lead = res["linear_cross_kurtosis_exact"], res["linear_cross_kurtosis_leading"]
+    syms = {s.name: s for s in exact.free_symbols | lead.free_symbols}
+    for L in (2, 4, 9):
+        _, kv = mf.four_point_vertex_two_inputs("linear", L, float(sw), 0.0, float(q11), float(q12), float(q22))
+        (k11, k12, k22), V = kv[-1]
+        K = [[k11, k12], [k12, k22]]
+        for p, (a, b) in enumerate(mf.PAIRS):
+            for r, (c, d) in enumerate(mf.PAIRS):
+                want = (L - 1) * (K[a][c] * K[b][d] + K[a][d] * K[b][c])
+                assert V[p][r] == pytest.approx(want, rel=1e-12, abs=1e-14)
+        got = ev("finite-width-cross-kurtosis", activation="linear", depth=L, width=1, weight_variance=float(sw),
+                 q11=float(q11), q12=float(q12), q22=float(q22))
+        assert got == pytest.approx(float((L - 1) * (2 + 4 * rho2)), rel=1e-12)
+        K1 = [[sw * q11, sw * q12], [sw * q12, sw * q22]]
+        for N in (3, 16):
+            wish = _wishart_cross_kurtosis(K1, sw, L, N)
+            assert wish == (1 + 2 * rho2) * ((1 + Fraction(2, N)) ** (L - 1) - 1)
+            e = exact.subs({syms["L"]: L, syms["N"]: N}).subs(syms["rho"] ** 2, float(rho2))
+            assert float(e) == pytest.approx(float(wish), rel=1e-12)
+        assert float(lead.subs({syms["L"]: L, syms["N"]: 1}).subs(syms["rho"] ** 2, float(rho2))) == \
+            pytest.approx(got, rel=1e-12)
+        # the residual exact - leading is O(1/N^2)
+        r = [N * N * (float(_wishart_cross_kurtosis(K1, sw, L, N)) - got / N) for N in (10**3, 10**4)]
+        assert r[1] == pytest.approx(4 * float(1 + 2 * rho2) * math.comb(L - 1, 2), rel=2e-3, abs=1e-6)
+
+
+@pytest.mark.parametrize("act, f", [("relu", relu), ("erf", math.erf), ("tanh", math.tanh)])
+@pytest.mark.parametrize("a, b, r", [(1.0, 1.0, 0.5), (0.7, 2.0, -0.4), (1.5, 0.8, 0.9)])
+def test_two_input_fourth_moments_and_kernel_derivative_against_quadpack(act, f, a, b, r):
+    """p4m (relu closed forms, erf/tanh trapezoid) and pp_dq1 against nested QUADPACK; pp_dq1 also
+    against a central difference of the kernel in K11 (K12, K22 fixed)."""
+    g = mf.Gauss(act)
+    want = [_quad_e2(lambda x, m=m: f(x) ** m, lambda y, n=4 - m: f(y) ** n, a, b, r) for m in (4, 3, 2, 1, 0)]
+    np.testing.assert_allclose(g.p4m(a, b, r), want, rtol=1e-9, atol=1e-12)
+    h = 1e-4
+    fd = (g.pp(a + h, b, r) - g.pp(a - h, b, r)) / (2 * h)
+    assert g.pp_dq1(a, b, r) == pytest.approx(fd, rel=1e-6, abs=1e-9)
+    fd2 = (g.pp(a, b + h, r) - g.pp(a, b - h, r)) / (2 * h)
+    assert g.pp_dq1(b, a, r) == pytest.approx(fd2, rel=1e-6, abs=1e-9)
+
+
+def test_cross_kurtosis_against_an_independent_recursion():
+    """tanh with bias, inputs of different length: the V recursion with C from nested QUADPACK and J by
+    central differences of the kernel map in each independent entry (K11, K12, K22)."""
+    sw, sb, L, N = 1.4, 0.1, 3, 50
+    g = mf.Gauss("tanh")
+    t = math.tanh
+    k = [sw * 0.8 + sb, sw * 0.3 + sb, sw * 1.3 + sb]
+    V = np.zeros((3, 3))
+    maps = [lambda x, y, z: g.p2(x), lambda x, y, z: g.pp(x, z, y), lambda x, y, z: g.p2(z)]
+    for _ in range(L - 1):
+        k11, k12, k22 = k
+        e = [maps[p](*k) for p in range(3)]
+        m = {(0, 0): _quad_e2(lambda x: t(x) ** 4, lambda y: 1.0, k11, k22, k12),
+             (0, 1): _quad_e2(lambda x: t(x) ** 3, t, k11, k22, k12),
+             (0, 2): _quad_e2(lambda x: t(x) ** 2, lambda y: t(y) ** 2, k11, k22, k12),
+             (1, 2): _quad_e2(t, lambda y: t(y) ** 3, k11, k22, k12),
+             (2, 2): _quad_e2(lambda x: 1.0, lambda y: t(y) ** 4, k11, k22, k12)}
+        m[1, 1] = m[0, 2]
+        C = np.array([[m[min(p, r), max(p, r)] - e[p] * e[r] for r in range(3)] for p in range(3)])
+        h = 1e-4
+        J = np.array([[sw * (maps[p](*[k[j] + (h if j == r else 0) for j in range(3)])
+                             - maps[p](*[k[j] - (h if j == r else 0) for j in range(3)])) / (2 * h)
+                       for r in range(3)] for p in range(3)])
+        V = sw**2 * C + J @ V @ J.T
+        k = [sw * e[0] + sb, sw * e[1] + sb, sw * e[2] + sb]
+    want = (V[0, 2] + 2 * V[1, 1]) / (N * k[0] * k[2])
+    got = ev("finite-width-cross-kurtosis", activation="tanh", depth=L, width=N, weight_variance=sw,
+             bias_variance=sb, q11=0.8, q12=0.3, q22=1.3)
+    assert got == pytest.approx(want, rel=1e-7)
+
+
+def test_cross_kurtosis_estimate_reduces_to_kurtosis_and_its_stderr_is_calibrated():
+    g = sim.sample_grams("tanh", 4, 8, 1.5, 0.1, [1.6] * 3, 4000, 3, inputs=1)[:, -1]
+    a, b = sim.cross_kurtosis_estimate(g), sim.kurtosis_estimate(g[:, 0])
+    assert a.value == pytest.approx(b.value, rel=1e-12) and a.stderr == pytest.approx(b.stderr, rel=1e-9)
+    # two inputs: the spread of 40 independent estimates matches the delta-method stderr
+    g0 = sim.first_layer(2.0, 0.0, 1.0, 1.0, 0.5)
+    ests = [sim.cross_kurtosis_estimate(sim.sample_grams("relu", 3, 8, 2.0, 0.0, g0, 2000, 100 + i)[:, -1])
+            for i in range(40)]
+    sd = np.std([e.value for e in ests], ddof=1)
+    assert sd == pytest.approx(np.mean([e.stderr for e in ests]), rel=0.3)
+
+
 # ----------------------------------------------------------------------------- simulators
 def test_sampling_path_agrees_with_the_weight_path():
     sw, sb = 1.8, 0.05
@@ -298,6 +420,7 @@ MEANFIELD_CHECKS = ["meanfield-length-map", "meanfield-chi1", "meanfield-critica
                     "meanfield-nngp-fluctuations",
                     "meanfield-nngp-finite-width", "meanfield-ntk-finite-width", "meanfield-ntk-fluctuations",
                     "meanfield-kurtosis-exact", "meanfield-kurtosis-extrapolation",
+                    "meanfield-cross-kurtosis-extrapolation",
                     "meanfield-length-depth-scale", "meanfield-correlation-depth-scale"]
 
 
@@ -325,6 +448,12 @@ def test_every_meanfield_quantity_links_a_derivation():
     (["eval", "ntk-kernel", "activation=relu", "depth=2", "weight_variance=2", "parameterization=standard"],
      "width=(missing)"),
     (["eval", "finite-width-kurtosis", "activation=tanh", "depth=3", "width=0", "weight_variance=1"], "width=0"),
+    (["eval", "finite-width-cross-kurtosis", "activation=tanh", "depth=3", "width=8", "weight_variance=1",
+      "q11=1", "q12=1.5", "q22=1"], "q12=1.5"),
+    (["eval", "finite-width-cross-kurtosis", "activation=relu", "depth=3", "width=8", "weight_variance=2",
+      "q11=0", "q12=0"], "q11=0"),
+    (["eval", "finite-width-cross-kurtosis", "activation=relu", "depth=3", "width=8", "weight_variance=2",
+      "q22=-1"], "q22=-1"),
 ])
 def test_bad_input_is_one_line_exit_2(cli, args, fragment):
     out = cli(*args)
@@ -336,6 +465,14 @@ def test_bad_input_is_one_line_exit_2(cli, args, fragment):
 def test_theory_module_imports_neither_numba_nor_sympy():
     code = ("import sys; from dltheory.cli import main; main(['eval', 'ntk-kernel', 'activation=tanh', "
             "'depth=4', 'weight_variance=1.5']); print('numba' in sys.modules, 'sympy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_cross_kurtosis_eval_imports_neither_numba_nor_sympy():
+    code = ("import sys; from dltheory.cli import main; main(['eval', 'finite-width-cross-kurtosis', "
+            "'activation=tanh', 'depth=4', 'width=16', 'weight_variance=1.5', 'q12=0.5']); "
+            "print('numba' in sys.modules, 'sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.split()[-2:] == ["False", "False"]
 

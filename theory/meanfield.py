@@ -142,6 +142,11 @@ def _np_fun(name: str, d: int):
         return [lambda u: u * ndtr(u), lambda u: ndtr(u) + u * pdf(u), lambda u: pdf(u) * (2 - u * u)][d]
     if name == "sin":
         return [np.sin, np.cos, lambda u: -np.sin(u)][d]
+    if name == "erf":  # for the two-input fourth moments (the kernels themselves are closed forms)
+        _erf1 = np.frompyfunc(math.erf, 1, 1)
+        c = 2 / sqrt(pi)
+        return [lambda u: _erf1(np.asarray(u)).astype(np.float64), lambda u: c * np.exp(-u * u),
+                lambda u: -2 * c * u * np.exp(-u * u)][d]
     raise KeyError(name)
 
 
@@ -166,6 +171,8 @@ def _mp_fun(name: str, d: int):
         return [lambda u: u * m.ncdf(u), lambda u: m.ncdf(u) + u * pdf(u), lambda u: pdf(u) * (2 - u * u)][d]
     if name == "sin":
         return [m.sin, m.cos, lambda u: -m.sin(u)][d]
+    if name == "erf":
+        return [m.erf, lambda u: 2 / m.sqrt(m.pi) * m.exp(-u * u), lambda u: -4 * u / m.sqrt(m.pi) * m.exp(-u * u)][d]
     raise KeyError(name)
 
 
@@ -268,6 +275,47 @@ class Gauss:
             g = self._f(0)
             f = lambda u: g(u) ** 4
         return self._e1(f, q)
+
+    def pp_dq1(self, q1, q2, s12):
+        """d/dq1 E[phi(u1) phi(u2)] at fixed q2, s12: (1/2) E[phi''(u1) phi(u2)] (Price/Stein).
+
+        relu: sqrt(q1 q2 - s12^2)/(4 pi q1) (the delta in relu'' puts u1 = 0, where u2 has
+        variance det/q1); erf: the derivative of (2/pi) asin(x), x = 2 s12/sqrt((1+2q1)(1+2q2)).
+        """
+        N, name = self.N, self.name
+        if name == "linear":
+            return N.num(0)
+        if name == "relu":
+            det = q1 * q2 - s12 * s12
+            return N.sqrt(det if det > 0 else N.num(0)) / (4 * N.pi * q1)
+        if name == "erf":
+            x = 2 * s12 / N.sqrt((1 + 2 * q1) * (1 + 2 * q2))
+            return -2 / N.pi * x / (N.sqrt(1 - x * x) * (1 + 2 * q1))
+        return self._e2(self._f(2), self._f(0), q1, q2, s12) / 2
+
+    def p4m(self, q1, q2, s12):
+        """(E[phi1^4], E[phi1^3 phi2], E[phi1^2 phi2^2], E[phi1 phi2^3], E[phi2^4]), phi_a = phi(u_a).
+
+        linear: Isserlis; relu: E[relu(u1)^m relu(u2)^n] = (a^m b^n/2 pi) E[r^(m+n)] x
+        int_{t - pi/2}^{pi/2} cos^m(s) cos^n(s - t) ds in polar coordinates (a, b = sqrt q,
+        cos t = rho, E[r^4] = 8): m = n = 2 is Cho & Saul's J_2 (3 sin t cos t + (pi - t)
+        (1 + 2 cos^2 t)), m = 3, n = 1 gives 3 sin t - sin^3 t + 3 (pi - t) cos t. Others: quadrature.
+        """
+        N, name = self.N, self.name
+        if name == "linear":
+            return (3 * q1 * q1, 3 * q1 * s12, q1 * q2 + 2 * s12 * s12, 3 * q2 * s12, 3 * q2 * q2)
+        if name == "relu":
+            a, b = N.sqrt(q1), N.sqrt(q2)
+            c = max(min(s12 / (a * b), 1), -1)
+            t = N.acos(c)
+            sn = N.sqrt(1 - c * c)
+            j31 = (3 * sn - sn ** 3 + 3 * (N.pi - t) * c) / (2 * N.pi)
+            j22 = (3 * sn * c + (N.pi - t) * (1 + 2 * c * c)) / (2 * N.pi)
+            return (3 * q1 * q1 / 2, a ** 3 * b * j31, q1 * q2 * j22, a * b ** 3 * j31, 3 * q2 * q2 / 2)
+        f = self._f(0)
+        powers = [lambda u, k=k: f(u) ** k for k in range(5)]
+        return (self.p4(q1), self._e2(powers[3], powers[1], q1, q2, s12), self._e2(powers[2], powers[2], q1, q2, s12),
+                self._e2(powers[1], powers[3], q1, q2, s12), self.p4(q2))
 
     def dq(self, q):
         """d/dq E[phi(sqrt(q) z)^2] = E[phi'^2 + phi phi''] (chi_q / sigma_w^2)."""
@@ -641,6 +689,87 @@ def finite_width_kurtosis(activation, depth, width, weight_variance, bias_varian
         g, kv = four_point_vertex(activation, depth, weight_variance, bias_variance, q, dps)
         k, v = kv[-1]
         return _ret(3 * v / (width * k * k), dps)
+
+
+PAIRS = ((0, 0), (0, 1), (1, 1))  #: the pair indices (11), (12), (22) of K and V, in this order
+
+
+def four_point_vertex_two_inputs(activation, depth, weight_variance, bias_variance, q11, q12, q22, dps=None,
+                                 offdiag_factor=1):
+    """[(K^l, V^l)] for l = 1..depth: two-input metric (k11, k12, k22) and 3 x 3 vertex V^l.
+
+    V^l[p][r] = V^l_{(ab)(cd)} with (ab) = PAIRS[p], (cd) = PAIRS[r]: at leading order
+    N Cov(G_ab, G_cd) of the layer's conditional covariance G (E[z_a z_b z_c z_d]_connected =
+    (V_(ab)(cd) + V_(ac)(bd) + V_(ad)(bc))/N). Recursion (RYH 2022, Ch. 4, in delta-method form;
+    derivation ``meanfield-four-point-two-inputs``): V^1 = 0,
+
+        V^{l+1} = sigma_w^4 C(K^l) + J(K^l) V^l J(K^l)^T,
+        C_(ab)(cd) = Cov_{u ~ N(0, K)}(phi(u_a) phi(u_b), phi(u_c) phi(u_d)),
+        J_(ab),(ef) = d K^{l+1}_ab / d K^l_ef (K11, K12, K22 independent entries):
+        J_(11),(11) = sigma_w^2 d/dK11 E[phi1^2], J_(12),(12) = sigma_w^2 E[phi1' phi2'],
+        J_(12),(11) = sigma_w^2 E[phi1'' phi2]/2, J_(12),(22) = sigma_w^2 E[phi1 phi2'']/2,
+        J_(22),(22) = sigma_w^2 d/dK22 E[phi2^2], the others 0.
+
+    ``offdiag_factor`` multiplies J_(12),(12) (1: right; 1/2 is the symmetric-derivative slip
+    d/dK12 = E[phi' phi']/2, kept as a plausible wrong theory for the check's power test).
+    """
+    g = Gauss(activation, dps)
+    N = g.N
+    sw, sb = N.num(weight_variance), N.num(bias_variance)
+    k11, k12, k22 = sw * N.num(q11) + sb, sw * N.num(q12) + sb, sw * N.num(q22) + sb
+    v = [[N.num(0)] * 3 for _ in range(3)]
+    out = [((k11, k12, k22), v)]
+    for _ in range(depth - 1):
+        e11, e12, e22 = g.p2(k11), g.pp(k11, k22, k12), g.p2(k22)
+        m40, m31, m22, m13, m04 = g.p4m(k11, k22, k12)
+        e = (e11, e12, e22)
+        mom = {(0, 0): m40, (0, 1): m31, (0, 2): m22, (1, 1): m22, (1, 2): m13, (2, 2): m04}
+        c = [[mom[min(p, r), max(p, r)] - e[p] * e[r] for r in range(3)] for p in range(3)]
+        zero = N.num(0)
+        jac = [[sw * g.dq(k11), zero, zero],
+               [sw * g.pp_dq1(k11, k22, k12), offdiag_factor * sw * g.dd(k11, k22, k12), sw * g.pp_dq1(k22, k11, k12)],
+               [zero, zero, sw * g.dq(k22)]]
+        jv = [[sum(jac[p][t] * v[t][r] for t in range(3)) for r in range(3)] for p in range(3)]
+        v = [[sw * sw * c[p][r] + sum(jv[p][t] * jac[r][t] for t in range(3)) for r in range(3)] for p in range(3)]
+        k11, k12, k22 = sw * e11 + sb, sw * e12 + sb, sw * e22 + sb
+        out.append(((k11, k12, k22), v))
+    return g, out
+
+
+def _gram_inputs(q11, q12, q22):
+    if q12 * q12 > q11 * q22 * (1 + 1e-12):
+        raise BadInput("q12", q12, f"|q12| <= sqrt(q11 q22) = {math.sqrt(q11 * q22):.6g} (a Gram matrix)",
+                       "the input kernel is not positive semidefinite")
+
+
+_Q11 = Real("q11", lo=0, lo_open=True, hi=1e6, default=1.0, doc="|x1|^2 / n0")
+_Q12 = Real("q12", lo=-1e6, hi=1e6, default=0.0, doc="x1.x2 / n0 (|q12| <= sqrt(q11 q22))")
+_Q22 = Real("q22", lo=0, lo_open=True, hi=1e6, default=1.0, doc="|x2|^2 / n0")
+
+
+@quantity("finite-width-cross-kurtosis", _ACT, _DEPTH_K, _WIDTH, _SW, _SB, _Q11, _Q12, _Q22, status="asymptotic",
+          citation="Roberts, Yaida & Hanin (2022), The Principles of Deep Learning Theory, CUP, "
+                   "Ch. 4 (four-point vertex recursion for several inputs; equation numbers not re-checked)",
+          derivation="meanfield-four-point-two-inputs", checks=("meanfield-cross-kurtosis-extrapolation",))
+def finite_width_cross_kurtosis(activation, depth, width, weight_variance, bias_variance=0.0, q11=1.0, q12=0.0,
+                                q22=1.0, dps=None):
+    """(V^L_(11)(22) + 2 V^L_(12)(12)) / (N K^L_11 K^L_22): leading-order two-input excess co-kurtosis.
+
+    For one neuron's layer-L pre-activations z_a = z^L_i(x_a) of two inputs with
+    q_ab = x_a.x_b/n0, this is E[z1^2 z2^2]_connected / (K11 K22) =
+    [E z1^2 z2^2 - E z1^2 E z2^2 - 2 (E z1 z2)^2] / (E z1^2 E z2^2) at order 1/N (equal hidden
+    widths N), i.e. Cov(z1^2, z2^2)/(K11 K22) - 2 rho^2 with rho = K12/sqrt(K11 K22). The
+    vertex follows RYH (2022) Ch. 4 (``four_point_vertex_two_inputs``; derivation
+    ``meanfield-four-point-two-inputs``). With x1 = x2 it is the excess kurtosis
+    ``finite-width-kurtosis`` 3 V/(N K^2). Linear, sigma_b = 0 (Wishart, exact):
+    V_(ab)(cd) = (L-1)(K_ac K_bd + K_ad K_bc), so the value is (L-1)(2 + 4 rho^2)/N.
+    Asymptotic: the error is O(1/N^2).
+    """
+    _gram_inputs(q11, q12, q22)
+    with _Prec(dps):
+        g, kv = four_point_vertex_two_inputs(activation, depth, weight_variance, bias_variance, q11, q12, q22, dps)
+        (k11, _, k22), v = kv[-1]
+        return _ret((v[0][2] + 2 * v[1][1]) / (width * k11 * k22), dps)
 
 
 _ACT_EXACT = Choice("activation", choices=("linear", "relu"), doc="linear or relu (positively homogeneous)")
