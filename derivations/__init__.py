@@ -9,10 +9,10 @@ from pathlib import Path
 
 from dltheory.theory import import_public_modules, lookup
 
-from ._document import (Derivation, Document, StepFailed, compile_pdf, derivation, registered,
+from ._document import (Derivation, Document, Result, StepFailed, compile_pdf, derivation, registered,
                         render, verify_equal)
 
-__all__ = ["Derivation", "Document", "StepFailed", "all_derivations", "build", "derivation", "get",
+__all__ = ["Derivation", "Document", "Result", "StepFailed", "all_derivations", "build", "derivation", "get",
            "render", "verify_equal"]
 
 

@@ -41,6 +41,8 @@ class Document:
     assumptions: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     results: dict[str, sp.Expr] = field(default_factory=dict)
+    kept: dict[str, sp.Expr] = field(default_factory=dict)
+    compared: dict[str, int] = field(default_factory=dict)  # result key -> points compared with its quantity
     result_text: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
 
@@ -80,9 +82,14 @@ class Document:
         return exprs[-1]
 
     def result(self, key: str, expr, text: str = "") -> None:
-        """The result a Quantity evaluates (tests compare the two)."""
+        """A result: ``key`` must be declared as a :class:`Result` of the derivation, which names the
+        quantity it equals (or bounds); the build proves the two equal at sampled points."""
         self.results[key] = expr
         self.result_text.append(f"{text}\n\\begin{{equation*}}\n{sp.latex(expr)}\n\\end{{equation*}}")
+
+    def keep(self, key: str, expr) -> None:
+        """Keep an intermediate expression for tests (not displayed, not a result)."""
+        self.kept[key] = expr
 
 
 def _sample(sym: sp.Symbol, ranges: dict, rng: random.Random):
@@ -117,30 +124,132 @@ def verify_equal(lhs, rhs, ranges: dict, numeric_only: bool) -> str | None:
     return f"numeric ({NUMERIC_POINTS} random points, {NUMERIC_DIGITS} digits)"
 
 
+RELATIONS = ("=", "<=", ">=")
+
+
+@dataclass(frozen=True)
+class Result:
+    """Result ``key`` of a derivation is the quantity ``quantity`` (``relation`` "="), or bounds it
+    (``"<="``: result <= quantity; ``">="``: result >= quantity).
+
+    ``symbols`` maps the result's symbols to the quantity's parameters: a dict {symbol name:
+    parameter name}, or a function point -> {symbol name: value} (lists, derived values).
+    ``points``: the parameter points at which the build compares them (default: the quantity's
+    examples). The comparison is exact where both sides are rational, else at 30 digits with
+    relative tolerance ``rtol``.
+    """
+
+    key: str
+    quantity: str
+    symbols: dict[str, str] | Callable[[dict], dict] = field(default_factory=dict)
+    points: tuple[dict, ...] | None = None
+    relation: str = "="
+    rtol: float = 1e-12
+
+    def __post_init__(self):
+        if self.relation not in RELATIONS:
+            raise ValueError(f"result {self.key}: relation {self.relation!r} not in {RELATIONS}")
+
+    def substitutions(self, point: dict) -> dict[str, object]:
+        if callable(self.symbols):
+            return dict(self.symbols(point))
+        return {sym: point[param] for sym, param in self.symbols.items()}
+
+
+RESULT_DIGITS = 30
+
+
+def _as_number(value):
+    """A quantity's value as a SymPy number (exact for int and Fraction)."""
+    from fractions import Fraction
+
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    return sp.Float(str(value), RESULT_DIGITS)
+
+
+def verify_result(name: str, result: Result, expr) -> int:
+    """Compare a derivation's result with its quantity at the result's points; returns the number
+    of points, raises StepFailed where they differ."""
+    from dltheory.theory import get
+
+    q = get(result.quantity)
+    points = q.examples if result.points is None else result.points
+    if not points:
+        raise StepFailed(f"derivation {name}, result {result.key}: no point to compare it with {q.name} at")
+    for point in points:
+        subs = result.substitutions(point)
+        symbols = {s.name: s for s in sp.sympify(expr).free_symbols}
+        unknown = sorted(set(subs) - set(symbols))
+        value = sp.sympify(expr).subs({symbols[k]: sp.sympify(v) for k, v in subs.items() if k in symbols}).doit()
+        if value.free_symbols or unknown:
+            left = sorted(s.name for s in value.free_symbols)
+            raise StepFailed(f"derivation {name}, result {result.key}: symbols {left} unmapped, "
+                             f"{unknown} not in the result")
+        theory = q(**point, **({"dps": RESULT_DIGITS} if q.takes_dps else {}))
+        want = _as_number(theory)
+        if value.is_Rational and want.is_Rational:
+            diff = value - want
+            ok = {"=": diff == 0, "<=": diff <= 0, ">=": diff >= 0}[result.relation]
+        else:
+            got, ref = sp.N(value, RESULT_DIGITS), sp.N(want, RESULT_DIGITS)
+            slack = result.rtol * (abs(ref) + abs(got)) / 2
+            diff = got - ref
+            ok = {"=": abs(diff) <= slack, "<=": diff <= slack, ">=": diff >= -slack}[result.relation]
+        if not ok:
+            raise StepFailed(f"derivation {name}, result {result.key} {result.relation} {q.name}{point} fails: "
+                             f"{sp.N(value, 17)} against {sp.N(want, 17)}")
+    return len(points)
+
+
 @dataclass(frozen=True)
 class Derivation:
     name: str
     title: str
     build: Callable[[Document], None]
-    quantities: tuple[str, ...] = ()
+    results: tuple[Result, ...] = ()
     citation: str = ""
+    legacy: tuple[str, ...] = ()  # MIGRATION
+
+    @property
+    def quantities(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.quantity for r in self.results)) or self.legacy
 
     def document(self) -> Document:
+        """Build the document; each declared result is then proved equal to (or a bound of) its
+        quantity, and a result that is not declared fails the build."""
         doc = Document(self.name, self.title)
         self.build(doc)
+        if self.legacy:  # MIGRATION
+            return doc
+        declared = {r.key for r in self.results}
+        for key in doc.results:
+            if key not in declared:
+                raise StepFailed(f"derivation {self.name}: result {key} names no quantity "
+                                 "(declare Result(key, quantity) in @derivation, or doc.keep it)")
+        for r in self.results:
+            if r.key not in doc.results:
+                raise StepFailed(f"derivation {self.name}: declared result {r.key} was not produced")
+            doc.compared[r.key] = verify_result(self.name, r, doc.results[r.key])
         return doc
 
 
 _DERIVATIONS: dict[str, Derivation] = {}
 
 
-def derivation(name: str, title: str, quantities: tuple[str, ...] = (), citation: str = ""):
-    """Register a derivation-building function under ``name``."""
+def derivation(name: str, title: str, *, results: tuple[Result, ...] = (), citation: str = "",
+               quantities: tuple[str, ...] = ()):  # MIGRATION: quantities= goes when every topic declares results
+    """Register a derivation-building function under ``name``; ``results`` link it to the
+    quantities it produces (``dltheory list`` reads the literal names from the source)."""
 
     def register(build: Callable[[Document], None]) -> Derivation:
         if name in _DERIVATIONS:
             raise ValueError(f"derivation {name} registered twice")
-        d = Derivation(name, title, build, tuple(quantities), citation)
+        if not results and not quantities:
+            raise ValueError(f"derivation {name} declares no result")
+        d = Derivation(name, title, build, tuple(results), citation, tuple(quantities))
         _DERIVATIONS[name] = d
         return d
 

@@ -28,23 +28,24 @@ def _fail_input(message: str) -> int:
 
 # ---------------------------------------------------------------- list
 def cmd_list(args) -> int:
-    from dltheory import theory
+    from dltheory import registry
 
-    quantities = theory.all_quantities()
-    entries = [{"name": q.name, "kind": "quantity", "status": q.status, "citation": q.citation,
-                "derivation": q.derivation, "checks": list(q.checks), "summary": q.summary,
-                "params": [p.describe() for p in q.params]}
-               for q in quantities.values()]
-    from dltheory import derivations, numerics
-
-    for d in derivations.all_derivations().values():
+    g = registry.graph()  # checks and derivations read from their declarations: no numba, no sympy
+    entries = []
+    for q in g.quantities.values():
+        derived = g.derivations_of(q.name)
+        entries.append({"name": q.name, "kind": "quantity", "status": q.status, "citation": q.citation,
+                        "derivation": derived[0] if derived else None, "derivations": derived,
+                        "checks": g.checks_of(q.name), "exempt": dict(q.exempt), "summary": q.summary,
+                        "params": [p.describe() for p in q.params], "examples": _jsonable_examples(q.examples)})
+    for d in g.derivations.values():
         entries.append({"name": d.name, "kind": "derivation", "status": "machine-checked",
                         "citation": d.citation, "quantities": list(d.quantities), "summary": d.title})
-    for c in numerics.all_checks().values():
-        q = quantities.get(c.quantity)
+    for c in g.checks.values():
+        q = g.quantities.get(c.quantities[0])
         entries.append({"name": c.name, "kind": "check", "status": q.status if q else "",
-                        "citation": q.citation if q else "", "quantity": c.quantity,
-                        "rule": c.rule_text, "summary": c.title})
+                        "citation": q.citation if q else "", "quantity": c.quantities[0],
+                        "quantities": list(c.quantities), "rule": c.rule, "summary": c.title})
     if args.names:
         by_name = {e["name"]: e for e in entries}
         from dltheory.theory import lookup
@@ -56,7 +57,7 @@ def cmd_list(args) -> int:
         return 0
     if args.names:
         for e in entries:
-            _print_entry(e, quantities.get(e["name"]) if e["kind"] == "quantity" else None)
+            _print_entry(e, g.quantities.get(e["name"]) if e["kind"] == "quantity" else None)
         return 0
     for kind, plural in (("quantity", "quantities"), ("derivation", "derivations"), ("check", "checks")):
         rows = [e for e in entries if e["kind"] == kind]
@@ -65,7 +66,13 @@ def cmd_list(args) -> int:
             print(f"  {e['name']:<34} [{e['status']}] {e['summary']}")
             if e["citation"]:
                 print(f"  {'':<34} {e['citation']}")
+            for what, reason in e.get("exempt", {}).items():
+                print(f"  {'':<34} no {what}: {reason}")
     return 0
+
+
+def _jsonable_examples(examples) -> list[dict]:
+    return [_jsonable(e) for e in examples]
 
 
 def _print_entry(entry: dict, quantity) -> None:
@@ -82,10 +89,14 @@ def _print_entry(entry: dict, quantity) -> None:
         if p["forms"]:
             need = ("optional" if p["form_optional"] else "required") + " with form=" + "|".join(p["forms"])
         print(f"  {p['name']:<18} {need}; {p['domain']}" + (f"; {p['doc']}" if p["doc"] else ""))
-    for key in ("derivation", "quantities", "quantity", "checks", "rule"):
+    for example in entry.get("examples", ()):
+        print(f"  example: dltheory eval {entry['name']} " + " ".join(f"{k}={_show(v)}" for k, v in example.items()))
+    for key in ("derivations", "quantities", "checks", "rule"):
         if entry.get(key):
             value = entry[key]
             print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}")
+    for what, reason in entry.get("exempt", {}).items():
+        print(f"  no {what}: {reason}")
     print()
 
 
@@ -215,26 +226,28 @@ def cmd_derive(args) -> int:
             continue
         methods = [s.method for s in doc.steps if s.method]
         symbolic = sum(m == "symbolic" for m in methods)
+        compared = sum(doc.compared.values())
         print(f"{name}: {len(methods)} equalities verified ({symbolic} symbolic, "
-              f"{len(methods) - symbolic} numeric) -> {tex}" + (f"; {message}" if message else ""))
+              f"{len(methods) - symbolic} numeric), {len(doc.compared)} results equal their quantities "
+              f"at {compared} points -> {tex}" + (f"; {message}" if message else ""))
     return 1 if failed else 0
 
 
 # ---------------------------------------------------------------- verify
 def cmd_verify(args) -> int:
-    from dltheory import numerics, theory
+    from dltheory import numerics, registry
 
     checks = numerics.all_checks()
     if args.all:
         selected = list(checks.values())
     elif args.names:
         selected = []
-        quantities = theory.all_quantities()
+        g = registry.graph()
         for name in args.names:
             if name in checks:
                 selected.append(checks[name])
-            elif name in quantities:
-                selected.extend(checks[c] for c in quantities[name].checks if c in checks)
+            elif name in g.quantities:
+                selected.extend(checks[c] for c in g.checks_of(name))
             else:
                 numerics.get_check(name)  # raises BadInput with suggestions
     else:

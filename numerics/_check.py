@@ -26,6 +26,8 @@ from typing import Callable
 
 import numpy as np
 
+from dltheory.registry import rule_text
+
 from ._stats import Estimate, json_float, z_critical
 
 
@@ -34,12 +36,18 @@ RULES = ("z", "exact", "upper-bound", "lower-bound")
 
 @dataclass(frozen=True)
 class Check:
+    """``quantities``: what the check tests (declared here once; a quantity's checks are computed).
+    With several, each grid point names its own in a ``quantity`` key. ``theory``: only for a
+    documented finite-size variant of the quantity, described by ``theory_note``; a deliberately
+    wrong theory is ``wrong``."""
+
     name: str
-    quantity: str
+    quantities: tuple[str, ...]
     title: str
     measure: Callable[[dict, np.random.SeedSequence, bool], Estimate]
     grid: Callable[[bool], list[dict]]
     theory: Callable[[dict], float] | None = None
+    theory_note: str = ""
     wrong: Callable[[dict], float] | None = None
     wrong_label: str = "theory x 1.05"
     rule: str = "z"
@@ -49,12 +57,23 @@ class Check:
     ylabel: str = ""
     logy: bool = False
 
+    @property
+    def quantity(self) -> str:
+        """The tested quantity's name (the first, where there are several)."""
+        return self.quantities[0]
+
     def theory_value(self, point: dict) -> float:
         if self.theory is not None:
             return float(self.theory(point))
         from dltheory.theory import evaluate
 
-        return float(evaluate(self.quantity, **point))
+        if len(self.quantities) == 1:
+            return float(evaluate(self.quantity, **point))
+        params = dict(point)
+        name = params.pop("quantity")
+        if name not in self.quantities:
+            raise ValueError(f"check {self.name}: point names {name}, not one of {self.quantities}")
+        return float(evaluate(name, **params))
 
     def wrong_value(self, point: dict) -> float:
         return float(self.wrong(point)) if self.wrong is not None else 1.05 * self.theory_value(point)
@@ -65,27 +84,23 @@ class Check:
 
     @property
     def rule_text(self) -> str:
-        if self.rule in ("upper-bound", "lower-bound"):
-            side = "exceed" if self.rule == "upper-bound" else "fall below"
-            return (f"the simulated value must not {side} the bound (one-sided, z* of Bonferroni "
-                    f"family-wise rate {self.alpha}; exact values: tolerance {self.tolerance:g})")
-        if self.rule == "z":
-            return f"two-sided z-test per point, Bonferroni family-wise false-alarm rate {self.alpha}"
-        if self.tolerance == 0:
-            return "exact equality of the computed and the theoretical value"
-        return f"exact up to rounding: |estimate - theory| <= {self.tolerance:g} * |theory|"
+        return rule_text(self.rule, self.alpha, self.tolerance)
 
 
 _CHECKS: dict[str, Check] = {}
 
 
-def check(name: str, *, quantity: str, title: str, grid: Callable[[bool], list[dict]], **options):
-    """Register the decorated ``measure(point, seed_sequence, quick) -> Estimate`` as a check."""
+def check(name: str, *, quantity: str | tuple[str, ...], title: str, grid: Callable[[bool], list[dict]],
+          **options):
+    """Register the decorated ``measure(point, seed_sequence, quick) -> Estimate`` as a check of
+    ``quantity`` (a name, or a tuple of names). ``name``, ``quantity``, ``title``, ``rule``,
+    ``alpha`` and ``tolerance`` are literals: ``dltheory list`` reads them from the source."""
 
     def register(measure) -> Check:
         if name in _CHECKS:
             raise ValueError(f"check {name} registered twice")
-        c = Check(name, quantity, title, measure, grid, **options)
+        names = (quantity,) if isinstance(quantity, str) else tuple(quantity)
+        c = Check(name, names, title, measure, grid, **options)
         _CHECKS[name] = c
         return c
 
@@ -122,6 +137,7 @@ class Outcome:
     @property
     def summary(self) -> dict:
         return {"check": self.check.name, "kind": "summary", "quantity": self.check.quantity,
+                "quantities": list(self.check.quantities),
                 "rule": self.check.rule_text, "points": len(self.records), "pass": self.passed,
                 "power_test": self.check.wrong_label, "power_rejected": self.power_rejected,
                 "seconds": round(self.seconds, 3)}

@@ -252,8 +252,8 @@ class Quantity:
     function: Callable[..., Any]
     status: str
     citation: str
-    derivation: str | None = None
-    checks: tuple[str, ...] = ()
+    examples: tuple[dict[str, Any], ...] = ()
+    exempt: dict[str, str] = field(default_factory=dict, compare=False)
     bounds: Callable[[Architecture], dict | None] | None = field(default=None, compare=False)
 
     @property
@@ -308,18 +308,28 @@ class Quantity:
 _QUANTITIES: dict[str, Quantity] = {}
 
 
-def quantity(name: str, *params: Param, status: str, citation: str, derivation: str | None = None,
-             checks: tuple[str, ...] = (), bounds: Callable | None = None):
-    """Register ``function`` as the quantity ``name``; returns the Quantity."""
+def quantity(name: str, *params: Param, status: str, citation: str, examples: tuple[dict, ...] = (),
+             exempt: dict[str, str] | None = None, bounds: Callable | None = None):
+    """Register ``function`` as the quantity ``name``; returns the Quantity.
+
+    ``examples``: parameter points at which it is evaluated by the conformance suite and shown
+    by ``dltheory list NAME`` (at least one). ``exempt``: {"derivation" or "check": reason} for
+    a quantity that has no derivation or no check, with the reason ``list`` shows. Its
+    derivations and checks are not declared here: they name it (see ``dltheory.registry``).
+    """
     if status not in STATUSES:
         raise ValueError(f"status {status!r} of {name} not in {STATUSES}")
+    exempt = dict(exempt or {})
+    if set(exempt) - {"derivation", "check"}:
+        raise ValueError(f"quantity {name}: exempt keys are 'derivation' and 'check'")
 
     def register(function: Callable) -> Quantity:
         if name in _QUANTITIES:
             raise ValueError(f"quantity {name} registered twice")
         if not inspect.getdoc(function):
             raise ValueError(f"quantity {name} needs a docstring with its formula and reference")
-        q = Quantity(name, tuple(params), function, status, citation, derivation, tuple(checks), bounds)
+        q = Quantity(name, tuple(params), function, status, citation, tuple(dict(e) for e in examples), exempt,
+                     bounds)
         _QUANTITIES[name] = q
         return q
 
@@ -331,13 +341,17 @@ def registered() -> dict[str, Quantity]:
 
 
 def import_public_modules(path, package: str) -> None:
-    """Import every module of ``package`` whose name does not start with '_' (they register themselves)."""
+    """Import every module of ``package`` and of its subpackages whose name does not start with
+    '_' (they register themselves)."""
     import importlib
     import pkgutil
 
     for info in pkgutil.iter_modules(path):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{package}.{info.name}")
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        if info.ispkg:
+            import_public_modules(module.__path__, module.__name__)
 
 
 def lookup(name: str, known: dict, kind: str):

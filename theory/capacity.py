@@ -88,8 +88,7 @@ def cover_count_int(P: int, N: int) -> int:
 
 
 @quantity("cover-count", _P, _N, status="exact",
-          citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1 (function counting)",
-          derivation="capacity-cover", checks=("capacity-cover-separability",))
+          citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1 (function counting)")
 def cover_count(P: int, N: int) -> int:
     """C(P,N) = 2 sum_{k<N} binom(P-1,k): dichotomies of P points (general position, R^N) separable through the origin.
 
@@ -102,8 +101,7 @@ def cover_count(P: int, N: int) -> int:
 
 
 @quantity("cover-separable-probability", _P, _N, status="exact",
-          citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1",
-          derivation="capacity-cover", checks=("capacity-cover-separability",))
+          citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1")
 def cover_separable_probability(P: int, N: int) -> Fraction:
     """C(P,N)/2^P: probability that random labels on P points in general position in R^N are linearly separable.
 
@@ -138,8 +136,7 @@ def gardner_capacity_value(kappa, dps=None):
 
 @quantity("gardner-capacity", _KAPPA_G, _NEG, status="exact",
           citation="Gardner (1988), J. Phys. A 21:257 (RS capacity with margin); rigorous for kappa >= 0: "
-                   "Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383",
-          derivation="capacity-gardner", checks=("capacity-gardner-margin",))
+                   "Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383")
 def gardner_capacity(kappa: float, negative: str = "refuse", dps: int | None = None):
     """alpha_c(kappa) = 1 / int_{-kappa}^inf Dt (t+kappa)^2: capacity of the spherical perceptron with margin kappa.
 
@@ -234,8 +231,7 @@ def ising_1rsb_capacity(dps: int = 15):
                  doc="1rsb (Krauth-Mezard, correct) or rs (Gardner-Derrida, wrong)"),
           status="1rsb",
           citation="Krauth & Mezard (1989), J. Phys. France 50:3057 (1RSB, alpha_c = 0.833); "
-                   "RS value 4/pi: Gardner & Derrida (1988), J. Phys. A 21:271",
-          derivation="capacity-ising", checks=("capacity-ising-enumeration",))
+                   "RS value 4/pi: Gardner & Derrida (1988), J. Phys. A 21:271")
 def ising_perceptron_capacity(method: str = "1rsb", dps: int | None = None):
     """Storage capacity of the perceptron with binary couplings J_i = +-1 (kappa = 0): 1RSB 0.8330786, RS 4/pi.
 
@@ -383,8 +379,7 @@ def max_stability_asymptote() -> float:
           status="replica-symmetric",
           citation="Engel & Van den Broeck (2001), Statistical Mechanics of Learning, Chs. 2-4 "
                    "(equation numbers not re-checked here); Seung, Sompolinsky & Tishby (1992), Phys. Rev. A 45:6056; "
-                   "Opper & Haussler (1991), Phys. Rev. Lett. 66:2677 (Bayes)",
-          derivation="capacity-teacher-student", checks=("capacity-teacher-student-simulation",))
+                   "Opper & Haussler (1991), Phys. Rev. Lett. 66:2677 (Bayes)")
 def teacher_student_error(rule: str, alpha: float, regime: str = "saddle", dps: int | None = None):
     """Generalisation error eps(alpha) = arccos(R)/pi of a perceptron student of a perceptron teacher (N -> inf).
 
@@ -508,8 +503,7 @@ def subspace_capacity(dim: int, kappa, dps=None):
           Real("kappa", lo=0.0, hi=20.0, default=0.0, doc="margin kappa >= 0"),
           status="replica-symmetric",
           citation="Chung, Lee & Sompolinsky (2016), Phys. Rev. E 93:060301(R) (L2 balls; "
-                   "points and lines as limits)",
-          derivation="capacity-ball", checks=("capacity-ball-separability",))
+                   "points and lines as limits)")
 def manifold_capacity_ball(radius: float, dim: int, kappa: float = 0.0, dps: int | None = None):
     """alpha_B(kappa,R,D): capacity for P = alpha N random D-dimensional L2 balls of radius R (linear readout).
 

@@ -160,8 +160,7 @@ def _delta_param():
           Real("c", lo=0, doc="right-hand side of kl(q||p) <= c"),
           status="exact",
           citation="Langford & Seeger (2001), CMU-CS-01-102, Thm 3 (the inverse they bound with); "
-                   "definition kl^{-1}(q, c) = sup{p : kl(q||p) <= c}",
-          derivation="generalization-kl-inverse", checks=("pac-bayes-erm-coverage",))
+                   "definition kl^{-1}(q, c) = sup{p : kl(q||p) <= c}")
 def kl_inverse(q, c, dps: int = 15):
     """Upper inverse of the binary KL divergence: sup{p in [q,1] : kl(q||p) <= c}.
 
@@ -195,7 +194,6 @@ def _pb_bounds(arch):
           citation="McAllester (1999) COLT Thm 1; Shalev-Shwartz & Ben-David (2014) Thm 31.1; "
                    "Langford & Seeger (2001) CMU-CS-01-102 Thm 3; "
                    "Maurer (2004) arXiv:cs/0411099 Thm 5; Catoni (2007) IMS LN 56, Thm 1.2.6",
-          derivation="generalization-pac-bayes", checks=("pac-bayes-erm-coverage",),
           bounds=_pb_bounds)
 def pac_bayes_bound(form, n, delta, kl, empirical_risk=0.0, catoni_c=1.0, dps: int = 15):
     """Upper bound on the Gibbs risk R(Q), w.p. >= 1-delta simultaneously for all posteriors Q.
@@ -241,8 +239,7 @@ def pac_bayes_bound(form, n, delta, kl, empirical_risk=0.0, catoni_c=1.0, dps: i
 @quantity("sauer-shelah", Int("vc", lo=0, hi=14000),
           Int("n", lo=0, hi=14000, doc="<= 14000 keeps the exact integer under Python's 4300-digit str limit"),
           status="rigorous-upper-bound",
-          citation="Sauer (1972) J. Comb. Theory A 13; Shelah (1972) Pacific J. Math. 41; Vapnik & Chervonenkis (1971)",
-          derivation="generalization-vc", checks=("sauer-shelah-intervals-exact", "sauer-shelah-halfplanes-below"))
+          citation="Sauer (1972) J. Comb. Theory A 13; Shelah (1972) Pacific J. Math. 41; Vapnik & Chervonenkis (1971)")
 def sauer_shelah(vc, n):
     """Sauer-Shelah bound on the growth function: Pi(n) <= sum_{i=0}^{h} C(n, i) (exact integer).
 
@@ -269,8 +266,7 @@ def _vc_bounds(arch):
           Real("empirical_risk", lo=0, hi=1, default=0.0),
           status="rigorous-upper-bound",
           citation="Vapnik & Chervonenkis (1971); in the form of Abu-Mostafa, Magdon-Ismail & Lin (2012), "
-                   "Learning From Data, Thm 2.5 / Eq. (2.12)",
-          derivation="generalization-vc", checks=("vc-bound-thresholds-coverage",), bounds=_vc_bounds)
+                   "Learning From Data, Thm 2.5 / Eq. (2.12)", bounds=_vc_bounds)
 def vc_generalization_bound(vc, n, delta, empirical_risk=0.0):
     """VC bound on the 0-1 risk: R <= r + sqrt( (8/n) ln( 4 Pi(2n) / delta ) ), Pi(2n) <= sum_{i<=h} C(2n, i).
 
@@ -298,8 +294,7 @@ def _vc_lower_arch_bounds(arch):
           Int("pieces", lo=2, hi=1000, default=2, doc="pieces p of the piecewise-linear activation (ReLU: 2)"),
           status="rigorous-upper-bound",
           citation="Bartlett, Harvey, Liaw & Mehrabian (2019) JMLR 20(63), arXiv:1703.02930: the refined "
-                   "upper bound (Thm 6 of the arXiv version), with p=2 pieces of degree 1 (ReLU)",
-          derivation="generalization-vc-dimension-upper", checks=(), bounds=_vc_arch_bounds)
+                   "upper bound (Thm 6 of the arXiv version), with p=2 pieces of degree 1 (ReLU)", bounds=_vc_arch_bounds)
 def vc_dimension_upper(widths, input_dim, pieces=2):
     """VCdim(sign F) <= L + Lbar W log2(4 e p R log2(2 e p R)) for a piecewise-linear network (BHLM 2019).
 
@@ -330,8 +325,6 @@ def vc_dimension_upper(widths, input_dim, pieces=2):
           citation="explicit constructions (this library; see docstring): halfspaces, kinks on a line, caps on a "
                    "circle, and bit extraction after Bartlett, Harvey, Liaw & Mehrabian (2019) JMLR 20(63) Thm 3, "
                    "whose Omega(W L log(W/L)) has an unspecified universal constant",
-          derivation="generalization-vc-dimension-lower",
-          checks=("vc-dimension-lower-constructions", "vc-dimension-lower-bit-extraction"),
           bounds=_vc_lower_arch_bounds)
 def vc_dimension_lower(widths, input_dim):
     """VCdim(sign F) >= max(d + 1, k_1 + 1, 2 k_1 + 1 if d >= 2, (k_1 - 2) m if d >= 2), d = input_dim.
@@ -383,8 +376,7 @@ def _gauss_absmax_mean(d: int, ctx):
           Real("B", lo=0, lo_open=True, default=1.0, doc="bound on ||w||_2"),
           status="exact",
           citation="Rademacher complexity of the l2 ball (e.g. Bartlett & Mendelson 2002 JMLR 3, Lemma 22; "
-                   "Kakade, Sridharan & Tewari 2008 NeurIPS); exact Gaussian-design value derived here",
-          derivation="generalization-rademacher-linear", checks=("rademacher-linear-l2-mc",))
+                   "Kakade, Sridharan & Tewari 2008 NeurIPS); exact Gaussian-design value derived here")
 def rademacher_linear_l2(n, d, B=1.0, dps: int = 15):
     """E_{X,sigma} sup_{||w||_2<=B} (1/n) sum_i sigma_i <w, x_i> = (B/sqrt n) sqrt2 Gamma((d+1)/2)/Gamma(d/2), x_i ~ N(0, I_d).
 
@@ -402,8 +394,7 @@ def rademacher_linear_l2(n, d, B=1.0, dps: int = 15):
           Real("B", lo=0, lo_open=True, default=1.0, doc="bound on ||w||_1"),
           status="exact",
           citation="l1 ball Rademacher complexity with Massart's finite-class lemma as the comparison "
-                   "(Massart 2000, Ann. Fac. Sci. Toulouse 9, Lemma 5.2); exact Gaussian-design value derived here",
-          derivation="generalization-rademacher-linear", checks=("rademacher-linear-l1-mc",))
+                   "(Massart 2000, Ann. Fac. Sci. Toulouse 9, Lemma 5.2); exact Gaussian-design value derived here")
 def rademacher_linear_l1(n, d, B=1.0, dps: int = 15):
     """E_{X,sigma} sup_{||w||_1<=B} (1/n) sum_i sigma_i <w, x_i> = (B/sqrt n) E max_j |g_j|, g ~ N(0, I_d).
 
@@ -465,9 +456,7 @@ def spectral_bound(spectral_norms, l21_norms, max_dim, input_norm, n):
           citation="Golowich, Rakhlin & Shamir (2018) COLT, Thm 1; Neyshabur, Tomioka & Srebro (2015) COLT, "
                    "Thm 1 with q = inf via the path-norm rescaling (their Sec. 5); Bartlett, Foster & Telgarsky "
                    "(2017) NeurIPS, Thm 3.3 (covering numbers) with Dudley's integral (their Lemma A.5), "
-                   "combined here",
-          derivation="generalization-rademacher-networks",
-          checks=("rademacher-relu-grs-above", "rademacher-relu-path-norm-above", "rademacher-relu-spectral-above"))
+                   "combined here")
 def rademacher_bound(form, input_norm, n, frobenius_norms=None, path_norm=None, p=None, depth=None, width=None,
                      input_dim=None, spectral_norms=None, l21_norms=None, max_dim=None):
     """Bounds on the empirical Rademacher complexity (1/n) E sup_f sum_i sigma_i f(x_i) of bias-free ReLU networks.
@@ -515,8 +504,7 @@ def rademacher_bound(form, input_norm, n, frobenius_norms=None, path_norm=None, 
 # ----------------------------------------------------------------- random labels, perceptron
 @quantity("random-labels-separable-probability", Int("n", lo=1, hi=10**5), Int("d", lo=1, hi=10**5),
           status="exact",
-          citation="Cover (1965) IEEE Trans. Electronic Computers EC-14, Thm 1 (function counting theorem)",
-          derivation="capacity-cover", checks=("random-labels-perceptron-fit",))
+          citation="Cover (1965) IEEE Trans. Electronic Computers EC-14, Thm 1 (function counting theorem)")
 def random_labels_separable_probability(n, d):
     """P(a homogeneous perceptron in R^d fits n uniformly random labels) = C(n, d) / 2^n, exact.
 
@@ -538,8 +526,7 @@ def random_labels_separable_probability(n, d):
           Int("n", lo=1, hi=N_MAX), _delta_param(),
           status="rigorous-upper-bound",
           citation="Bartlett, Foster & Telgarsky (2017) NeurIPS, Lemma 3.1 (binary case); Mohri, Rostamizadeh & "
-                   "Talwalkar (2018) Foundations of ML 2nd ed., Thm 5.8 has ln(2/delta); Koltchinskii & Panchenko (2002)",
-          derivation="generalization-margin-bound", checks=("rademacher-margin-bound-coverage",))
+                   "Talwalkar (2018) Foundations of ML 2nd ed., Thm 5.8 has ln(2/delta); Koltchinskii & Panchenko (2002)")
 def rademacher_margin_bound(margin_risk, gamma, rademacher, n, delta):
     """0-1 risk <= R_gamma + (2/gamma) Rad_S(H) + 3 sqrt(ln(1/delta) / (2n)), for all h in H, w.p. >= 1-delta.
 

@@ -392,8 +392,7 @@ def _ret(x, dps):
         return +mpmath.mpf(x)
 
 
-@quantity("fixed-point-length", _ACT, _SW, _SB, status="exact", citation=REF_MEANFIELD,
-          derivation="meanfield-maps", checks=("meanfield-length-map",))
+@quantity("fixed-point-length", _ACT, _SW, _SB, status="exact", citation=REF_MEANFIELD)
 def fixed_point_length(activation, weight_variance, bias_variance=0.0, dps=None):
     """q*: the stable fixed point of the length map q -> sigma_w^2 E[phi(sqrt(q) z)^2] + sigma_b^2.
 
@@ -409,8 +408,7 @@ def fixed_point_length(activation, weight_variance, bias_variance=0.0, dps=None)
 
 
 @quantity("chi1", _ACT, _SW, _SB, status="exact",
-          citation=REF_SCHOENHOLZ + "; chi1 = sigma_w^2 E[phi'(sqrt(q*) z)^2] (Poole et al. 2016)",
-          derivation="meanfield-maps", checks=("meanfield-chi1",))
+          citation=REF_SCHOENHOLZ + "; chi1 = sigma_w^2 E[phi'(sqrt(q*) z)^2] (Poole et al. 2016)")
 def chi1(activation, weight_variance, bias_variance=0.0, dps=None):
     """chi1 = sigma_w^2 E[phi'(sqrt(q*) z)^2]: slope of the correlation map at c = 1.
 
@@ -437,8 +435,7 @@ def _dphi0_sq(g: Gauss):
 
 
 @quantity("critical-weight-variance", _ACT, _SB, status="exact",
-          citation=REF_SCHOENHOLZ + "; Poole et al. (2016) phase diagram",
-          derivation="meanfield-maps", checks=("meanfield-critical-line",))
+          citation=REF_SCHOENHOLZ + "; Poole et al. (2016) phase diagram")
 def critical_weight_variance(activation, bias_variance=0.0, dps=None):
     """sigma_w^2 on the order-to-chaos line chi1(sigma_w^2, sigma_b^2) = 1 at given sigma_b^2.
 
@@ -527,8 +524,7 @@ def _depth_scale(chi, N):
 
 
 @quantity("length-depth-scale", _ACT, _SW, _SB, status="asymptotic",
-          citation=REF_SCHOENHOLZ + "; xi_q^-1 = -log(chi1 + sigma_w^2 E[phi'' phi])",
-          derivation="meanfield-maps", checks=("meanfield-length-depth-scale",))
+          citation=REF_SCHOENHOLZ + "; xi_q^-1 = -log(chi1 + sigma_w^2 E[phi'' phi])")
 def length_depth_scale(activation, weight_variance, bias_variance=0.0, dps=None):
     """xi_q = -1/log(chi_q), chi_q = sigma_w^2 E[phi'(u)^2 + phi(u) phi''(u)], u ~ N(0, q*).
 
@@ -545,8 +541,7 @@ def length_depth_scale(activation, weight_variance, bias_variance=0.0, dps=None)
 
 
 @quantity("correlation-depth-scale", _ACT, _SW, _SB, status="asymptotic",
-          citation=REF_SCHOENHOLZ + "; xi_c^-1 = -log(sigma_w^2 E[phi'(u1) phi'(u2)]) at c*",
-          derivation="meanfield-maps", checks=("meanfield-correlation-depth-scale",))
+          citation=REF_SCHOENHOLZ + "; xi_c^-1 = -log(sigma_w^2 E[phi'(u1) phi'(u2)]) at c*")
 def correlation_depth_scale(activation, weight_variance, bias_variance=0.0, dps=None):
     """xi_c = -1/log(chi_c), chi_c = sigma_w^2 E[phi'(u1) phi'(u2)] at (q*, c*).
 
@@ -583,9 +578,7 @@ def kernels(activation, depth, weight_variance, bias_variance, q1, q2, c, dps=No
 
 @quantity("nngp-kernel", _ACT, _DEPTH, _SW, _SB, _Q1, _Q2, _C, status="exact",
           citation="Lee et al. (2018), ICLR, Sec. 2.3 (NNGP recursion); Cho & Saul (2009), NeurIPS, Sec. 2.1 "
-                   "(arc-cosine kernels, relu = k_1/2); Williams (1997), NeurIPS (erf kernel)",
-          derivation="meanfield-kernels",
-          checks=("meanfield-nngp-finite-width", "meanfield-correlation-map", "meanfield-nngp-fluctuations"))
+                   "(arc-cosine kernels, relu = k_1/2); Williams (1997), NeurIPS (erf kernel)")
 def nngp_kernel(activation, depth, weight_variance, bias_variance=0.0, q1=1.0, q2=1.0, c=1.0, dps=None):
     """K^L(x1, x2): infinite-width covariance of the layer-L pre-activations of two inputs.
 
@@ -611,8 +604,7 @@ _N0 = Int("input_dim", lo=1, hi=10**9, default=None, doc="n0 (standard parameter
 @quantity("ntk-kernel", _ACT, _DEPTH, _SW, _SB, _Q1, _Q2, _C, _PARAM, _WIDTH_STD, _N0, status="exact",
           citation="Jacot, Gabriel & Hongler (2018), NeurIPS, Thm 1; Arora et al. (2019), NeurIPS, "
                    "Sec. 3 (recursion; biases added as in Lee et al. 2019); standard parameterisation as in "
-                   "neural-tangents stax.Dense (Novak et al. 2020)",
-          derivation="meanfield-kernels", checks=("meanfield-ntk-finite-width", "meanfield-ntk-fluctuations"))
+                   "neural-tangents stax.Dense (Novak et al. 2020)")
 def ntk_kernel(activation, depth, weight_variance, bias_variance=0.0, q1=1.0, q2=1.0, c=1.0,
                parameterization="ntk", width=None, input_dim=None, dps=None):
     """Theta^L(x1, x2): the neural tangent kernel of the layer-L output (scalar output).
@@ -673,8 +665,7 @@ def four_point_vertex(activation, depth, weight_variance, bias_variance, q, dps=
 
 @quantity("finite-width-kurtosis", _ACT, _DEPTH_K, _WIDTH, _SW, _SB, _Q, status="asymptotic",
           citation="Roberts, Yaida & Hanin (2022), The Principles of Deep Learning Theory, CUP, "
-                   "Ch. 4-5 (four-point vertex recursion, one input; equation numbers not re-checked)",
-          derivation="meanfield-four-point", checks=("meanfield-kurtosis-extrapolation",))
+                   "Ch. 4-5 (four-point vertex recursion, one input; equation numbers not re-checked)")
 def finite_width_kurtosis(activation, depth, width, weight_variance, bias_variance=0.0, q=1.0, dps=None):
     """3 V^L / (N (K^L)^2): leading-order excess kurtosis of a layer-L pre-activation at width N.
 
@@ -749,8 +740,7 @@ _Q22 = Real("q22", lo=0, lo_open=True, hi=1e6, default=1.0, doc="|x2|^2 / n0")
 
 @quantity("finite-width-cross-kurtosis", _ACT, _DEPTH_K, _WIDTH, _SW, _SB, _Q11, _Q12, _Q22, status="asymptotic",
           citation="Roberts, Yaida & Hanin (2022), The Principles of Deep Learning Theory, CUP, "
-                   "Ch. 4 (four-point vertex recursion for several inputs; equation numbers not re-checked)",
-          derivation="meanfield-four-point-two-inputs", checks=("meanfield-cross-kurtosis-extrapolation",))
+                   "Ch. 4 (four-point vertex recursion for several inputs; equation numbers not re-checked)")
 def finite_width_cross_kurtosis(activation, depth, width, weight_variance, bias_variance=0.0, q11=1.0, q12=0.0,
                                 q22=1.0, dps=None):
     """(V^L_(11)(22) + 2 V^L_(12)(12)) / (N K^L_11 K^L_22): leading-order two-input excess co-kurtosis.
@@ -786,8 +776,7 @@ def _kurtosis_bounds(arch):
 @quantity("finite-width-kurtosis-exact", _ACT_EXACT, _DEPTH_K, _WIDTH, _SW, _SB, _Q, status="exact",
           bounds=_kurtosis_bounds,
           citation="derived here (derivation meanfield-four-point); sigma_b = 0 cases agree with "
-                   "Roberts, Yaida & Hanin (2022), Ch. 3 (deep linear networks, 3[(1+2/N)^(L-1) - 1])",
-          derivation="meanfield-four-point", checks=("meanfield-kurtosis-exact",))
+                   "Roberts, Yaida & Hanin (2022), Ch. 3 (deep linear networks, 3[(1+2/N)^(L-1) - 1])")
 def finite_width_kurtosis_exact(activation, depth, width, weight_variance, bias_variance=0.0, q=1.0):
     """Exact excess kurtosis E[z^4]/E[z^2]^2 - 3 of a layer-L pre-activation at finite width N.
 

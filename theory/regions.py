@@ -41,7 +41,6 @@ def zaslavsky_count(d: int, n: int) -> int:
 @quantity("zaslavsky-regions", _D, _WIDTH, status="exact",
           citation="Zaslavsky (1975), Mem. AMS 154, Thm A / Sec. 2 (general position: "
                    "Buck 1943); as used for one ReLU layer by Pascanu, Montufar & Bengio (2014), Prop. 3",
-          derivation="regions-zaslavsky", checks=("zaslavsky-random-layer",),
           bounds=lambda arch: ({"input_dim": arch.input_dim, "width": sum(arch.widths)}
                                if arch.activation == "relu" else None))
 def zaslavsky_regions(input_dim: int, width: int):
@@ -89,8 +88,7 @@ def serra_upper(input_dim: int, widths) -> int:
 
 
 @quantity("linear-regions-upper", _D, _WIDTHS, status="rigorous-upper-bound",
-          citation="Serra, Tjandraatmadja & Ramalingam (2018), ICML, Thm 1",
-          derivation="regions-serra-upper", checks=("regions-upper-attained-1d", "regions-upper-random"), bounds=_arch)
+          citation="Serra, Tjandraatmadja & Ramalingam (2018), ICML, Thm 1", bounds=_arch)
 def linear_regions_upper(input_dim: int, widths: tuple[int, ...]):
     """sum_{(j_1..j_L) in J} prod_l C(n_l, j_l): Serra et al.'s bound on the regions of a ReLU net.
 
@@ -109,8 +107,7 @@ def linear_regions_upper(input_dim: int, widths: tuple[int, ...]):
 
 @quantity("linear-regions-upper-montufar", _D, _WIDTHS, status="rigorous-upper-bound",
           citation="Montufar (2017), SampTA, 'Notes on the number of linear regions of deep neural "
-                   "networks', Prop. 3; restated by Serra et al. (2018), Sec. 3",
-          derivation="regions-serra-upper", checks=("regions-upper-montufar-random",), bounds=_arch)
+                   "networks', Prop. 3; restated by Serra et al. (2018), Sec. 3", bounds=_arch)
 def linear_regions_upper_montufar(input_dim: int, widths: tuple[int, ...]):
     """prod_{l=1}^{L} sum_{j=0}^{d_l} C(n_l, j) with d_l = min(n0, n_1, ..., n_l) (Montufar 2017).
 
@@ -159,7 +156,6 @@ def _require(input_dim: int, widths, factor: int, which: str, layers: str) -> No
 @quantity("linear-regions-lower-montufar", _D, _WIDTHS, status="rigorous-lower-bound",
           citation="Montufar, Pascanu, Cho & Bengio (2014), NeurIPS, Thm 4 and its proof "
                    "(general widths as restated by Serra et al. 2018, Sec. 2; theorem number recalled, not re-read)",
-          derivation="regions-lower-constructions", checks=("regions-montufar-construction",),
           bounds=_arch)
 def linear_regions_lower_montufar(input_dim: int, widths: tuple[int, ...]):
     """(prod_{l<L} floor(n_l/n0)^{n0}) * sum_{j=0}^{n0} C(n_L, j), for n_l >= n0 (Montufar et al.).
@@ -180,7 +176,6 @@ def linear_regions_lower_montufar(input_dim: int, widths: tuple[int, ...]):
 
 @quantity("linear-regions-lower-serra", _D, _WIDTHS, status="rigorous-lower-bound",
           citation="Serra, Tjandraatmadja & Ramalingam (2018), ICML, Thm 9 (condition n_l >= 3 n0)",
-          derivation="regions-lower-constructions", checks=("regions-serra-construction",),
           bounds=_arch)
 def linear_regions_lower_serra(input_dim: int, widths: tuple[int, ...]):
     """(prod_{l<L} (floor(n_l/n0) + 1)^{n0}) * sum_{j=0}^{n0} C(n_L, j), for n_l >= 3 n0 (Serra et al.).
@@ -201,8 +196,7 @@ def linear_regions_lower_serra(input_dim: int, widths: tuple[int, ...]):
 
 
 @quantity("linear-regions-lower", _D, _WIDTHS, status="rigorous-lower-bound",
-          citation="max of Montufar et al. (2014) Thm 4 and Serra et al. (2018) Thm 9, where each applies",
-          derivation="regions-lower-constructions", checks=("regions-lower-best-construction",), bounds=_arch)
+          citation="max of Montufar et al. (2014) Thm 4 and Serra et al. (2018) Thm 9, where each applies", bounds=_arch)
 def linear_regions_lower(input_dim: int, widths: tuple[int, ...]):
     """The best known lower bound that applies: max(Montufar et al. 2014, Serra et al. 2018).
 
@@ -239,8 +233,7 @@ def _he_init(arch):
 
 @quantity("expected-regions-density", _D, _DW, _SIGMA_B, _RADIUS, status="asymptotic",
           citation="Hanin & Rolnick (2019), ICML, Thm 1 and Cor. (order N C_grad C_bias); "
-                   "wide-limit constant: Kac-Rice with the ReLU covariance recursion (derivation regions-density)",
-          derivation="regions-density", checks=("regions-density-depth",), bounds=_he_init)
+                   "wide-limit constant: Kac-Rice with the ReLU covariance recursion (derivation regions-density)", bounds=_he_init)
 def expected_regions_density(input_dim: int, widths: tuple[int, ...], sigma_b: float = 1.0,
                              radius: float = 0.0):
     """Expected region boundaries crossed per unit length on a line through 0, at He initialisation.
@@ -275,8 +268,7 @@ def expected_regions_density(input_dim: int, widths: tuple[int, ...], sigma_b: f
 
 @quantity("expected-regions-density-bound", _D, _DW, _SIGMA_B, status="rigorous-upper-bound",
           citation="Hanin & Rolnick (2019), ICML, Thm 1 (k = 1), with the directional constant "
-                   "C_grad = sqrt(2/n0) for He initialisation (derivation regions-density)",
-          derivation="regions-density", checks=("regions-density-bound",), bounds=_he_init)
+                   "C_grad = sqrt(2/n0) for He initialisation (derivation regions-density)", bounds=_he_init)
 def expected_regions_density_bound(input_dim: int, widths: tuple[int, ...], sigma_b: float = 1.0):
     """N sqrt(2/n0) / (sqrt(2 pi) sigma_b): bound on E[boundaries crossed per unit length], any line.
 
@@ -316,8 +308,7 @@ def _unsaturated_probability(activation: str, sigma_w: float, sigma_b: float) ->
           Choice("form", choices=("corrected", "paper"), default="corrected",
                  doc="corrected: the dropped constant restored; paper: the base as published"),
           status="heuristic",
-          citation=REF_RAGHU + "; its base is too large per layer; form=corrected restores the dropped constant",
-          derivation="regions-trajectory-growth", checks=("trajectory-growth-lower-bound",))
+          citation=REF_RAGHU + "; its base is too large per layer; form=corrected restores the dropped constant")
 def trajectory_growth(width: int, sigma_w: float, sigma_b: float = 0.0, activation: str = "hardtanh",
                       form: str = "corrected"):
     """sigma_w sqrt(p) sqrt(kp/(kp + 1)): per-layer base b of E[l(z^(d))] >= C b^d l(x) (trajectory length).
@@ -378,8 +369,7 @@ def hardtanh_fixed_point(sigma_w: float, sigma_b: float) -> float:
 
 @quantity("trajectory-growth-wide", _SIGMA_W, _SIGMA_B, _TRAJ_ACT, status="asymptotic",
           citation="Poole, Lahiri, Raghu, Sohl-Dickstein & Ganguli (2016), NeurIPS, Sec. 2-3 (length map q*, "
-                   "chi1 = sigma_w^2 E[phi'(h)^2] stretches the squared length element; eq. numbers not re-checked)",
-          derivation="regions-trajectory-growth", checks=("trajectory-growth-wide-limit",))
+                   "chi1 = sigma_w^2 E[phi'(h)^2] stretches the squared length element; eq. numbers not re-checked)")
 def trajectory_growth_wide(sigma_w: float, sigma_b: float = 0.0, activation: str = "hardtanh"):
     """sqrt(chi1) = sigma_w sqrt(E[phi'(h)^2]), h ~ N(0, q*): per-layer growth of E[l] at infinite width.
 
@@ -406,7 +396,6 @@ BETTI_ACTIVATIONS = ("polynomial", "relu")
           status="rigorous-upper-bound",
           citation="Bianchini & Scarselli (2014), IEEE TNNLS 25(8), Table I (polynomial rows, via "
                    "Milnor 1964 Thm 3); ReLU row: ours, from the region bound of Serra et al. (2018) Thm 1",
-          derivation="regions-betti", checks=("betti-bound-random", "betti-relu-construction"),
           bounds=lambda arch: ({"activation": "relu", "input_dim": 2, "widths": arch.widths}
                                if arch.activation == "relu" and arch.input_dim == 2 else None))
 def betti_bound(activation: str, input_dim: int, widths: tuple[int, ...], degree: int = 2):
@@ -439,8 +428,7 @@ def betti_bound(activation: str, input_dim: int, widths: tuple[int, ...], degree
           Choice("betti", choices=("b0", "b1"), default="b0", doc="components (b0) or holes (b1)"),
           status="rigorous-lower-bound",
           citation="ours (construction with the folds of Serra et al. 2018, Sec. 5); the comparison of deep and "
-                   "shallow topological complexity is Bianchini & Scarselli's (2014)",
-          derivation="regions-lower-constructions", checks=("betti-relu-construction",))
+                   "shallow topological complexity is Bianchini & Scarselli's (2014)")
 def betti_relu_lower(widths: tuple[int, ...], betti: str = "b0"):
     """prod_{l<L} (floor(n_l/2) + 1)^2: b0 (or b1) that a 2-D ReLU net's {f >= 0} in the unit square can reach.
 

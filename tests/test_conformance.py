@@ -1,0 +1,91 @@
+"""The conformance suite, generated from the registry: every registered quantity, derivation and
+check is tested the moment it is registered, with no list kept by hand.
+
+- each quantity evaluates, to a finite number, at every example point it declares;
+- each derivation builds (every displayed equality verified) and each of its results equals
+  (or bounds) its quantity at the result's points: ``Derivation.document`` proves it;
+- each check passes quick, and rejects its wrong theory (the power test); at full size (times
+  $DLTHEORY_SCALE) under the ``slow`` marker;
+- links resolve both ways, every quantity has a check and a derivation or declares why not, and
+  the graph ``dltheory list`` reads from the source equals the one the modules register.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from dltheory import derivations, numerics, registry, theory
+
+QUANTITIES = theory.all_quantities()
+DERIVATIONS = derivations.all_derivations()
+CHECKS = numerics.all_checks()
+
+
+@pytest.mark.parametrize("name", QUANTITIES)
+def test_quantity_evaluates_at_its_examples(name):
+    q = QUANTITIES[name]
+    assert q.examples, f"{name} declares no example point"
+    for example in q.examples:
+        shown, exact, text = theory.present(q(**example))
+        assert shown is not None and text
+        if isinstance(shown, float):
+            assert math.isfinite(shown), f"{name}{example} = {shown}"
+        json.dumps(shown)
+
+
+@pytest.mark.parametrize("name", DERIVATIONS)
+def test_derivation_builds_and_equals_its_quantities(name):
+    d = DERIVATIONS[name]
+    doc = d.document()  # raises StepFailed on a failed step or a result unequal to its quantity
+    assert doc.compared.keys() == {r.key for r in d.results}
+    assert all(n >= 1 for n in doc.compared.values())
+
+
+def _run(name: str, quick: bool):
+    outcome = numerics.run_check(CHECKS[name], seed=0, quick=quick)
+    failed = [r for r in outcome.records if not r["pass"]]
+    assert not failed, f"{name}: {len(failed)} points fail, first {failed[0]}"
+    assert outcome.power_rejected, f"{name}: the power test's {CHECKS[name].wrong_label} is not rejected"
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_check_passes_quick_and_rejects_its_wrong_theory(name):
+    _run(name, quick=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CHECKS)
+def test_check_passes_at_full_size(name):
+    _run(name, quick=False)
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_a_checks_own_theory_is_a_documented_variant(name):
+    """A check tests its quantities; its own theory= is only a documented finite-size variant."""
+    c = CHECKS[name]
+    assert c.theory is None or c.theory_note, f"{name} brings its own theory= without a theory_note="
+
+
+def test_links_resolve_and_every_quantity_is_derived_and_checked():
+    assert registry.graph().problems() == []
+
+
+def test_the_static_graph_equals_the_registered_one():
+    static, imported = registry.graph(), registry.imported_graph()
+    assert static.derivations == imported.derivations
+    assert static.checks == imported.checks
+
+
+def test_list_imports_neither_numba_nor_sympy(cli):
+    code = ("import sys; from dltheory.cli import main; main(['list', '--json']); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'numba', 'sympy', 'scipy', 'matplotlib'}), "
+            "file=sys.stderr)")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.strip() == "[]"
+    entries = json.loads(out.stdout)
+    assert {e["kind"] for e in entries} == {"quantity", "derivation", "check"}
