@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SLOW_SCALE ?= 0.25
+SCALE ?= 0.25
 
 .PHONY: run test setup tex clean
 
@@ -33,7 +33,7 @@ run: setup tex
 	@echo "derivations: $(CURDIR)/docs/derivations  figures: $(CURDIR)/docs/figures"
 
 test: setup tex
-	DLTHEORY_SLOW_SCALE=$(SLOW_SCALE) $(BIN)/python -m pytest -m "not slow or slow"
+	DLTHEORY_SCALE=$(SCALE) $(BIN)/python -m pytest -m "not slow or slow"
 
 clean:
 	rm -rf $(VENV) build *.egg-info

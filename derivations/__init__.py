@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dltheory.theory import import_public_modules, lookup
+from ..theory import import_public_modules, lookup
 
 from ._document import (Derivation, Document, Result, StepFailed, compile_pdf, derivation, registered,
                         render, verify_equal)

@@ -173,7 +173,7 @@ def _as_number(value):
 def verify_result(name: str, result: Result, expr) -> int:
     """Compare a derivation's result with its quantity at the result's points; returns the number
     of points, raises StepFailed where they differ."""
-    from dltheory.theory import get
+    from ..theory import get
 
     q = get(result.quantity)
     points = q.examples if result.points is None else result.points

@@ -28,7 +28,7 @@ def _fail_input(message: str) -> int:
 
 # ---------------------------------------------------------------- list
 def cmd_list(args) -> int:
-    from dltheory import registry
+    from . import registry
 
     g = registry.graph()  # checks and derivations read from their declarations: no numba, no sympy
     entries = []
@@ -48,7 +48,7 @@ def cmd_list(args) -> int:
                         "quantities": list(c.quantities), "rule": c.rule, "summary": c.title})
     if args.names:
         by_name = {e["name"]: e for e in entries}
-        from dltheory.theory import lookup
+        from .theory import lookup
 
         entries = [lookup(name, by_name, "quantity, derivation or check") for name in args.names]
     if args.json:
@@ -114,7 +114,7 @@ def _parse_assignments(items: list[str]) -> dict[str, str]:
 
 
 def cmd_eval(args) -> int:
-    from dltheory import theory
+    from . import theory
 
     q = theory.get(args.name)
     params = _parse_assignments(args.params)
@@ -156,7 +156,7 @@ def cmd_bounds(args) -> int:
     """
     import math
 
-    from dltheory import theory
+    from . import theory
 
     widths = theory.IntList("widths", lo=1).parse(args.widths)
     input_dim = theory.Int("input-dim", lo=1).parse(args.input_dim)
@@ -208,7 +208,7 @@ def cmd_bounds(args) -> int:
 
 # ---------------------------------------------------------------- derive
 def cmd_derive(args) -> int:
-    from dltheory import derivations
+    from . import derivations
 
     names = list(derivations.all_derivations()) if args.all else args.names
     if not names:
@@ -235,7 +235,7 @@ def cmd_derive(args) -> int:
 
 # ---------------------------------------------------------------- verify
 def cmd_verify(args) -> int:
-    from dltheory import numerics, registry
+    from . import numerics, registry
 
     checks = numerics.all_checks()
     if args.all:
@@ -271,10 +271,11 @@ def cmd_verify(args) -> int:
             print(f"[{i}/{len(selected)}] {c.name}: {c.title} ...", file=sys.stderr, flush=True)
 
             def progress(record, c=c):
-                verdict = "ok" if record["pass"] else "FAIL"
+                verdict = "ok" if record["pass"] else "FAIL" if not record["agrees"] else \
+                    "UNRESOLVED (cannot detect the power test's deviation)"
                 stat = record.get("z", record.get("deviation"))
                 print(f"    {_show_point(record['point'])}: theory {record['theory']:.6g}, "
-                      f"estimate {record['estimate']:.6g} +- {record['stderr']:.2g} "
+                      f"estimate {record['estimate']:.6g} (s.e. {record['stderr']:.2g}, n={record['n']}) "
                       f"({'z' if 'z' in record else 'dev'}={_fmt(stat)}) {verdict}",
                       file=sys.stderr, flush=True)
                 emit(record)
@@ -309,7 +310,7 @@ def _fmt(x) -> str:
 
 # ---------------------------------------------------------------- bench
 def cmd_bench(args) -> int:
-    from dltheory import numerics
+    from . import numerics
 
     benches = numerics.all_benchmarks()
     for name in args.names:
@@ -386,7 +387,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dltheory.theory import BadInput
+    from .theory import BadInput
 
     try:
         args = parser().parse_args(argv)

@@ -17,7 +17,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from dltheory.theory import Quantity, all_quantities
+from .theory import Quantity, all_quantities
 
 
 def rule_text(rule: str, alpha: float = 0.01, tolerance: float = 0.0) -> str:
@@ -160,8 +160,8 @@ def graph() -> Graph:
 def imported_graph() -> Graph:
     """The same graph from the registered objects (imports numba and sympy); the conformance
     suite proves it equal to :func:`graph`."""
-    from dltheory import derivations as d
-    from dltheory import numerics as n
+    from . import derivations as d
+    from . import numerics as n
 
     ders = {x.name: Node("derivation", x.name, x.title, x.quantities, x.citation, module=x.build.__module__)
             for x in d.all_derivations().values()}

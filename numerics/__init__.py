@@ -2,7 +2,7 @@
 (``dltheory.numerics``)."""
 from __future__ import annotations
 
-from dltheory.theory import import_public_modules, lookup
+from ..theory import import_public_modules, lookup
 
 from ._bench import Benchmark, Timing, benchmark
 from ._check import Check, Outcome, check, plot, run_check

@@ -16,6 +16,12 @@ Decision rules
 Power test: the same estimates are compared with a deliberately wrong theory (by default
 the quantity times 1.05); the check counts as passed only if the true theory passes at
 every point *and* the wrong theory is rejected at one point at least.
+
+Resolution is part of the verdict: each point records the smallest deviation it can detect
+(z* standard errors; for an exact value, the tolerance) and the power test's deviation
+|wrong - theory| there. A point whose resolution is not below that deviation cannot tell
+the wrong theory from the right one, and fails as unresolved (where the two coincide, the
+point has nothing to resolve).
 """
 from __future__ import annotations
 
@@ -26,7 +32,7 @@ from typing import Callable
 
 import numpy as np
 
-from dltheory.registry import rule_text
+from ..registry import rule_text
 
 from ._stats import Estimate, json_float, z_critical
 
@@ -65,7 +71,7 @@ class Check:
     def theory_value(self, point: dict) -> float:
         if self.theory is not None:
             return float(self.theory(point))
-        from dltheory.theory import evaluate
+        from ..theory import evaluate
 
         if len(self.quantities) == 1:
             return float(evaluate(self.quantity, **point))
@@ -126,6 +132,14 @@ def _passes(c: Check, est: Estimate, theory: float, threshold: float) -> tuple[b
     return abs(z) <= threshold, z
 
 
+def _resolution(c: Check, est: Estimate, theory: float, threshold: float) -> float:
+    """The smallest deviation from ``theory`` this point can detect: z* standard errors for a
+    statistical estimate, the tolerance for an exact one."""
+    if c.rule == "exact" or est.stderr == 0:
+        return c.tolerance * abs(theory)
+    return threshold * est.stderr
+
+
 @dataclass
 class Outcome:
     check: Check
@@ -140,6 +154,7 @@ class Outcome:
                 "quantities": list(self.check.quantities),
                 "rule": self.check.rule_text, "points": len(self.records), "pass": self.passed,
                 "power_test": self.check.wrong_label, "power_rejected": self.power_rejected,
+                "unresolved": sum(not r["resolved"] for r in self.records),
                 "seconds": round(self.seconds, 3)}
 
 
@@ -156,10 +171,16 @@ def run_check(c: Check, *, seed: int = 0, quick: bool = False,
         theory, wrong = c.theory_value(point), c.wrong_value(point)
         ok, stat = _passes(c, est, theory, threshold)
         wrong_ok, wrong_stat = _passes(c, est, wrong, threshold)
+        resolution, power_deviation = _resolution(c, est, theory, threshold), abs(wrong - theory)
+        resolved = power_deviation == 0 or resolution < power_deviation  # wrong = theory here: no power to resolve
         record = {"check": c.name, "kind": "point", "point": point, "theory": theory,
                   "estimate": est.value, "stderr": est.stderr, "n": est.n,
                   ("deviation" if c.rule == "exact" or est.stderr == 0 else "z"): json_float(stat),
-                  "threshold": c.tolerance if c.rule == "exact" or est.stderr == 0 else threshold, "pass": ok,
+                  "threshold": c.tolerance if c.rule == "exact" or est.stderr == 0 else threshold,
+                  "resolution": json_float(resolution),
+                  "relative_resolution": json_float(resolution / abs(theory)) if theory else None,
+                  "power_deviation": json_float(power_deviation), "resolved": resolved, "agrees": ok,
+                  "pass": ok and resolved,
                   "wrong_theory": wrong, "wrong_rejected": not wrong_ok}
         if est.interval is not None:
             record["interval"] = list(est.interval)

@@ -20,20 +20,32 @@ def test_list_json_links_quantities_derivations_checks(cli):
         assert {"name", "kind", "status", "citation"} <= set(e)
         if e["kind"] == "quantity":
             assert e["status"] in theory.STATUSES and e["citation"]
-            if e["derivation"]:
-                assert names[e["derivation"]]["kind"] == "derivation"
+            assert e["derivation"] == (e["derivations"][0] if e["derivations"] else None)
+            for d in e["derivations"]:
+                assert e["name"] in names[d]["quantities"], f"{e['name']} -> {d} is not declared by {d}"
             for c in e["checks"]:
-                assert names[c]["kind"] == "check", f"{e['name']} links to missing check {c}"
+                assert e["name"] in names[c]["quantities"], f"{e['name']} -> {c} is not declared by {c}"
+        elif e["kind"] == "check":
+            assert e["quantity"] == e["quantities"][0]
+            for q in e["quantities"]:
+                assert e["name"] in names[q]["checks"]
+        else:
+            for q in e["quantities"]:
+                assert e["name"] in names[q]["derivations"]
 
 
-def test_every_quantity_has_docstring_citation_and_valid_links():
-    checks, derivs = numerics.all_checks(), derivations.all_derivations()
+def test_every_quantity_has_docstring_and_citation():
     for q in theory.all_quantities().values():
         assert q.summary and q.citation, q.name
-        assert q.derivation is None or q.derivation in derivs, q.name
-        assert all(c in checks for c in q.checks), q.name
-    for c in checks.values():
-        assert c.quantity in theory.all_quantities(), c.name
+
+
+def test_list_is_fast(tmp_path):
+    from conftest import steady_state_output
+
+    code = ("import contextlib, io, time; t = time.process_time(); from dltheory.cli import main; "
+            "f = io.StringIO(); c = contextlib.redirect_stdout(f); c.__enter__(); main(['list', '--json']); "
+            "c.__exit__(None, None, None); print(time.process_time() - t)")
+    assert float(steady_state_output(code, tmp_path).split()[-1]) < 0.6  # about 0.2 s here
 
 
 def test_eval_json_keeps_exact_values(cli):
@@ -119,7 +131,8 @@ def test_bad_input_is_one_line_exit_2(cli, args, fragment):
 def test_derive_writes_tex_and_fails_loudly_on_a_wrong_step(tmp_path, capsys):
     from dltheory.derivations import _document
 
-    @derivations.derivation("test-broken", title="A wrong identity")
+    @derivations.derivation("test-broken", title="A wrong identity",
+                            results=(derivations.Result("never-reached", "sawtooth-pieces"),))
     def broken(doc):
         import sympy as sp
         x = sp.Symbol("x")
@@ -133,6 +146,31 @@ def test_derive_writes_tex_and_fails_loudly_on_a_wrong_step(tmp_path, capsys):
         assert (tmp_path / "yarotsky-square.tex").read_text().startswith(r"\documentclass")
     finally:
         del _document._DERIVATIONS["test-broken"]
+
+
+@pytest.mark.parametrize("declared, produced, fragment", [
+    (("pieces", "sawtooth-pieces"), ("pieces", "2**k + 1"), "result pieces = sawtooth-pieces{'k': 3} fails"),
+    (("pieces", "sawtooth-pieces"), ("other", "2**k"), "result other names no quantity"),
+    (("pieces", "sawtooth-pieces"), ("pieces", "2**k * m"), "unmapped"),
+])
+def test_a_result_cut_loose_from_its_quantity_cannot_build(tmp_path, capsys, declared, produced, fragment):
+    """The build proves each declared result equal to its quantity at the quantity's examples."""
+    from dltheory.derivations import _document
+
+    key, quantity = declared
+
+    @derivations.derivation("test-loose", title="A result and its quantity",
+                            results=(derivations.Result(key, quantity, symbols={"k": "k"}, points=({"k": 3},)),))
+    def loose(doc):
+        import sympy as sp
+        doc.result(produced[0], sp.sympify(produced[1], locals={"k": sp.Symbol("k", integer=True, positive=True)}))
+
+    try:
+        assert main(["derive", "test-loose", "--out", str(tmp_path), "--no-pdf"]) == 1
+        assert fragment in capsys.readouterr().err
+        assert not (tmp_path / "test-loose.tex").exists()
+    finally:
+        del _document._DERIVATIONS["test-loose"]
 
 
 def test_verify_streams_records_and_fails_a_wrong_theory(tmp_path, capsys):
@@ -257,7 +295,8 @@ def test_list_name_shows_parameters_and_links(cli):
     assert "path_norm          required with form=neyshabur-tomioka-srebro; finite real number >= 0" in out.stdout
     assert "p                  optional with form=neyshabur-tomioka-srebro" in out.stdout
     assert "n                  required; integer >= 1" in out.stdout
-    assert "derivation: generalization-rademacher-networks" in out.stdout
+    assert "derivations: generalization-rademacher-networks" in out.stdout
+    assert "example: dltheory eval rademacher-bound " in out.stdout
     data = json.loads(cli("list", "rademacher-bound", "cover-count", "--json").stdout)
     assert [e["name"] for e in data] == ["rademacher-bound", "cover-count"]
     assert {p["name"]: p["forms"] for p in data[0]["params"]}["max_dim"] == ["bartlett-foster-telgarsky"]
