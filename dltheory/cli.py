@@ -210,12 +210,15 @@ def cmd_bounds(args) -> int:
 def cmd_derive(args) -> int:
     from . import derivations
 
-    names = list(derivations.all_derivations()) if args.all else args.names
-    if not names:
-        raise UsageError("derive: name a derivation or give --all")
-    for name in names:
-        derivations.get(name)  # unknown names fail before anything is built
-    out = Path(args.out)
+    if args.all and args.names:
+        raise UsageError("derive: give derivation names or --all, not both")
+    if args.all:
+        names = list(derivations.all_derivations())
+    elif args.names:
+        names = _expand(args.names, derivations.all_derivations(), "derivation")
+    else:
+        raise UsageError("derive: name a derivation (or a quantity: its derivations) or give --all")
+    out = _writable_folder("--out", args.out)
     failed = 0
     for name in names:
         try:
@@ -233,29 +236,71 @@ def cmd_derive(args) -> int:
     return 1 if failed else 0
 
 
+def _expand(names: list[str], known: dict, kind: str) -> list[str]:
+    """Names of ``kind``, a quantity standing for its own; every name is checked first."""
+    from . import registry
+    from .theory import BadInput, lookup
+
+    g = registry.graph()
+    out = []
+    for name in names:
+        if name in known:
+            out.append(name)
+        elif name in g.quantities:
+            linked = g.derivations_of(name) if kind == "derivation" else g.checks_of(name)
+            if not linked:
+                reason = g.quantities[name].exempt.get(kind, "none registered")
+                raise BadInput("NAME", name, f"a {kind} or a quantity that has one", f"quantity with no {kind} ({reason})")
+            out.extend(linked)
+        else:
+            lookup(name, known, kind)  # raises BadInput with suggestions
+    return list(dict.fromkeys(out))
+
+
+def _writable_folder(option: str, path: str) -> Path:
+    """``path`` as a folder, created if missing; BadInput if it cannot be."""
+    from .theory import BadInput
+
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise BadInput(option, path, "a writable folder", "not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".dltheory-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as e:
+        raise BadInput(option, path, "a writable folder", e.strerror or "not writable") from None
+    return folder
+
+
 # ---------------------------------------------------------------- verify
 def cmd_verify(args) -> int:
     from . import numerics, registry
 
+    from .theory import BadInput
+
+    if args.all and args.names:
+        raise UsageError("verify: give check or quantity names or --all, not both")
+    if args.seed < 0:
+        raise BadInput("--seed", args.seed, "integer >= 0")
+    numerics.threads(), numerics.scale()  # a bad $DLTHEORY_THREADS or $DLTHEORY_SCALE fails now
     checks = numerics.all_checks()
     if args.all:
         selected = list(checks.values())
     elif args.names:
-        selected = []
-        g = registry.graph()
-        for name in args.names:
-            if name in checks:
-                selected.append(checks[name])
-            elif name in g.quantities:
-                selected.extend(checks[c] for c in g.checks_of(name))
-            else:
-                numerics.get_check(name)  # raises BadInput with suggestions
+        selected = [checks[n] for n in _expand(args.names, checks, "check")]
     else:
         raise UsageError("verify: name a check or quantity, or give --all")
-    plots = Path(args.plots) if args.plots else None
-    if plots:
-        plots.mkdir(parents=True, exist_ok=True)
-    sink = open(args.out, "a") if args.out else None
+    plots = _writable_folder("--plots", args.plots) if args.plots else None
+    if args.out:
+        target = Path(args.out)
+        if target.is_dir() or not target.parent.is_dir():
+            raise BadInput("--out", args.out, "a file in an existing folder")
+    try:
+        sink = open(args.out, "a") if args.out else None
+    except OSError as e:
+        raise BadInput("--out", args.out, "a writable file", e.strerror or "cannot be opened") from None
 
     def emit(record: dict) -> None:
         line = json.dumps(record)
@@ -389,6 +434,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from .theory import BadInput
 
+    import signal
+
+    if argv is None:  # the command line: SIGTERM stops as Ctrl-C does (records so far are kept)
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         args = parser().parse_args(argv)
         if getattr(args, "dps", None) is not None and not 1 <= args.dps <= 10000:
@@ -400,6 +449,13 @@ def main(argv: list[str] | None = None) -> int:
         return _fail_input(str(e))
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("dltheory: interrupted", file=sys.stderr)
+        return 130
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

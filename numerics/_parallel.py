@@ -12,12 +12,17 @@ from typing import Callable, TypeVar
 
 import numpy as np
 
+from ..theory import BadInput
+
 T = TypeVar("T")
 
 
 def threads() -> int:
-    """Worker threads: $DLTHEORY_THREADS, else the number of CPUs."""
-    return max(1, int(os.environ.get("DLTHEORY_THREADS", "0")) or os.cpu_count() or 1)
+    """Worker threads: $DLTHEORY_THREADS (an integer >= 1; 0 or unset: the number of CPUs)."""
+    text = os.environ.get("DLTHEORY_THREADS", "0").strip() or "0"
+    if not text.isdigit() or int(text) > 4096:
+        raise BadInput("$DLTHEORY_THREADS", text, "integer from 0 (all CPUs) to 4096")
+    return int(text) or os.cpu_count() or 1
 
 
 def as_seed_sequence(seed) -> np.random.SeedSequence:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from ..theory import BadInput
+
 ENV = "DLTHEORY_SCALE"
 
 
@@ -20,7 +22,7 @@ def scale() -> float:
     except ValueError:
         value = float("nan")
     if not 0 < value <= 1:
-        raise ValueError(f"${ENV}={text!r}: expected a number in (0, 1]")
+        raise BadInput(f"${ENV}", text, "a number in (0, 1]")
     return value
 
 

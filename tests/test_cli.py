@@ -118,6 +118,12 @@ def test_real_accepts_inf_only_where_allowed():
     (["verify", "no-such-check"], "unknown check"),
     (["bounds", "--input-dim", "0", "--widths", "4"], "input-dim=0"),
     (["bounds", "--input-dim", "2", "--widths", "4,0"], "widths=4,0"),
+    (["verify", "--all", "sawtooth-exact-pieces"], "not both"),
+    (["verify", "sawtooth-exact-pieces", "--seed", "-1"], "--seed=-1"),
+    (["verify", "sawtooth-exact-pieces", "--out", "/proc/no/such/file"], "--out=/proc/no/such/file"),
+    (["verify", "sawtooth-exact-pieces", "--plots", "/etc/passwd"], "--plots=/etc/passwd: not a folder"),
+    (["derive", "sawtooth-pieces", "--out", "/etc/passwd"], "--out=/etc/passwd: not a folder"),
+    (["derive", "--all", "yarotsky-square"], "not both"),
 ])
 def test_bad_input_is_one_line_exit_2(cli, args, fragment):
     out = cli(*args)
@@ -126,6 +132,46 @@ def test_bad_input_is_one_line_exit_2(cli, args, fragment):
     assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
     assert fragment in lines[0]
     assert out.stdout == ""
+
+
+def test_a_bad_environment_fails_before_anything_is_written(tmp_path):
+    import os
+    import subprocess
+
+    out = tmp_path / "records.jsonl"
+    for env in ({"DLTHEORY_THREADS": "abc"}, {"DLTHEORY_SCALE": "2"}):
+        run = subprocess.run([sys.executable, "-m", "dltheory", "verify", "sawtooth-exact-pieces", "--quick",
+                              "--out", str(out)], capture_output=True, text=True, env={**os.environ, **env})
+        assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1, run.stderr
+        assert list(env)[0] in run.stderr and not out.exists()
+
+
+def test_a_quantity_name_selects_its_checks_and_derivations(cli, tmp_path):
+    from dltheory import registry
+
+    g = registry.graph()
+    assert main(["derive", "sawtooth-pieces", "--no-pdf", "--out", str(tmp_path)]) == 0
+    assert {p.stem for p in tmp_path.glob("*.tex")} == set(g.derivations_of("sawtooth-pieces"))
+    unchecked = [q for q in g.quantities.values() if "check" in q.exempt]
+    for q in unchecked[:1]:
+        out = cli("verify", q.name)
+        assert out.returncode == 2 and "quantity with no check" in out.stderr and q.exempt["check"] in out.stderr
+
+
+def test_sigterm_stops_verify_like_ctrl_c_and_keeps_the_records(tmp_path):
+    import signal
+    import subprocess
+
+    out = tmp_path / "records.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "dltheory", "verify", "--all", "--quick", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not out.exists() or out.stat().st_size == 0):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert out.read_text().splitlines()  # what finished is kept
 
 
 def test_derive_writes_tex_and_fails_loudly_on_a_wrong_step(tmp_path, capsys):
