@@ -318,18 +318,23 @@ TEX_HINT = ("PDF not built: no LaTeX found; install it with "
 
 
 def compile_pdf(tex: Path) -> tuple[Path | None, str]:
-    """Compile ``tex`` next to itself; returns (pdf or None, message)."""
+    """Compile ``tex`` in a private temporary folder and move the PDF next to it, so concurrent
+    builds into one folder do not share auxiliary files; returns (pdf or None, message)."""
+    import tempfile
+
     if shutil.which("latexmk"):
         cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-quiet", tex.name]
     elif shutil.which("pdflatex"):
         cmd = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name]
     else:
         return None, TEX_HINT % tex
-    proc = subprocess.run(cmd, cwd=tex.parent, capture_output=True, text=True)
     pdf = tex.with_suffix(".pdf")
-    if proc.returncode != 0 or not pdf.exists():
-        tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]
-        return None, f"LaTeX failed on {tex}: " + " | ".join(tail)
-    for ext in (".aux", ".log", ".fls", ".fdb_latexmk", ".out"):
-        tex.with_suffix(ext).unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".latex-", dir=tex.parent) as work:
+        shutil.copyfile(tex, Path(work) / tex.name)
+        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+        made = Path(work) / pdf.name
+        if proc.returncode != 0 or not made.exists():
+            tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]
+            return None, f"LaTeX failed on {tex}: " + " | ".join(tail)
+        made.replace(pdf)
     return pdf, str(pdf)
