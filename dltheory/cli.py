@@ -121,14 +121,20 @@ def cmd_eval(args) -> int:
     bound = q.bind(params)
     value = q(dps=args.dps, **bound) if args.dps else q(**bound)
     shown, exact, text = theory.present(value, args.dps or 15)
+    warnings = q.warnings(bound)
     if args.json:
-        json.dump({"name": q.name, "params": _jsonable(bound), "value": shown, "exact": exact,
-                   "status": q.status, "citation": q.citation}, sys.stdout)
+        record = {"name": q.name, "params": _jsonable(bound), "value": shown, "exact": exact,
+                  "status": q.status, "citation": q.citation}
+        if warnings:
+            record["warnings"] = warnings
+        json.dump(record, sys.stdout)
         print()
     else:
         shown_params = ", ".join(f"{k}={_show(v)}" for k, v in bound.items() if v is not None)
         print(f"{q.name}({shown_params}) = {text}")
         print(f"  status: {q.status}; {q.citation}")
+        for w in warnings:
+            print(f"  warning: {w}")
     return 0
 
 
@@ -183,8 +189,12 @@ def cmd_bounds(args) -> int:
                     text += f"  (10^{log10:.2f})"
         except theory.BadInput as e:  # a bound whose conditions this architecture does not meet
             shown, exact, text = None, None, f"n/a ({e})"
+        warnings = q.warnings(q.bind(params)) if shown is not None else []
+        if warnings:
+            text += "  (!)"
         rows.append({"name": q.name, "params": _jsonable(params), "value": shown, "exact": exact,
-                     "display": text, "status": q.status, "citation": q.citation, "log10": log10})
+                     "display": text, "status": q.status, "citation": q.citation, "log10": log10,
+                     "warnings": warnings})
     if args.json:
         json.dump({"input_dim": input_dim, "widths": list(widths), "activation": args.activation,
                    "samples": samples, "delta": delta, "parameters": parameters, "neurons": neurons,
@@ -203,6 +213,9 @@ def cmd_bounds(args) -> int:
         print(f"  {label:<46} {r['display']:<32} [{r['status']}]")
     if not rows:
         print("  (no quantity applies to this architecture yet)")
+    for r in rows:
+        for w in r["warnings"]:
+            print(f"  (!) {r['name']}: {w}")
     return 0
 
 

@@ -349,3 +349,43 @@ def test_list_name_shows_parameters_and_links(cli):
     bad = cli("list", "radmacher-bound")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
     assert "did you mean rademacher-bound" in bad.stderr
+
+
+def test_an_asymptotic_formula_outside_its_regime_answers_with_a_warning(capsys):
+    from dltheory.theory import Int, quantity, registered
+
+    @quantity("test-regime", Int("n", lo=1), status="asymptotic", citation="test", examples=({"n": 100},),
+              regime=lambda n: [f"n={n} < 10: the large-n expansion is not meant for it"] if n < 10 else [])
+    def regime(n):
+        """1/n: a large-n expansion (test)."""
+        return 1 / n
+
+    try:
+        assert main(["eval", "test-regime", "n=100"]) == 0
+        assert "warning" not in capsys.readouterr().out
+        assert main(["eval", "test-regime", "n=2"]) == 0
+        assert "  warning: n=2 < 10: the large-n expansion is not meant for it" in capsys.readouterr().out
+        assert main(["eval", "test-regime", "n=2", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["warnings"] == ["n=2 < 10: the large-n expansion is not meant for it"]
+        assert main(["eval", "test-regime", "n=100", "--json"]) == 0
+        assert "warnings" not in json.loads(capsys.readouterr().out)
+    finally:
+        del registered()["test-regime"]
+
+
+def test_pyproject_lists_every_package():
+    """Setuptools maps theory/, derivations/, numerics/ onto dltheory.*: each subpackage must be listed."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(config["packages"])
+    dirs = {"dltheory": "dltheory", "theory": "dltheory.theory", "derivations": "dltheory.derivations",
+            "numerics": "dltheory.numerics"}
+    found = set()
+    for top, package in dirs.items():
+        for init in (root / top).rglob("__init__.py"):
+            parts = init.parent.relative_to(root / top).parts
+            found.add(".".join((package, *parts)))
+    assert found == listed

@@ -255,6 +255,12 @@ class Quantity:
     examples: tuple[dict[str, Any], ...] = ()
     exempt: dict[str, str] = field(default_factory=dict, compare=False)
     bounds: Callable[[Architecture], dict | None] | None = field(default=None, compare=False)
+    regime: Callable[..., list[str]] | None = field(default=None, compare=False)
+
+    def warnings(self, bound: dict[str, Any]) -> list[str]:
+        """Why these (validated) parameters lie outside the region where the formula is meant to
+        be used: an asymptotic result still answers there, with these warnings."""
+        return list(self.regime(**bound)) if self.regime is not None else []
 
     @property
     def summary(self) -> str:
@@ -309,13 +315,16 @@ _QUANTITIES: dict[str, Quantity] = {}
 
 
 def quantity(name: str, *params: Param, status: str, citation: str, examples: tuple[dict, ...] = (),
-             exempt: dict[str, str] | None = None, bounds: Callable | None = None):
+             exempt: dict[str, str] | None = None, bounds: Callable | None = None,
+             regime: Callable[..., list[str]] | None = None):
     """Register ``function`` as the quantity ``name``; returns the Quantity.
 
     ``examples``: parameter points at which it is evaluated by the conformance suite and shown
     by ``dltheory list NAME`` (at least one). ``exempt``: {"derivation" or "check": reason} for
     a quantity that has no derivation or no check, with the reason ``list`` shows. Its
     derivations and checks are not declared here: they name it (see ``dltheory.registry``).
+    ``regime(**params) -> [warning, ...]``: for an asymptotic formula, why a point lies outside
+    the region where it is meant to be used (``eval`` answers with the warnings).
     """
     if status not in STATUSES:
         raise ValueError(f"status {status!r} of {name} not in {STATUSES}")
@@ -329,7 +338,7 @@ def quantity(name: str, *params: Param, status: str, citation: str, examples: tu
         if not inspect.getdoc(function):
             raise ValueError(f"quantity {name} needs a docstring with its formula and reference")
         q = Quantity(name, tuple(params), function, status, citation, tuple(dict(e) for e in examples), exempt,
-                     bounds)
+                     bounds, regime)
         _QUANTITIES[name] = q
         return q
 
