@@ -407,3 +407,34 @@ def test_best_lower_construction_picks_the_larger_bound(d, widths, kind):
     folds = [(n // d + (1 if kind == "serra" else 0)) ** d for n in widths[:-1]]
     last = sum(math.comb(widths[-1], j) for j in range(d + 1))
     assert count == math.prod(folds) * last == evaluate("linear-regions-lower", input_dim=d, widths=widths)
+
+
+# ---------------------------------------------------------------- polynomial networks on the line (betti-bound, polynomial row)
+@pytest.mark.parametrize("degree,widths", [(2, (3,)), (2, (3, 4, 3)), (3, (4, 4)), (4, (5, 6))])
+def test_chebyshev_network_computes_t_of_degree_r_to_the_l(degree, widths):
+    layers, output = R.chebyshev_network(widths, degree)
+    d = degree ** len(widths)
+    x = np.linspace(-1, 1, 2001)
+    assert np.allclose(R.polynomial_forward(layers, output, degree, x), np.cos(d * np.arccos(x)), atol=1e-9)
+    # T_d has d simple roots in (-1, 1): {T_d >= 0} has floor(d/2) + 1 components, Milnor's bound at n0 = 1
+    assert R.polynomial_components(layers, output, degree) == d // 2 + 1 == \
+        evaluate("betti-bound", activation="polynomial", input_dim=1, widths=widths, degree=degree)
+    with pytest.raises(ValueError):
+        R.chebyshev_network((degree,) + widths, degree)
+
+
+def test_polynomial_components_match_a_dense_grid():
+    """Random polynomial nets: the exact count equals the sign runs on x = tan(theta), theta on a fine grid of
+    (-pi/2, pi/2): spacing 3e-6 at 0 and below 0.04 out to |x| = 100, the whole line to |x| = 6e5."""
+    rng = np.random.default_rng(14)
+    several = 0
+    x = np.tan(np.linspace(-np.pi / 2, np.pi / 2, 1_000_001)[1:-1])
+    for _ in range(20):
+        degree = int(rng.integers(2, 4))
+        widths = tuple(int(w) for w in rng.integers(1, 4, size=int(rng.integers(1, 3))))
+        layers, output = R.random_polynomial_network(rng, widths, degree)
+        exact = R.polynomial_components(layers, output, degree)
+        positive = R.polynomial_forward(layers, output, degree, x) >= 0
+        assert exact == int(positive[0]) + np.count_nonzero(positive[1:] & ~positive[:-1])
+        several += exact > 1
+    assert several >= 3

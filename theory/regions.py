@@ -434,7 +434,9 @@ def betti_bound(activation: str, input_dim: int, widths: tuple[int, ...], degree
     ``linear-regions-upper``; hence b_0 <= R and b_1 (bounded components of the complement)
     <= R, so b_0 + b_1 <= 2R. This row is ours (Bianchini & Scarselli treat threshold,
     sigmoidal and polynomial activations, whose other Table I entries are O(.) orders with
-    unstated constants and are left out). Status: rigorous upper bound.
+    unstated constants and are left out). Checks: ``betti-bound-random`` (relu: exact b0 + b1 of
+    random, searched and constructed nets) and ``betti-bound-polynomial-1d`` (polynomial, n0 = 1,
+    where Chebyshev networks computing T_{r^L} attain the bound). Status: rigorous upper bound.
     """
     if activation == "polynomial":
         d = degree ** len(widths)

@@ -17,8 +17,10 @@ from ...theory.regions import montufar_lower, serra_upper, zaslavsky_count
 from .._check import check
 from .._size import sized
 from .._stats import Estimate, extrapolate, mean
-from .estimators import betti_box, count_box, count_segment, count_unit_cube, crossings_on_line
-from .networks import best_lower_construction, betti_construction, construction, random_network
+from .estimators import (betti_box, count_box, count_segment, count_unit_cube, crossings_on_line,
+                         polynomial_components)
+from .networks import (best_lower_construction, betti_construction, chebyshev_network, construction,
+                       random_network, random_polynomial_network)
 from .trajectory import measured_growth
 
 
@@ -192,6 +194,40 @@ def _betti_random(point, seed_sequence, quick):
             layers, out = betti_construction(widths, which)
             b0, b1, certified = betti_box(layers, out, (0.0, 1.0, 0.0, 1.0))
             best = max(best, b0 + b1 if certified else math.inf)
+    return Estimate(float(best), 0.0, 1)
+
+
+def _polynomial_grid(quick):
+    pts = [(2, (3, 3)), (2, (3, 3, 3)), (3, (4, 4))]
+    full = [(2, (3, 3, 3, 3)), (4, (5, 5)), (3, (4, 5, 4)), (2, (5, 2))]
+    return [{"activation": "polynomial", "input_dim": 1, "widths": w, "degree": r}
+            for r, w in (pts if quick else pts + full)]
+
+
+def _betti_bound_minus_one(point):
+    return evaluate("betti-bound", **point) - 1
+
+
+@check("betti-bound-polynomial-1d", quantity="betti-bound",
+       title="Polynomial nets on the line: b0 of {f >= 0} of random and Chebyshev-construction nets "
+             "against Milnor's bound (attained)",
+       grid=_polynomial_grid, rule="upper-bound", tolerance=0.0, ylabel="b0 of {f >= 0}",
+       wrong=_betti_bound_minus_one, wrong_label="the bound tightened by one (the construction attains it)")
+def _betti_polynomial(point, seed_sequence, quick):
+    """Largest b0 over random Gaussian nets with activation z^r and the Chebyshev construction
+    (T_{r^L}, where every width >= r + 1), computed exactly (``polynomial_components``).
+
+    Only n0 = 1, where b0 is the only Betti number and Milnor's bound floor(d/2) + 1 (d = r^L) is
+    attained; exact Betti numbers of planar semialgebraic sets are not computed here, so the
+    polynomial row at n0 >= 2 rests on Milnor's theorem (derivation regions-betti).
+    """
+    rng = np.random.Generator(np.random.SFC64(seed_sequence))
+    widths, r = point["widths"], point["degree"]
+    best = 0
+    for _ in range(sized(200, 20, quick)):
+        best = max(best, polynomial_components(*random_polynomial_network(rng, widths, r), r))
+    if all(n >= r + 1 for n in widths):
+        best = max(best, polynomial_components(*chebyshev_network(widths, r), r))
     return Estimate(float(best), 0.0, 1)
 
 

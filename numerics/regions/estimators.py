@@ -4,7 +4,8 @@
 root of an affine function on an interval, nothing is sampled); ``count_segment_sampled`` is the
 dense-sampling reference (a lower bound). 2-D: ``count_box`` (``kernels``). ``count_unit_cube``
 counts either inside the open unit cube. ``betti_box`` computes b0 and b1 of {f >= 0} in a box
-exactly from the region structure. ``crossings_on_line`` samples He-initialised networks (one
+exactly from the region structure; ``polynomial_components`` b0 of {f >= 0} for a polynomial
+network on the line. ``crossings_on_line`` samples He-initialised networks (one
 SFC64 stream per chunk: thread-count independent) for the Hanin-Rolnick checks.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from .. import relu_pieces
 from .._parallel import map_chunks
 from .kernels import cells_box, count_box
-from .networks import random_network, with_output
+from .networks import polynomial_forward, random_network, with_output
 
 
 def count_segment(layers, x0, x1) -> int:
@@ -283,3 +284,31 @@ def _winding(poly: np.ndarray, point) -> int:
             wn -= 1
     return wn
 
+
+
+# ---------------------------------------------------------------- components of {f >= 0} for a polynomial net on the line
+def polynomial_components(layers, output, degree: int) -> int:
+    """b0 of {x in R: f(x) >= 0} for a 1-D network with activation z^degree (its only Betti number).
+
+    f is a polynomial (its coefficients are propagated with NumPy's Polynomial through the layers);
+    every complex root whose imaginary part is small (liberally: extra split points are harmless)
+    splits the line, f is evaluated by the forward pass at a point inside each piece, and the
+    components are the maximal runs of pieces with f >= 0. Exact for f with only simple real roots
+    (generic networks; the Chebyshev construction); a root of even multiplicity where f touches 0
+    from below would be an isolated point of {f >= 0} that this does not count.
+    """
+    P = np.polynomial.Polynomial
+    h = [P([0.0, 1.0])]
+    for W, b in layers:
+        h = [sum((W[i, j] * h[j] for j in range(W.shape[1])), P([b[i]])) ** degree for i in range(W.shape[0])]
+    W, c = output
+    f = sum((W[0, j] * h[j] for j in range(W.shape[1])), P([c[0]]))
+    roots = f.roots()
+    real = np.sort(roots.real[np.abs(roots.imag) <= 1e-3 * (1.0 + np.abs(roots.real))])
+    if real.size == 0:
+        probes = np.zeros(1)
+    else:
+        span = 1.0 + real[-1] - real[0]
+        probes = np.r_[real[0] - span, (real[1:] + real[:-1]) / 2, real[-1] + span]
+    positive = polynomial_forward(layers, output, degree, probes) >= 0
+    return int(positive[0]) + int(np.count_nonzero(positive[1:] & ~positive[:-1]))

@@ -194,3 +194,59 @@ def train_to_oscillate(rng, widths, frequency: float = 8.0, steps: int = 3000, l
     hidden = [(params[i], params[i + 1]) for i in range(0, len(params) - 2, 2)]
     return hidden, (params[-2], params[-1])
 
+
+
+# ---------------------------------------------------------------- polynomial-activation networks (betti-bound's polynomial row)
+def polynomial_forward(layers, output, degree: int, x: np.ndarray) -> np.ndarray:
+    """f(x) for scalar inputs x: hidden layers h = (W h + b)^degree, then the affine ``output``.
+
+    The tiny products are summed by einsum, not BLAS (whose threads slow a loaded machine down
+    for such shapes by 10-100x; see ``relu_pieces``)."""
+    h = np.asarray(x, np.float64)[:, None]
+    for W, b in layers:
+        z = np.einsum("mi,ji->mj", h, np.asarray(W, np.float64)) + b
+        h = z.copy()
+        for _ in range(degree - 1):  # integer power by products (np.power calls pow() per element)
+            h *= z
+    W, c = output
+    return np.einsum("mi,ji->mj", h, np.asarray(W, np.float64))[:, 0] + c[0]
+
+
+def random_polynomial_network(rng: np.random.Generator, widths, degree: int):
+    """(hidden layers, output) with Gaussian weights and biases, 1-D input, activation z^degree."""
+    layers, fan_in = [], 1
+    for n in widths:
+        layers.append((rng.standard_normal((n, fan_in)) / math.sqrt(fan_in), rng.standard_normal(n)))
+        fan_in = n
+    return layers, (rng.standard_normal((1, fan_in)) / math.sqrt(fan_in), rng.standard_normal(1))
+
+
+def chebyshev_network(widths, degree: int):
+    """(hidden layers, output) of a 1-D net with activation z^r (r = degree) computing T_{r^L}(x).
+
+    Each layer computes T_r(y) of its input y (a Chebyshev polynomial) as sum_i a_i (y + c_i)^r
+    with r + 1 units at the shifts c_i = i - r/2 (the a_i solve a Vandermonde-type system: the
+    shifted powers span the polynomials of degree <= r), so L layers give T_r o ... o T_r =
+    T_{r^L}, whose r^L roots all lie in (-1, 1). Needs n_l >= r + 1; spare units are dead (zero
+    weights and bias). {T_d >= 0} has floor(d/2) + 1 components: Milnor's bound at n0 = 1.
+    """
+    r = degree
+    if any(n < r + 1 for n in widths):
+        raise ValueError(f"the Chebyshev construction needs every width >= degree + 1 = {r + 1}")
+    shifts = np.arange(r + 1) - r / 2
+    M = np.array([[math.comb(r, k) * c ** (r - k) for c in shifts] for k in range(r + 1)])
+    a = np.linalg.solve(M, np.polynomial.chebyshev.cheb2poly([0] * r + [1]))
+    layers, fan_in = [], 1
+    for n in widths:
+        W, b = np.zeros((n, fan_in)), np.zeros(n)
+        for i, c in enumerate(shifts):  # unit i: (y + c_i)^r, y = x or sum_j a_j h_j
+            if fan_in == 1 and not layers:
+                W[i, 0] = 1.0
+            else:
+                W[i, :r + 1] = a
+            b[i] = c
+        layers.append((W, b))
+        fan_in = n
+    out = np.zeros((1, fan_in))
+    out[0, :r + 1] = a
+    return layers, (out, np.zeros(1))
