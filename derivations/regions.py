@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._document import derivation
+from ..theory.regions import hardtanh_fixed_point, serra_upper
+from ._document import Result, derivation
 
 N, D = sp.symbols("N D", integer=True, positive=True)
 j = sp.Symbol("j", integer=True, nonnegative=True)
@@ -13,8 +14,15 @@ def zaslavsky_sum(n, d):
     return sp.Sum(sp.binomial(n, j), (j, 0, d))
 
 
+def _widths_symbols(point, name: str, length: int | None = None) -> dict:
+    """{name.format(l): n_l} for the point's widths, padded with zero-width layers to ``length``."""
+    widths = tuple(point["widths"]) + (0,) * ((length or 0) - len(point["widths"]))
+    return {name.format(l): n for l, n in enumerate(widths, 1)}
+
+
 @derivation("regions-zaslavsky", title="Regions of one ReLU layer: Zaslavsky's count for hyperplanes in general position",
-            quantities=("zaslavsky-regions",), citation="Zaslavsky (1975); Buck (1943); Pascanu, Montufar & Bengio (2014)")
+            results=(Result("regions", "zaslavsky-regions", symbols={"N": "width", "D": "input_dim"}),),
+            citation="Zaslavsky (1975); Buck (1943); Pascanu, Montufar & Bengio (2014)")
 def _zaslavsky(doc):
     doc.abstract = (r"The activation regions of one hidden ReLU layer of $N$ units on $\mathbb{R}^D$ are the regions of "
                     r"the arrangement of the hyperplanes $w_i\cdot x + b_i = 0$. For hyperplanes in general position "
@@ -45,7 +53,21 @@ def _zaslavsky(doc):
 
 
 @derivation("regions-serra-upper", title="The form of Serra et al.'s upper bound, its special cases and Montufar's bound",
-            quantities=("linear-regions-upper", "linear-regions-upper-montufar"),
+            results=(
+                Result("n0=1,L=3", "linear-regions-upper", symbols=lambda p: _widths_symbols(p, "n_{}"),
+                       points=({"input_dim": 1, "widths": (4, 7, 3)}, {"input_dim": 1, "widths": (2, 9, 5)})),
+                Result("n0=1,L=3", "linear-regions-upper-montufar", symbols=lambda p: _widths_symbols(p, "n_{}"),
+                       points=({"input_dim": 1, "widths": (4, 7, 3)}, {"input_dim": 1, "widths": (2, 9, 5)})),
+                Result("n0=2,widths=(2,n2)", "linear-regions-upper", symbols=lambda p: {"n_2": p["widths"][1]},
+                       points=({"input_dim": 2, "widths": (2, 5)}, {"input_dim": 2, "widths": (2, 9)})),
+                Result("montufar,n0=2,widths=(2,n2)", "linear-regions-upper-montufar",
+                       symbols=lambda p: {"n_2": p["widths"][1]},
+                       points=({"input_dim": 2, "widths": (2, 5)}, {"input_dim": 2, "widths": (2, 9)})),
+                Result("montufar,L=3", "linear-regions-upper-montufar",
+                       symbols=lambda p: {"n_0": p["input_dim"], **_widths_symbols(p, "n_{}")},
+                       points=({"input_dim": 2, "widths": (6, 6, 3)}, {"input_dim": 3, "widths": (2, 5, 4)},
+                               {"input_dim": 1, "widths": (4, 7, 3)}, {"input_dim": 4, "widths": (9, 3, 6)})),
+            ),
             citation="Serra, Tjandraatmadja & Ramalingam (2018), Thm 1; Montufar (2017)")
 def _serra(doc):
     n1, n2, n3 = sp.symbols("n_1 n_2 n_3", integer=True, positive=True)
@@ -85,14 +107,40 @@ def _serra(doc):
               ranges={n1: (4, 40), n2: (4, 40)})
     doc.result("n0=1,L=3", (1 + n1) * (1 + n2) * (1 + n3), r"Input dimension one, three layers:")
     doc.result("n0=2,widths=(2,n2)", sp.expand_func(capped), r"Input dimension two, widths $(2, n_2)$:")
+    doc.result("montufar,n0=2,widths=(2,n2)", sp.expand_func(montufar),
+               r"Montufar's bound for the same widths (larger):")
+    n0 = sp.Symbol("n_0", integer=True, positive=True)
+    caps = [sp.Min(n0, n1), sp.Min(n0, n1, n2), sp.Min(n0, n1, n2, n3)]
+    doc.result("montufar,L=3", sp.Mul(*[zaslavsky_sum(n, c) for n, c in zip((n1, n2, n3), caps)]),
+               r"Montufar's bound in general, shown for three layers ($d_l = \min(n_0, n_1, \dots, n_l)$):")
     doc.references = [r"T. Serra, C. Tjandraatmadja, S. Ramalingam, Bounding and counting linear regions of deep "
                       r"neural networks, ICML 2018, Thm 1.",
                       r"G. Montufar, Notes on the number of linear regions of deep neural networks, SampTA 2017."]
 
 
+def _fold_symbols(point, betti: int) -> dict:
+    """Symbols of the three-layer construction counts: p_l = floor(n_l/n_0) folds, n_L, n_0."""
+    d, (w1, w2, last) = point["input_dim"], point["widths"]
+    if betti:
+        return {"p_1": w1 // d, "p_2": w2 // d}
+    return {"n_0": d, "p_1": w1 // d, "p_2": w2 // d, "n_L": last}
+
+
 @derivation("regions-lower-constructions", title="Counting the regions of Montufar's and Serra's lower-bound constructions",
-            quantities=("linear-regions-lower-montufar", "linear-regions-lower-serra", "linear-regions-lower",
-                        "betti-relu-lower"),
+            results=(
+                Result("serra", "linear-regions-lower-serra", symbols=lambda p: _fold_symbols(p, 0),
+                       points=({"input_dim": 1, "widths": (3, 5, 4)}, {"input_dim": 2, "widths": (6, 7, 3)},
+                               {"input_dim": 3, "widths": (9, 12, 5)})),
+                Result("serra", "linear-regions-lower", symbols=lambda p: _fold_symbols(p, 0),
+                       points=({"input_dim": 2, "widths": (6, 6, 3)}, {"input_dim": 3, "widths": (9, 12, 5)})),
+                Result("montufar", "linear-regions-lower-montufar", symbols=lambda p: _fold_symbols(p, 0),
+                       points=({"input_dim": 1, "widths": (3, 5, 4)}, {"input_dim": 2, "widths": (4, 4, 3)},
+                               {"input_dim": 3, "widths": (9, 12, 5)})),
+                Result("montufar", "linear-regions-lower", symbols=lambda p: _fold_symbols(p, 0),
+                       points=({"input_dim": 2, "widths": (4, 4, 3)}, {"input_dim": 2, "widths": (5, 2, 3)})),
+                Result("betti", "betti-relu-lower", symbols=lambda p: _fold_symbols({"input_dim": 2, **p}, 1),
+                       points=({"widths": (6, 8, 4)}, {"widths": (10, 6, 7), "betti": "b1"})),
+            ),
             citation="Montufar, Pascanu, Cho & Bengio (2014); Serra, Tjandraatmadja & Ramalingam (2018)")
 def _constructions(doc):
     k, i = sp.symbols("k i", integer=True, positive=True)
@@ -156,8 +204,27 @@ def _constructions(doc):
                       r"neural networks, ICML 2018, Sec. 5."]
 
 
+def _density_symbols(point, radius: bool) -> dict:
+    """Symbols of the three-layer density results (fewer layers: zero widths), r where it appears."""
+    out = {"n_0": point["input_dim"], "sigma_b": point["sigma_b"], **_widths_symbols(point, "n_{}", 3)}
+    return {**out, "r": point["radius"]} if radius else out
+
+
 @derivation("regions-density", title="Expected region boundaries along a line at initialisation (wide limit and a bound)",
-            quantities=("expected-regions-density", "expected-regions-density-bound"),
+            results=(
+                Result("density", "expected-regions-density", symbols=lambda p: _density_symbols(p, True),
+                       points=({"input_dim": 2, "widths": (16, 16, 16), "sigma_b": 1.0, "radius": 1.0},
+                               {"input_dim": 3, "widths": (10,), "sigma_b": 0.7, "radius": 1.3},
+                               {"input_dim": 2, "widths": (5, 7), "sigma_b": 1.2, "radius": 0.8})),
+                Result("density0", "expected-regions-density", symbols=lambda p: _density_symbols(p, False),
+                       points=({"input_dim": 2, "widths": (8, 8), "sigma_b": 1.0, "radius": 0.0},
+                               {"input_dim": 3, "widths": (4, 6, 2), "sigma_b": 0.9, "radius": 0.0})),
+                Result("bound", "expected-regions-density-bound",
+                       symbols=lambda p: {"N": sum(p["widths"]), "n_0": p["input_dim"], "sigma_b": p["sigma_b"]},
+                       points=({"input_dim": 2, "widths": (8, 8, 8), "sigma_b": 1.0},
+                               {"input_dim": 3, "widths": (4, 6), "sigma_b": 0.9},
+                               {"input_dim": 1, "widths": (6, 6, 6, 6, 6), "sigma_b": 0.3})),
+            ),
             citation="Hanin & Rolnick (2019); Kac (1943), Rice (1945)")
 def _density(doc):
     S, Sp, sb, r, t = sp.symbols("S S' sigma_b r t", positive=True)
@@ -205,16 +272,36 @@ def _density(doc):
             r"active with probability $1/2$ independently of $|a'|$, by the same symmetry), so $E|a'| \le \sqrt{2/n_0}$.")
     doc.equal(sp.sqrt(2 / (n0 * 1)) / (sp.pi * sb) / bound, sp.sqrt(2 / sp.pi),
               r"At $l = 1$ the wide-limit density at the origin is $\sqrt{2/\pi}$ times the bound (the bound is not tight).")
-    doc.result("count", count_l, r"Expected boundaries contributed by one unit of layer $l$ on $[-ru, ru]$ (wide limit):")
-    doc.result("density0", sp.sqrt(2 / (n0 * l)) / (sp.pi * sb), r"Its density at the origin:")
-    doc.result("bound", bound, r"Upper bound on the density of one unit, any layer, any width:")
+    doc.say(r"Summing over the units of the layers gives the quantity: $\frac{1}{2r}\sum_l n_l\,\frac{2}{\pi}"
+            r"\arctan\big(r\sqrt{2/(n_0 l)}/\sigma_b\big)$ boundaries per unit length on $[-ru, ru]$, "
+            r"$\frac{1}{\pi\sigma_b}\sum_l n_l\sqrt{2/(n_0 l)}$ at the origin, and at most "
+            r"$N\sqrt{2/n_0}/(\sqrt{2\pi}\sigma_b)$ for $N = \sum_l n_l$ neurons. Shown for three layers "
+            r"(fewer layers: $n_l = 0$ for the missing ones).")
+    widths = sp.symbols("n_1 n_2 n_3", integer=True, nonnegative=True)
+    N = sp.Symbol("N", integer=True, positive=True)
+    doc.result("density", sp.Add(*[n * count_l.subs(l, k) for k, n in enumerate(widths, 1)]) / (2 * r),
+               r"Expected boundaries per unit length on $[-ru, ru]$, three layers (wide limit):")
+    doc.result("density0", sp.Add(*[n * sp.sqrt(2 / (n0 * k)) for k, n in enumerate(widths, 1)]) / (sp.pi * sb),
+               r"Its limit $r \to 0$, the density at the origin:")
+    doc.result("bound", N * bound, r"Upper bound on the density of $N$ neurons in any layers, at any width:")
     doc.references = [r"B. Hanin, D. Rolnick, Complexity of linear regions in deep networks, ICML 2019, Thm 1.",
                       r"M. Kac, On the average number of real roots of a random algebraic equation, Bull. AMS 49 (1943); "
                       r"S. O. Rice, Mathematical analysis of random noise, Bell Syst. Tech. J. 24 (1945)."]
 
 
 @derivation("regions-betti", title="Bounds on the Betti numbers of decision regions (polynomial and ReLU networks)",
-            quantities=("betti-bound",), citation="Bianchini & Scarselli (2014), Table I; Milnor (1964), Thm 3")
+            results=(
+                Result("polynomial", "betti-bound",
+                       symbols=lambda p: {"r": p["degree"], "L": len(p["widths"]), "n_0": p["input_dim"]},
+                       points=({"activation": "polynomial", "input_dim": 2, "widths": (5,), "degree": 2},
+                               {"activation": "polynomial", "input_dim": 3, "widths": (4, 4), "degree": 3},
+                               {"activation": "polynomial", "input_dim": 1, "widths": (3, 3, 3), "degree": 2},
+                               {"activation": "polynomial", "input_dim": 1, "widths": (7,), "degree": 3})),
+                Result("relu", "betti-bound", symbols=lambda p: {"R": serra_upper(2, p["widths"])},
+                       points=({"activation": "relu", "input_dim": 2, "widths": (4, 3)},
+                               {"activation": "relu", "input_dim": 2, "widths": (6, 6, 3)})),
+            ),
+            citation="Bianchini & Scarselli (2014), Table I; Milnor (1964), Thm 3")
 def _betti(doc):
     r, L, n0, d = sp.symbols("r L n_0 d", integer=True, positive=True)
     x, R = sp.symbols("x R", positive=True)
@@ -238,16 +325,42 @@ def _betti(doc):
             r"$\{f \ge 0\}$ is a union of at most $R$ convex pieces and so is its complement; each component contains "
             r"a piece, hence $b_0 \le R$ and $b_1$ (bounded components of the complement, Alexander duality) $\le R$; "
             r"planar sets have no higher Betti numbers. With $R \le$ linear-regions-upper:")
-    doc.result("polynomial", result, r"Polynomial activation of degree $r$, $L$ layers (rounded down in the quantity):")
-    doc.result("relu", 2 * R, r"ReLU, two inputs, at most $R$ regions:")
+    doc.result("polynomial", sp.floor(result),
+               r"Polynomial activation of degree $r$, $L$ layers (rounded down: Betti numbers are integers):")
+    doc.result("relu", 2 * R, r"ReLU, two inputs, at most $R$ regions ($R$ = linear-regions-upper):")
     doc.references = [r"M. Bianchini, F. Scarselli, On the complexity of neural network classifiers: a comparison between "
                       r"shallow and deep architectures, IEEE TNNLS 25 (2014) 1553--1565, Table I.",
                       r"J. Milnor, On the Betti numbers of real varieties, Proc. AMS 15 (1964) 275--280, Thm 3."]
 
 
+_TRAJECTORY = {"k": "width", "sigma_w": "sigma_w", "sigma_b": "sigma_b"}
+
+
 @derivation("regions-trajectory-growth", title="Raghu et al.'s trajectory-length base: the constant its proof drops, "
                                                "the corrected base and the wide-network growth",
-            quantities=("trajectory-growth", "trajectory-growth-wide"),
+            results=(
+                Result("paper-hardtanh", "trajectory-growth", symbols=_TRAJECTORY,
+                       points=({"width": 32, "sigma_w": 4.0, "sigma_b": 0.0, "activation": "hardtanh", "form": "paper"},
+                               {"width": 5, "sigma_w": 0.7, "sigma_b": 1.3, "activation": "hardtanh", "form": "paper"})),
+                Result("paper-relu", "trajectory-growth", symbols={"k": "width", "sigma_w": "sigma_w"},
+                       points=({"width": 9, "sigma_w": 2.0, "sigma_b": 0.0, "activation": "relu", "form": "paper"},
+                               {"width": 32, "sigma_w": 1.5, "sigma_b": 0.5, "activation": "relu", "form": "paper"})),
+                Result("corrected-hardtanh", "trajectory-growth", symbols=_TRAJECTORY,
+                       points=({"width": 32, "sigma_w": 4.0, "sigma_b": 0.0, "activation": "hardtanh"},
+                               {"width": 5, "sigma_w": 0.7, "sigma_b": 1.3, "activation": "hardtanh"},
+                               {"width": 1000, "sigma_w": 2.0, "sigma_b": 0.5, "activation": "hardtanh"})),
+                Result("corrected-relu", "trajectory-growth", symbols={"k": "width", "sigma_w": "sigma_w"},
+                       points=({"width": 32, "sigma_w": 1.4142135623730951, "sigma_b": 0.0, "activation": "relu"},
+                               {"width": 9, "sigma_w": 2.0, "sigma_b": 1.0, "activation": "relu"})),
+                Result("wide-hardtanh", "trajectory-growth-wide",
+                       symbols=lambda p: {"sigma_w": p["sigma_w"], "q^*": hardtanh_fixed_point(p["sigma_w"], p["sigma_b"])},
+                       points=({"sigma_w": 4.0, "sigma_b": 0.0, "activation": "hardtanh"},
+                               {"sigma_w": 1.2, "sigma_b": 0.3, "activation": "hardtanh"},
+                               {"sigma_w": 20.0, "sigma_b": 3.0, "activation": "hardtanh"})),
+                Result("wide-relu", "trajectory-growth-wide", symbols={"sigma_w": "sigma_w"},
+                       points=({"sigma_w": 3.0, "sigma_b": 1.0, "activation": "relu"},
+                               {"sigma_w": 1.4142135623730951, "sigma_b": 0.0, "activation": "relu"})),
+            ),
             citation="Raghu, Poole, Kleinberg, Ganguli & Sohl-Dickstein (2017), Thm 1; Poole et al. (2016), chi1")
 def _trajectory(doc):
     k = sp.Symbol("k", integer=True, positive=True)
@@ -307,8 +420,7 @@ def _trajectory(doc):
     doc.result("paper-relu", relu, r"Published ReLU base (form=paper, activation=relu):")
     doc.result("corrected-hardtanh", corrected, r"Corrected hard-tanh base (form=corrected), a heuristic lower bound:")
     doc.result("corrected-relu", shape.subs(p, sp.Rational(1, 2)), r"Corrected ReLU base:")
-    doc.result("hardtanh-second-moment", q * sp.erf(a) - sp.sqrt(2 * q / sp.pi) * sp.exp(-a**2) + sp.erfc(a),
-               r"$E[\mathrm{hardtanh}(h)^2]$, $h \sim N(0, q)$ (its length map fixes $q^*$):")
+    doc.keep("hardtanh-second-moment", q * sp.erf(a) - sp.sqrt(2 * q / sp.pi) * sp.exp(-a**2) + sp.erfc(a))
     doc.result("wide-hardtanh", wide, r"Wide-network growth per layer, hard-tanh (trajectory-growth-wide):")
     doc.result("wide-relu", sw / sp.sqrt(2), r"Wide-network growth per layer, ReLU:")
     doc.references = [r"M. Raghu, B. Poole, J. Kleinberg, S. Ganguli, J. Sohl-Dickstein, On the expressive power of deep "

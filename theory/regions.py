@@ -8,8 +8,9 @@ Sec. 2). All counts below are of regions of R^D (or, for the constructions, of t
 unit cube, which the constructions' regions all meet).
 
 Every evaluator here uses Python integers (exact, however large) or floats; nothing imports
-numba or sympy. Derivations: ``regions-zaslavsky``, ``regions-serra-upper``,
-``regions-lower-constructions``, ``regions-density``, ``regions-trajectory-growth``.
+numba or sympy. Derivations (derivations/regions.py): ``regions-zaslavsky``, ``regions-serra-upper``,
+``regions-lower-constructions``, ``regions-density``, ``regions-betti``, ``regions-trajectory-growth``;
+checks: numerics/regions/checks.py.
 """
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def zaslavsky_count(d: int, n: int) -> int:
 @quantity("zaslavsky-regions", _D, _WIDTH, status="exact",
           citation="Zaslavsky (1975), Mem. AMS 154, Thm A / Sec. 2 (general position: "
                    "Buck 1943); as used for one ReLU layer by Pascanu, Montufar & Bengio (2014), Prop. 3",
+          examples=({"input_dim": 2, "width": 4}, {"input_dim": 3, "width": 10}, {"input_dim": 12, "width": 10},
+                    {"input_dim": 1, "width": 9}),
           bounds=lambda arch: ({"input_dim": arch.input_dim, "width": sum(arch.widths)}
                                if arch.activation == "relu" else None))
 def zaslavsky_regions(input_dim: int, width: int):
@@ -88,7 +91,9 @@ def serra_upper(input_dim: int, widths) -> int:
 
 
 @quantity("linear-regions-upper", _D, _WIDTHS, status="rigorous-upper-bound",
-          citation="Serra, Tjandraatmadja & Ramalingam (2018), ICML, Thm 1", bounds=_arch)
+          citation="Serra, Tjandraatmadja & Ramalingam (2018), ICML, Thm 1", bounds=_arch,
+          examples=({"input_dim": 1, "widths": (4, 7, 3)}, {"input_dim": 2, "widths": (2, 5)},
+                    {"input_dim": 2, "widths": (6, 6, 3)}, {"input_dim": 10, "widths": (64,) * 20}))
 def linear_regions_upper(input_dim: int, widths: tuple[int, ...]):
     """sum_{(j_1..j_L) in J} prod_l C(n_l, j_l): Serra et al.'s bound on the regions of a ReLU net.
 
@@ -107,7 +112,9 @@ def linear_regions_upper(input_dim: int, widths: tuple[int, ...]):
 
 @quantity("linear-regions-upper-montufar", _D, _WIDTHS, status="rigorous-upper-bound",
           citation="Montufar (2017), SampTA, 'Notes on the number of linear regions of deep neural "
-                   "networks', Prop. 3; restated by Serra et al. (2018), Sec. 3", bounds=_arch)
+                   "networks', Prop. 3; restated by Serra et al. (2018), Sec. 3", bounds=_arch,
+          examples=({"input_dim": 1, "widths": (4, 7, 3)}, {"input_dim": 2, "widths": (2, 5)},
+                    {"input_dim": 3, "widths": (2, 5, 4)}))
 def linear_regions_upper_montufar(input_dim: int, widths: tuple[int, ...]):
     """prod_{l=1}^{L} sum_{j=0}^{d_l} C(n_l, j) with d_l = min(n0, n_1, ..., n_l) (Montufar 2017).
 
@@ -156,7 +163,8 @@ def _require(input_dim: int, widths, factor: int, which: str, layers: str) -> No
 @quantity("linear-regions-lower-montufar", _D, _WIDTHS, status="rigorous-lower-bound",
           citation="Montufar, Pascanu, Cho & Bengio (2014), NeurIPS, Thm 4 and its proof "
                    "(general widths as restated by Serra et al. 2018, Sec. 2; theorem number recalled, not re-read)",
-          bounds=_arch)
+          bounds=_arch, examples=({"input_dim": 2, "widths": (4, 4, 3)}, {"input_dim": 1, "widths": (3, 5, 4)},
+                                  {"input_dim": 3, "widths": (9, 12, 5)}))
 def linear_regions_lower_montufar(input_dim: int, widths: tuple[int, ...]):
     """(prod_{l<L} floor(n_l/n0)^{n0}) * sum_{j=0}^{n0} C(n_L, j), for n_l >= n0 (Montufar et al.).
 
@@ -176,7 +184,8 @@ def linear_regions_lower_montufar(input_dim: int, widths: tuple[int, ...]):
 
 @quantity("linear-regions-lower-serra", _D, _WIDTHS, status="rigorous-lower-bound",
           citation="Serra, Tjandraatmadja & Ramalingam (2018), ICML, Thm 9 (condition n_l >= 3 n0)",
-          bounds=_arch)
+          bounds=_arch, examples=({"input_dim": 2, "widths": (6, 7, 3)}, {"input_dim": 1, "widths": (3, 5, 4)},
+                                  {"input_dim": 3, "widths": (9, 12, 5)}))
 def linear_regions_lower_serra(input_dim: int, widths: tuple[int, ...]):
     """(prod_{l<L} (floor(n_l/n0) + 1)^{n0}) * sum_{j=0}^{n0} C(n_L, j), for n_l >= 3 n0 (Serra et al.).
 
@@ -196,7 +205,9 @@ def linear_regions_lower_serra(input_dim: int, widths: tuple[int, ...]):
 
 
 @quantity("linear-regions-lower", _D, _WIDTHS, status="rigorous-lower-bound",
-          citation="max of Montufar et al. (2014) Thm 4 and Serra et al. (2018) Thm 9, where each applies", bounds=_arch)
+          citation="max of Montufar et al. (2014) Thm 4 and Serra et al. (2018) Thm 9, where each applies", bounds=_arch,
+          examples=({"input_dim": 2, "widths": (6, 6, 3)}, {"input_dim": 2, "widths": (4, 4, 3)},
+                    {"input_dim": 1, "widths": (2, 3, 2)}))
 def linear_regions_lower(input_dim: int, widths: tuple[int, ...]):
     """The best known lower bound that applies: max(Montufar et al. 2014, Serra et al. 2018).
 
@@ -233,7 +244,11 @@ def _he_init(arch):
 
 @quantity("expected-regions-density", _D, _DW, _SIGMA_B, _RADIUS, status="asymptotic",
           citation="Hanin & Rolnick (2019), ICML, Thm 1 and Cor. (order N C_grad C_bias); "
-                   "wide-limit constant: Kac-Rice with the ReLU covariance recursion (derivation regions-density)", bounds=_he_init)
+                   "wide-limit constant: Kac-Rice with the ReLU covariance recursion (derivation regions-density)",
+          bounds=_he_init,
+          examples=({"input_dim": 2, "widths": (16, 16, 16), "radius": 1.0},
+                    {"input_dim": 3, "widths": (10,), "sigma_b": 0.7, "radius": 1.3},
+                    {"input_dim": 2, "widths": (8, 8), "sigma_b": 1.0}))
 def expected_regions_density(input_dim: int, widths: tuple[int, ...], sigma_b: float = 1.0,
                              radius: float = 0.0):
     """Expected region boundaries crossed per unit length on a line through 0, at He initialisation.
@@ -268,7 +283,8 @@ def expected_regions_density(input_dim: int, widths: tuple[int, ...], sigma_b: f
 
 @quantity("expected-regions-density-bound", _D, _DW, _SIGMA_B, status="rigorous-upper-bound",
           citation="Hanin & Rolnick (2019), ICML, Thm 1 (k = 1), with the directional constant "
-                   "C_grad = sqrt(2/n0) for He initialisation (derivation regions-density)", bounds=_he_init)
+                   "C_grad = sqrt(2/n0) for He initialisation (derivation regions-density)", bounds=_he_init,
+          examples=({"input_dim": 2, "widths": (8, 8, 8)}, {"input_dim": 3, "widths": (4, 6), "sigma_b": 0.9}))
 def expected_regions_density_bound(input_dim: int, widths: tuple[int, ...], sigma_b: float = 1.0):
     """N sqrt(2/n0) / (sqrt(2 pi) sigma_b): bound on E[boundaries crossed per unit length], any line.
 
@@ -308,7 +324,10 @@ def _unsaturated_probability(activation: str, sigma_w: float, sigma_b: float) ->
           Choice("form", choices=("corrected", "paper"), default="corrected",
                  doc="corrected: the dropped constant restored; paper: the base as published"),
           status="heuristic",
-          citation=REF_RAGHU + "; its base is too large per layer; form=corrected restores the dropped constant")
+          citation=REF_RAGHU + "; its base is too large per layer; form=corrected restores the dropped constant",
+          examples=({"width": 32, "sigma_w": 4.0}, {"width": 5, "sigma_w": 0.7, "sigma_b": 1.3, "form": "paper"},
+                    {"width": 32, "sigma_w": 1.4142135623730951, "activation": "relu"},
+                    {"width": 9, "sigma_w": 2.0, "activation": "relu", "form": "paper"}))
 def trajectory_growth(width: int, sigma_w: float, sigma_b: float = 0.0, activation: str = "hardtanh",
                       form: str = "corrected"):
     """sigma_w sqrt(p) sqrt(kp/(kp + 1)): per-layer base b of E[l(z^(d))] >= C b^d l(x) (trajectory length).
@@ -369,7 +388,9 @@ def hardtanh_fixed_point(sigma_w: float, sigma_b: float) -> float:
 
 @quantity("trajectory-growth-wide", _SIGMA_W, _SIGMA_B, _TRAJ_ACT, status="asymptotic",
           citation="Poole, Lahiri, Raghu, Sohl-Dickstein & Ganguli (2016), NeurIPS, Sec. 2-3 (length map q*, "
-                   "chi1 = sigma_w^2 E[phi'(h)^2] stretches the squared length element; eq. numbers not re-checked)")
+                   "chi1 = sigma_w^2 E[phi'(h)^2] stretches the squared length element; eq. numbers not re-checked)",
+          examples=({"sigma_w": 4.0}, {"sigma_w": 1.2, "sigma_b": 0.3}, {"sigma_w": 0.8},
+                    {"sigma_w": 3.0, "sigma_b": 1.0, "activation": "relu"}))
 def trajectory_growth_wide(sigma_w: float, sigma_b: float = 0.0, activation: str = "hardtanh"):
     """sqrt(chi1) = sigma_w sqrt(E[phi'(h)^2]), h ~ N(0, q*): per-layer growth of E[l] at infinite width.
 
@@ -396,6 +417,9 @@ BETTI_ACTIVATIONS = ("polynomial", "relu")
           status="rigorous-upper-bound",
           citation="Bianchini & Scarselli (2014), IEEE TNNLS 25(8), Table I (polynomial rows, via "
                    "Milnor 1964 Thm 3); ReLU row: ours, from the region bound of Serra et al. (2018) Thm 1",
+          examples=({"activation": "polynomial", "input_dim": 2, "widths": (5,), "degree": 2},
+                    {"activation": "polynomial", "input_dim": 1, "widths": (3, 3, 3), "degree": 2},
+                    {"activation": "relu", "input_dim": 2, "widths": (4, 3)}),
           bounds=lambda arch: ({"activation": "relu", "input_dim": 2, "widths": arch.widths}
                                if arch.activation == "relu" and arch.input_dim == 2 else None))
 def betti_bound(activation: str, input_dim: int, widths: tuple[int, ...], degree: int = 2):
@@ -410,7 +434,9 @@ def betti_bound(activation: str, input_dim: int, widths: tuple[int, ...], degree
     ``linear-regions-upper``; hence b_0 <= R and b_1 (bounded components of the complement)
     <= R, so b_0 + b_1 <= 2R. This row is ours (Bianchini & Scarselli treat threshold,
     sigmoidal and polynomial activations, whose other Table I entries are O(.) orders with
-    unstated constants and are left out). Status: rigorous upper bound.
+    unstated constants and are left out). Checks: ``betti-bound-random`` (relu: exact b0 + b1 of
+    random, searched and constructed nets) and ``betti-bound-polynomial-1d`` (polynomial, n0 = 1,
+    where Chebyshev networks computing T_{r^L} attain the bound). Status: rigorous upper bound.
     """
     if activation == "polynomial":
         d = degree ** len(widths)
@@ -428,7 +454,8 @@ def betti_bound(activation: str, input_dim: int, widths: tuple[int, ...], degree
           Choice("betti", choices=("b0", "b1"), default="b0", doc="components (b0) or holes (b1)"),
           status="rigorous-lower-bound",
           citation="ours (construction with the folds of Serra et al. 2018, Sec. 5); the comparison of deep and "
-                   "shallow topological complexity is Bianchini & Scarselli's (2014)")
+                   "shallow topological complexity is Bianchini & Scarselli's (2014)",
+          examples=({"widths": (6, 8, 4)}, {"widths": (10, 6, 7), "betti": "b1"}, {"widths": (6, 4)}))
 def betti_relu_lower(widths: tuple[int, ...], betti: str = "b0"):
     """prod_{l<L} (floor(n_l/2) + 1)^2: b0 (or b1) that a 2-D ReLU net's {f >= 0} in the unit square can reach.
 

@@ -10,10 +10,12 @@ draws these sufficient statistics (O(k) per layer, exact in distribution) instea
 (O(k^2)); ``tangent_lengths_weights`` is the weight-drawing reference. One SFC64 stream per
 chunk of networks (``map_chunks``): thread-count independent.
 
-Checks: ``trajectory-growth-lower-bound`` (the corrected per-layer base lies below the measured
-growth of E[l]; power: Raghu et al.'s published base is rejected) and
-``trajectory-growth-wide-limit`` (the growth at widths k, 2k, 4k extrapolated in 1/k equals
-sqrt(chi1); power: the published base's large-width limit is rejected).
+Exact tracing, the independent reference at small sizes: ``hardtanh_as_relu`` writes a drawn
+hard-tanh net as a ReLU net and ``trajectory_lengths`` traces a segment through it exactly
+(``numerics.relu_pieces``), giving the image's length after each layer.
+
+The checks ``trajectory-growth-lower-bound`` and ``trajectory-growth-wide-limit`` (``checks``) and
+the benchmark ``trajectory-tangent`` (``benchmarks``) use this module.
 """
 from __future__ import annotations
 
@@ -22,10 +24,9 @@ import math
 import numpy as np
 from numba import njit
 
-from ._bench import Timing, benchmark, best_time, generator_rate
-from ._check import check
-from ._parallel import map_chunks
-from ._stats import Estimate, extrapolate
+from .. import relu_pieces
+from .._parallel import map_chunks
+from .._stats import Estimate
 
 CHUNK = 256
 
@@ -109,73 +110,32 @@ def measured_growth(point: dict, seed, samples: int) -> Estimate:
     return growth_per_layer(lengths, 4, 10)
 
 
-# ---------------------------------------------------------------- checks
-def _lower_grid(quick):
-    """Points with k p >= 3 (p: unsaturated fraction); below it E[l] is carried by rare networks."""
-    ht = [(16, 4.0, 0.0), (64, 4.0, 0.0), (32, 2.0, 0.0), (32, 8.0, 0.0), (64, 4.0, 1.0)]
-    relu = [(32, math.sqrt(2.0), 0.0), (64, 2.0, 0.5)]
-    if not quick:
-        ht += [(8, 2.0, 0.0), (128, 4.0, 0.0), (256, 8.0, 0.0), (64, 1.5, 0.5)]
-        relu += [(8, math.sqrt(2.0), 0.0), (128, math.sqrt(2.0), 0.0), (16, 3.0, 1.0)]
-    return ([{"width": k, "sigma_w": w, "sigma_b": b, "activation": "hardtanh", "form": "corrected"}
-             for k, w, b in ht] +
-            [{"width": k, "sigma_w": w, "sigma_b": b, "activation": "relu", "form": "corrected"}
-             for k, w, b in relu])
+# ---------------------------------------------------------------- exact tracing (the reference)
+def hardtanh_as_relu(rng, input_dim: int, width: int, depth: int, sigma_w: float, sigma_b: float):
+    """A hard-tanh net (W ~ N(0, sigma_w^2/fan_in), b ~ N(0, sigma_b^2)) as a ReLU net of width 2k.
+
+    hardtanh(z) = relu(z + 1) - relu(z - 1) - 1, so each layer becomes the 2k units relu(z +- 1)
+    and the next layer reads W (u - v - 1) + b. Returns the ReLU layers; the hard-tanh output of
+    the last layer is ``[I, -I] h - 1``.
+    """
+    layers, fan = [], input_dim
+    for d in range(depth):
+        W = rng.standard_normal((width, fan)) * sigma_w / math.sqrt(fan)
+        b = rng.standard_normal(width) * sigma_b
+        if d > 0:
+            W, b = np.hstack([W, -W]), b - W.sum(axis=1)
+        layers.append((np.vstack([W, W]), np.r_[b + 1.0, b - 1.0]))
+        fan = width
+    return layers
 
 
-def _published_base(point):
-    from dltheory.theory import evaluate
-
-    return evaluate("trajectory-growth", **{**point, "form": "paper"})
-
-
-@check("trajectory-growth-lower-bound", quantity="trajectory-growth",
-       title="Raghu et al. Thm 1: per-layer growth of the expected trajectory length (layers 4-10) "
-             "against the corrected base",
-       grid=_lower_grid, rule="lower-bound", wrong=_published_base,
-       wrong_label="Raghu et al.'s published base (form=paper)", x="width", ylabel="growth of E[l] per layer")
-def _lower_bound(point, seed_sequence, quick):
-    return measured_growth(point, seed_sequence, 2000 if quick else 20000)
-
-
-def _wide_grid(quick):
-    ht = [(4.0, 0.0), (2.0, 0.0), (4.0, 1.0)] if quick else [(4.0, 0.0), (2.0, 0.0), (4.0, 1.0), (8.0, 0.0),
-                                                               (1.5, 0.5)]
-    relu = [(2.0, 0.5)] if quick else [(2.0, 0.5), (math.sqrt(2.0), 0.0)]
-    return ([{"sigma_w": w, "sigma_b": b, "activation": "hardtanh"} for w, b in ht] +
-            [{"sigma_w": w, "sigma_b": b, "activation": "relu"} for w, b in relu])
-
-
-def _published_wide_base(point):
-    from dltheory.theory import evaluate
-
-    return evaluate("trajectory-growth", width=10**9, form="paper", **point)
-
-
-@check("trajectory-growth-wide-limit", quantity="trajectory-growth-wide",
-       title="Per-layer growth of E[l] at widths k, 2k, 4k, extrapolated in 1/k, against sqrt(chi1)",
-       grid=_wide_grid, rule="z", wrong=_published_wide_base,
-       wrong_label="the large-width limit of Raghu et al.'s published base", x="sigma_w",
-       ylabel="growth of E[l] per layer, k -> infinity")
-def _wide_limit(point, seed_sequence, quick):
-    samples, widths = (2000, (32, 64, 128)) if quick else (20000, (64, 128, 256))
-    ests = [measured_growth({**point, "width": k}, s, samples) for k, s in zip(widths, seed_sequence.spawn(3))]
-    return extrapolate(widths, ests)
-
-
-# ---------------------------------------------------------------- benchmark
-@benchmark("trajectory-tangent", simulator="sufficient-statistic tangent sampler (Numba, O(k) per layer)",
-           reference="numpy forward-mode derivative through drawn weight matrices (O(k^2) per layer)")
-def _bench_tangent(quick):
-    width, depth, samples = 128, 10, 512 if quick else 4096
-    args = ("hardtanh", width, depth, 4.0, 0.0, samples)
-    fast = [None]
-    sim = best_time(lambda: fast.__setitem__(0, tangent_lengths(1, *args)), 3)
-    slow = [None]
-    reference = best_time(lambda: slow.__setitem__(0, tangent_lengths_weights(2, *args)), 1)
-    a, b = growth_per_layer(fast[0], 4, 10), growth_per_layer(slow[0], 4, 10)
-    rate = generator_rate()
-    return Timing(sim, reference, f"{samples} hard-tanh nets, width {width}, depth {depth}, sigma_w = 4 "
-                  f"(growth {a.value:.3f} +- {a.stderr:.3f} vs {b.value:.3f} +- {b.stderr:.3f})",
-                  agree=abs(a.z(b.value, b.stderr)) < 4,
-                  limit=f"{samples * depth * width * 3 / sim / rate:.2f} of one SFC64 generator's normal rate")
+def trajectory_lengths(layers, width: int, x0, x1, hardtanh: bool = True) -> np.ndarray:
+    """Exact lengths of the images of the segment x0 -> x1 after each layer (piecewise linear)."""
+    out = []
+    for d in range(1, len(layers) + 1):
+        head = (np.hstack([np.eye(width), -np.eye(width)]), -np.ones(width)) if hardtanh else \
+            (np.eye(width), np.zeros(width))
+        dims, w, b = relu_pieces.flatten(list(layers[:d]) + [head])
+        _, values = relu_pieces.trace(np.asarray(x0, np.float64), np.asarray(x1, np.float64), dims, w, b)
+        out.append(np.linalg.norm(np.diff(values, axis=0), axis=1).sum())
+    return np.array(out)
