@@ -42,7 +42,7 @@ class Document:
     steps: list[Step] = field(default_factory=list)
     results: dict[str, sp.Expr] = field(default_factory=dict)
     kept: dict[str, sp.Expr] = field(default_factory=dict)
-    compared: dict[str, int] = field(default_factory=dict)  # result key -> points compared with its quantity
+    compared: dict[tuple, int] = field(default_factory=dict)  # (key, quantity, relation) -> points compared
     result_text: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
 
@@ -232,7 +232,7 @@ class Derivation:
         for r in self.results:
             if r.key not in doc.results:
                 raise StepFailed(f"derivation {self.name}: declared result {r.key} was not produced")
-            doc.compared[r.key] = verify_result(self.name, r, doc.results[r.key])
+            doc.compared[(r.key, r.quantity, r.relation)] = verify_result(self.name, r, doc.results[r.key])
         return doc
 
 

@@ -39,7 +39,7 @@ def test_quantity_evaluates_at_its_examples(name):
 def test_derivation_builds_and_equals_its_quantities(name):
     d = DERIVATIONS[name]
     doc = d.document()  # raises StepFailed on a failed step or a result unequal to its quantity
-    assert doc.compared.keys() == {r.key for r in d.results}
+    assert doc.compared.keys() == {(r.key, r.quantity, r.relation) for r in d.results}
     assert all(n >= 1 for n in doc.compared.values())
 
 
