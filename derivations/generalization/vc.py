@@ -36,6 +36,11 @@ def _bhlm_symbols(point):
             "R": sum((i + 1) * k for i, k in enumerate(ks)), "e": sp.E}
 
 
+LOWER_POINTS = tuple({"widths": list(w), "input_dim": d} for w, d in (
+    ((16,) * 6, 2), ((10, 7, 7, 7, 7, 7, 7, 7, 1), 4), ((12, 7, 7, 3, 16, 16), 2), ((40, 6, 40, 40), 3), ((16,) * 6, 1),
+    ((2,) + (16,) * 9, 2), ((5,), 1), ((1,), 7), ((3, 9), 2), ((4, 2), 2)))
+
+
 def _lower_symbols(point):
     """d, k_1 and m, the largest m <= H - 1 with k_2, ..., k_m >= 7 (by its definition)."""
     widths = point["widths"]
@@ -195,7 +200,7 @@ def bit_network_output(labels, i, j):
 
 @derivation("generalization-vc-dimension-lower",
             title="Lower bounds on the VC dimension of ReLU networks from four explicit constructions",
-            results=(Result("vc-lower", "vc-dimension-lower", symbols=_lower_symbols),),
+            results=(Result("vc-lower", "vc-dimension-lower", symbols=_lower_symbols, points=LOWER_POINTS),),
             citation="this library's constructions; bit extraction after Bartlett, Harvey, Liaw & Mehrabian (2019) "
                      "JMLR 20(63) Thm 3")
 def build_vc_dimension_lower(doc):
