@@ -336,7 +336,8 @@ def _vc_upper_grid(quick):
        title="VC upper bound (BHLM) above the point sets explicit ReLU networks shatter",
        grid=_vc_upper_grid, rule="upper-bound",
        wrong=lambda p: float(evaluate("vc-dimension-upper", **p)) / 64,
-       wrong_label="the BHLM bound / 64 (here it is 20 to 1400 times the constructed sets)", ylabel="points shattered by a construction", logy=True)
+       wrong_label="the BHLM bound / 64 (here it is 20 to 1400 times the constructed sets)",
+       ylabel="points shattered by a construction", logy=True)
 def measure_vc_upper(point, seed, quick):
     """The largest set one of the constructions shatters in this architecture (the elementary ones
     searched up to 10 points, the bit-extraction grid), as checked by evaluating the networks: no
