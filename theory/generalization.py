@@ -355,7 +355,7 @@ def vc_dimension_lower(widths, input_dim):
     m + 1 needs only the first unit, 0 for the label 0 and >= 1 for the label 1. So k_1 >= n + 2
     and k_2..k_m >= 7, and m is the largest such m <= H - 1. Wider layers get units with zero
     weights; layers after m + 1 carry y = ReLU(y) >= 0 in one unit; the output is y - 1/2.
-    numerics.generalization_vc builds these networks and evaluates them.
+    numerics.generalization.constructions builds these networks and evaluates them.
     BHLM (2019) Thm 3 give Omega(W L log(W/L)) with a universal constant that the paper does not
     make explicit in a form we could verify; we do not invent it. Construction (iv) has BHLM's
     order W L only for a wide first layer: widths k_1, 7, ..., 7 (L = H + 1 layers, d = 2:

@@ -102,10 +102,10 @@ def build_kl_inverse(doc):
     doc.say(r"Numerically at $c=0.02$ (exact inverse from \texttt{kl-inverse} vs Pinsker): " + "; ".join(rows) + ".")
     doc.result("q0", 1 - sp.exp(-c), r"Exact edge case $\mathrm{kl}^{-1}(0,c)$:")
     doc.result("pinsker", q + sp.sqrt(c / 2), r"Pinsker's relaxation (an upper bound on $\mathrm{kl}^{-1}(q,c)$):")
-    doc.equal(sp.sqrt(2 * q * (1 - q) * c / (2 * q * (1 - q))), sp.sqrt(c),
-                        r"Leading small-$c$ behaviour, $0<q<1$: $\mathrm{kl}^{-1}(q,c)=q+\sqrt{2q(1-q)c}+O(c)$, "
-                        r"since $h=\sqrt{2q(1-q)c}$ solves $h^2/(2q(1-q))=c$:",
-                        lhs_tex=r"\sqrt{h^2/(2q(1-q))}\big|_{h=\sqrt{2q(1-q)c}}")
+    doc.equal(sp.sqrt(2 * q * (1 - q) * c) ** 2 / (2 * q * (1 - q)), c,
+              r"Leading small-$c$ behaviour, $0<q<1$: $\mathrm{kl}^{-1}(q,c)=q+\sqrt{2q(1-q)c}+O(c)$, "
+              r"since $h=\sqrt{2q(1-q)c}$ solves $h^2/(2q(1-q))=c$:",
+              lhs_tex=r"\frac{h^2}{2q(1-q)}\Big|_{h=\sqrt{2q(1-q)c}}")
     doc.keep("small-c", q + sp.sqrt(2 * q * (1 - q) * c))
     doc.references = [r"J. Langford, M. Seeger (2001). Bounds for averaging classifiers. CMU-CS-01-102.",
                       r"A. Maurer (2004). A note on the PAC Bayesian theorem. arXiv:cs/0411099.",
@@ -118,7 +118,7 @@ def build_kl_inverse(doc):
                      Result("langford-seeger", "pac-bayes-bound", symbols=PB_SYMBOLS,
                             points=_points("langford-seeger")),
                      Result("maurer-pinsker", "pac-bayes-bound", symbols=PB_SYMBOLS, points=_points("maurer-pinsker")),
-                     Result("maurer-pinsker", "pac-bayes-bound", symbols=PB_SYMBOLS, relation=">=",
+                     Result("pinsker-above-kl", "pac-bayes-bound", symbols=PB_SYMBOLS, relation=">=",
                             points=_points("maurer-seeger"))),
             citation="McAllester (1999); Langford & Seeger (2001); Maurer (2004) Thm 5; Donsker & Varadhan (1975)")
 def build_pac_bayes(doc):
@@ -182,8 +182,9 @@ def build_pac_bayes(doc):
                r"(\texttt{pac-bayes-bound form=maurer-seeger}, $n\ge8$; $r=\hat r_Q$, $K=\mathrm{KL}(Q\|P)$):")
     doc.result("langford-seeger", KlInverse(r, (K + sp.log((n + 1) / delta)) / n),
                r"Langford--Seeger's form (from $\xi(n)\le n+1$; \texttt{form=langford-seeger}):")
-    doc.result("maurer-pinsker", pinsker, r"Pinsker-relaxed form (\texttt{form=maurer-pinsker}; it lies above the "
-               r"maurer-seeger form at every point):")
+    doc.result("maurer-pinsker", pinsker, r"Pinsker-relaxed form (\texttt{form=maurer-pinsker}):")
+    doc.result("pinsker-above-kl", pinsker, r"Since $\mathrm{kl}^{-1}(q,c)\le q+\sqrt{c/2}$, the same expression is an "
+               r"upper bound on the maurer-seeger form:")
     doc.references = [r"D. McAllester (1999). PAC-Bayesian model averaging. COLT.",
                       r"J. Langford, M. Seeger (2001). Bounds for averaging classifiers. CMU-CS-01-102.",
                       r"A. Maurer (2004). A note on the PAC Bayesian theorem. arXiv:cs/0411099.",

@@ -271,7 +271,7 @@ def build_vc_dimension_lower(doc):
     doc.say(r"A threshold $\tau$ midway gives $\mathrm{ReLU}(\langle u,x\rangle-\tau)\ge"
             r"\sin^2(\pi/N)$ on the run and $0$ elsewhere; $f=-1+A\sum_j\mathrm{ReLU}(\langle u_j,x\rangle-\tau_j)$ "
             r"with $A>1/\sin^2(\pi/N)$ realises the labelling with at most $k_1$ units, passed on as in (i). "
-            r"(\texttt{numerics.generalization\_vc} uses $A=1000$, enough for $N\le99$, i.e.\ $k_1\le49$.)")
+            r"(\texttt{numerics.generalization.constructions} uses $A=1000$, enough for $N\le99$, i.e.\ $k_1\le49$.)")
     n6 = 6
     a = [0] + list(sp.symbols(f"a_1:{n6 + 1}", real=True))
     kappa = [a[1]] + [a[s + 1] - 2 * a[s] + a[s - 1] for s in range(1, n6)]
