@@ -1,8 +1,8 @@
-"""Generalization bounds: quantities against independent computations, derivations, checks,
-the MLP trainer, bad inputs, thread-count independence."""
+"""Generalization bounds: quantities against independent computations, the simulators against
+brute force, the MLP trainer, bad inputs, thread-count independence. (Each check quick and at full
+size, and each derivation result against its quantity: tests/test_conformance.py.)"""
 import itertools
 import math
-import os
 import subprocess
 import sys
 from fractions import Fraction
@@ -13,12 +13,10 @@ import pytest
 from scipy import integrate, optimize, stats
 
 from dltheory import derivations, numerics, theory
-from dltheory.numerics import generalization as sim
-from dltheory.numerics import generalization_experiments as exp
-from dltheory.numerics import generalization_mlp as mlp
+from dltheory.numerics.generalization import coverage, estimators as sim, experiments as exp, kernels, mlp
+from dltheory.theory.generalization import log_sauer, log_tail_upper, sauer_exact
 
 ev = theory.evaluate
-SLOW_SCALE = float(os.environ.get("DLTHEORY_SLOW_SCALE", "1"))
 
 
 def run_cli(*args, env=None):
@@ -58,7 +56,7 @@ def test_kl_inverse_below_pinsker_and_monotone():
 def test_float_kl_inverse_of_the_certificate_rounds_up():
     for q, c in itertools.product((0.0, 0.02, 0.4), (1e-3, 0.05, 0.7)):
         exact = float(ev("kl-inverse", q=q, c=c))
-        assert exact <= exp._kl_inv(q, c) <= exact + 1e-12
+        assert exact <= exp.kl_inverse_float(q, c) <= exact + 1e-12
 
 
 # ----------------------------------------------------------------- PAC-Bayes
@@ -110,22 +108,20 @@ def test_vc_bound_against_direct_formula_and_log_path():
         growth = sum(math.comb(2 * n, i) for i in range(min(h, 2 * n) + 1))
         want = math.sqrt(8 / n * float(mpmath.log(4 * mpmath.mpf(growth) / mpmath.mpf(0.05))))
         assert ev("vc-generalization-bound", vc=h, n=n, delta=0.05) == pytest.approx(want, rel=1e-12)
-    from dltheory.theory.generalization import _log_sum_down, _sauer_exact
     for h, m in ((2500, 8000), (2500, 4000), (3000, 5000)):
-        assert _log_sum_down(h, m) == pytest.approx(math.log(_sauer_exact(h, m)), rel=1e-12)
+        assert log_sauer(h, m) == pytest.approx(math.log(sauer_exact(h, m)), rel=1e-12)
 
 
 def test_log_sauer_bound_paths_are_upper_bounds():
-    from dltheory.theory.generalization import _log_sauer, _log_tail_upper, _sauer_exact
     for k, m in ((900, 2000), (4000, 9000), (100, 5000)):
-        exact = float(mpmath.log(_sauer_exact(k, m)))
-        assert exact <= _log_tail_upper(k, m, max_terms=10) <= exact + 0.5 * math.log(m)  # geometric bound
-        assert _log_tail_upper(k, m) == pytest.approx(exact, rel=1e-12)
+        exact = float(mpmath.log(sauer_exact(k, m)))
+        assert exact <= log_tail_upper(k, m, max_terms=10) <= exact + 0.5 * math.log(m)  # geometric bound
+        assert log_tail_upper(k, m) == pytest.approx(exact, rel=1e-12)
     for h, m in ((5001, 10000), (6000, 10000), (2**40, 2**41 + 6)):  # complement route, huge cases finish
-        v = _log_sauer(h, m)
+        v = log_sauer(h, m)
         assert v <= m * math.log(2) * (1 + 1e-15)
         if m <= 10**4:
-            assert v >= float(mpmath.log(_sauer_exact(h, m))) - 1e-9
+            assert v >= float(mpmath.log(sauer_exact(h, m))) - 1e-9
 
 
 def test_vc_dimension_upper_by_hand():
@@ -141,9 +137,9 @@ def test_vc_dimension_upper_by_hand():
 
 @pytest.mark.parametrize("widths, input_dim", [((4,), 1), ((1,), 2), ((2,), 2), ((3, 2), 2)])
 def test_vc_dimension_lower_constructions_shatter_exactly_the_claim(widths, input_dim):
-    """The constructions of numerics.generalization_vc (points on a line, or 2k+1 points on a
+    """The constructions of numerics.generalization.constructions (points on a line, or 2k+1 points on a
     circle with one cap unit per run of +1 labels) shatter the claimed count, and not one more."""
-    from dltheory.numerics.generalization_vc import construction_shatters
+    from dltheory.numerics.generalization.constructions import construction_shatters
 
     claim = ev("vc-dimension-lower", widths=list(widths), input_dim=input_dim)
     assert construction_shatters(widths, input_dim, claim)
@@ -187,7 +183,7 @@ def test_two_layer_relu_sup_is_exact_against_an_angle_grid():
     gen = np.random.default_rng(0)
     X = gen.standard_normal((25, 2))
     S = (gen.integers(0, 2, (6, 25)) * 2 - 1).astype(float)
-    exact = sim._relu_sup_2d(X, S)
+    exact = kernels.relu_sup_2d(X, S)
     th = np.linspace(0, 2 * np.pi, 100001)
     brute = np.abs(S @ np.maximum(X @ np.stack([np.cos(th), np.sin(th)]), 0)).max(axis=1)
     assert np.all(exact >= brute - 1e-12) and np.allclose(exact, brute, rtol=1e-5)
@@ -208,15 +204,6 @@ def test_golowich_rakhlin_shamir_lies_above_the_empirical_rademacher_complexity(
 def test_margin_bound_by_hand():
     v = ev("rademacher-margin-bound", margin_risk=0.1, gamma=0.5, rademacher=0.05, n=1000, delta=0.01)
     assert v == pytest.approx(0.1 + 2 * 0.05 / 0.5 + 3 * math.sqrt(math.log(1 / 0.01) / 2000), rel=1e-14)
-
-
-def test_margin_bound_derivation_matches_the_quantity(tmp_path):
-    doc, _, _ = derivations.build("generalization-margin-bound", tmp_path, pdf=False)
-    sy = {s.name: s for s in doc.results["margin-bound"].free_symbols}
-    v = doc.results["margin-bound"].subs({sy["R_gamma"]: 0.1, sy["Rad"]: 0.05, sy["gamma"]: 0.5, sy["n"]: 1000,
-                                          sy["delta"]: 0.01})
-    assert float(v) == pytest.approx(ev("rademacher-margin-bound", margin_risk=0.1, gamma=0.5, rademacher=0.05,
-                                        n=1000, delta=0.01), rel=1e-14)
 
 
 def test_bias_free_training_and_the_norm_margin_bounds():
@@ -259,7 +246,7 @@ def test_golowich_rakhlin_shamir_by_hand():
 def test_path_norm_supremum_is_exact_against_dense_l1_sphere():
     X = np.random.default_rng(5).standard_normal((30, 2))
     S = np.random.default_rng(6).integers(0, 2, (8, 30)) * 2.0 - 1
-    exact = sim._relu_sup_l1_2d(X, S)
+    exact = kernels.relu_sup_l1_2d(X, S)
     th = np.linspace(0, 2 * np.pi, 200001)
     U = np.stack([np.cos(th), np.sin(th)])
     U /= np.abs(U).sum(axis=0)
@@ -277,7 +264,7 @@ def test_path_norm_bound_by_hand_and_its_proof():
     # the derivation's proved p = 1 bound is the printed one divided by sqrt 2
     X = np.random.default_rng(2).uniform(-1, 1, (50, 2))
     S = np.random.default_rng(3).integers(0, 2, (4000, 50)) * 2.0 - 1
-    exact = sim._relu_sup_l1_2d(X, S) / 50
+    exact = kernels.relu_sup_l1_2d(X, S) / 50
     B = float(np.abs(X).max())
     nts = ev("rademacher-bound", form="neyshabur-tomioka-srebro", path_norm=1.0, depth=2, input_dim=2, input_norm=B, n=50)
     assert exact.mean() + 5 * exact.std() / math.sqrt(exact.size) < nts / math.sqrt(2)
@@ -296,23 +283,6 @@ def test_spectral_bound_equals_a_numerically_minimised_dudley_integral():
     small = ev("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=s, l21_norms=b, max_dim=W,
                input_norm=B, n=100)
     assert small == pytest.approx(4 * B * math.prod(s), rel=1e-14)  # alpha* beyond the class radius
-
-
-def test_network_rademacher_derivation_matches_the_quantity(tmp_path):
-    doc, _, _ = derivations.build("generalization-rademacher-networks", tmp_path, pdf=False)
-    sy = {s.name: s for k in doc.results for s in doc.results[k].free_symbols}
-    nts = doc.results["path-norm-nts"].subs({sy["d"]: 3, sy["phi"]: 2, sy["B"]: 1.5, sy["D"]: 7, sy["n"]: 300})
-    assert float(nts) == pytest.approx(ev("rademacher-bound", form="neyshabur-tomioka-srebro", path_norm=2, depth=3,
-                                          input_dim=7, input_norm=1.5, n=300), rel=1e-13)
-    l2 = doc.results["path-norm-l2-nts"].subs({sy["d"]: 3, sy["phi"]: 2, sy["B"]: 1.5, sy["H"]: 9, sy["n"]: 300})
-    assert float(l2) == pytest.approx(ev("rademacher-bound", form="neyshabur-tomioka-srebro", path_norm=2, p=2, width=9,
-                                         depth=3, input_dim=7, input_norm=1.5, n=300), rel=1e-13)
-    s, b, W, n = [1.5, 2.0], [3.0, 5.0], 10, 10**6
-    pt = {sy["B"]: 0.8, sy["n"]: n, sy["P"]: math.prod(s), sy["S"]: sum((bi / si) ** (2 / 3) for si, bi in zip(s, b)),
-          sy["L_W"]: math.sqrt(math.log(2 * W**2))}
-    assert float(doc.results["spectral"].subs(pt)) == pytest.approx(
-        ev("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=s, l21_norms=b, max_dim=W,
-           input_norm=0.8, n=n), rel=1e-12)
 
 
 def test_cover_count_against_its_recursion():
@@ -351,74 +321,62 @@ def test_lp_separability_matches_the_angle_criterion_in_2d():
     assert abs(want / trials - float(ev("random-labels-separable-probability", n=n, d=2))) < 0.1
 
 
-# ----------------------------------------------------------------- derivations: one source of truth
-def test_derivations_build_and_match_quantities(tmp_path):
+# ----------------------------------------------------------------- derivations (intermediate expressions)
+def test_kl_inverse_small_c_expansion_and_massart_comparison():
+    """The kept small-c expansion q + sqrt(2q(1-q)c) approaches kl-inverse as c -> 0 (relative error O(sqrt c));
+    the derivation's Massart comparison is the l1 check's power-test theory (B = 2 here, 1 there)."""
     import sympy as sp
 
-    doc, tex, _ = derivations.build("generalization-kl-inverse", tmp_path, pdf=False)
-    assert tex.exists()
-    c = sp.Symbol("c", positive=True)
-    q = sp.Symbol("q", positive=True)
-    for cv in (0.01, 0.7, 3.0):
-        assert float(doc.results["q0"].subs(c, cv)) == pytest.approx(float(ev("kl-inverse", q=0, c=cv)), rel=1e-14)
-        for qv in (0.05, 0.5):
-            assert float(doc.results["pinsker"].subs({q: qv, c: cv})) >= float(ev("kl-inverse", q=qv, c=cv))
-    small = float(doc.results["small-c"].subs({q: 0.3, c: 1e-6}))
-    assert small == pytest.approx(float(ev("kl-inverse", q=0.3, c=1e-6)), rel=1e-3)
-
-    doc, _, _ = derivations.build("generalization-pac-bayes", tmp_path, pdf=False)
-    syms = {s.name: s for s in doc.results["maurer-rhs"].free_symbols | doc.results["maurer-pinsker"].free_symbols}
-    point = {syms["n"]: 500, syms["K"]: 7.5, syms["delta"]: 0.1}
-    cval = float(doc.results["maurer-rhs"].subs(point))
-    want = ev("pac-bayes-bound", form="maurer-seeger", n=500, delta=0.1, kl=7.5, empirical_risk=0.2)
-    assert float(ev("kl-inverse", q=0.2, c=cval)) == pytest.approx(float(want), rel=1e-13)
-    point[syms["r"]] = 0.2
-    assert float(doc.results["maurer-pinsker"].subs(point)) == pytest.approx(
-        float(ev("pac-bayes-bound", form="maurer-pinsker", n=500, delta=0.1, kl=7.5, empirical_risk=0.2)), rel=1e-13)
-    cls = float(doc.results["langford-seeger-rhs"].subs(point))
-    assert float(ev("kl-inverse", q=0.2, c=cls)) == pytest.approx(
-        float(ev("pac-bayes-bound", form="langford-seeger", n=500, delta=0.1, kl=7.5, empirical_risk=0.2)), rel=1e-13)
-
-    doc, _, _ = derivations.build("generalization-rademacher-linear", tmp_path, pdf=False)
+    doc = derivations.get("generalization-kl-inverse").document()
+    q, c = sp.Symbol("q", positive=True), sp.Symbol("c", positive=True)
+    for cv, rel in ((1e-6, 1e-3), (1e-8, 1e-4)):
+        small = float(doc.kept["small-c"].subs({q: 0.3, c: cv}))
+        assert small == pytest.approx(float(ev("kl-inverse", q=0.3, c=cv)), rel=rel)
+    doc = derivations.get("generalization-rademacher-linear").document()
     syms = {s.name: s for k in doc.results for s in doc.results[k].free_symbols}
     for d in (1, 3, 12):
         pt = {syms["n"]: 40, syms["d"]: d, syms["B"]: 2}
-        assert float(doc.results["l2"].subs(pt)) == pytest.approx(float(ev("rademacher-linear-l2", n=40, d=d, B=2)), rel=1e-13)
-        integral = doc.results["l1"].subs(pt).atoms(sp.Integral).pop()
-        f = sp.lambdify(integral.variables[0], integral.function, "mpmath")
-        l1 = 2 / math.sqrt(40) * float(mpmath.quad(f, [0, 1, 3, 6, mpmath.inf]))
-        assert l1 == pytest.approx(float(ev("rademacher-linear-l1", n=40, d=d, B=2)), rel=1e-10)
         assert float(doc.results["l1-massart"].subs(pt)) == pytest.approx(
             2 * numerics.get_check("rademacher-linear-l1-mc").wrong_value({"n": 40, "d": d}), rel=1e-13)
 
 
-def test_vc_derivation_matches_quantity(tmp_path):
-    doc, _, _ = derivations.build("generalization-vc", tmp_path, pdf=False)
-    syms = {s.name: s for s in doc.results["epsilon"].free_symbols}
-    for h, n in ((5, 200), (40, 3000)):
-        growth = ev("sauer-shelah", vc=h, n=2 * n)
-        eps = float(doc.results["epsilon"].subs({syms["n"]: n, syms["delta"]: 0.05, syms["Pi"]: growth}))
-        assert eps == pytest.approx(ev("vc-generalization-bound", vc=h, n=n, delta=0.05), rel=1e-12)
-
-
-# ----------------------------------------------------------------- checks
-@pytest.mark.parametrize("name", ["rademacher-linear-l2-mc", "rademacher-linear-l1-mc", "pac-bayes-erm-coverage",
-                                  "random-labels-perceptron-fit", "rademacher-relu-grs-above"])
-def test_checks_pass_quick_and_power_test_rejects(name):
-    out = numerics.run_check(numerics.get_check(name), seed=0, quick=True)
-    assert out.passed and out.power_rejected, out.records
-
-
 def test_erm_coverage_real_bound_holds_and_halved_fails():
-    """The exact violation probabilities: <= delta for the real bound, > delta when halved."""
+    """The exact violation probabilities: <= delta for the real bound, > delta when its complexity term is
+    halved; and the explicit-bit simulator agrees with the halved bound's (large) exact failure rate."""
     for N in (256, 4096, 65536):
-        assert sim.erm_violation_probability(64, N, 0.05) <= 0.05
-    assert sim.erm_violation_probability(64, 4096, 0.05, 0.5) > 0.3
-    # and the explicit-bit simulator agrees with the halved bound's exact failure rate as well
-    k = sim._erm_critical(64, 4096, 0.05, 0.5)
+        assert coverage.pac_bayes_erm_violation(64, N, 0.05) <= 0.05
+    assert coverage.pac_bayes_erm_violation(64, 4096, 0.05, 0.5) > 0.3
+    k = coverage.pac_bayes_erm_critical(64, 4096, 0.05, 0.5)
     mins = sim.erm_min_errors(64, 4096, 1500, 11)
     est = numerics.proportion(int((mins <= k).sum()), len(mins))
-    assert abs(est.z(sim.erm_violation_probability(64, 4096, 0.05, 0.5))) < 4
+    assert abs(est.z(coverage.pac_bayes_erm_violation(64, 4096, 0.05, 0.5))) < 4
+
+
+def test_erm_critical_count_is_where_the_quantity_crosses_one_half():
+    for n, N in ((64, 256), (128, 16384)):
+        k = coverage.pac_bayes_erm_critical(n, N, 0.05)
+
+        def bound(j):
+            return float(ev("pac-bayes-bound", form="maurer-seeger", n=n, delta=0.05, kl=math.log(N),
+                            empirical_risk=j / n))
+
+        assert (k < 0 or bound(k) < 0.5) and bound(k + 1) >= 0.5
+
+
+def test_binomial_min_violation_by_enumeration():
+    """P(min of N i.i.d. Bin(n, 1/2) <= k) by enumerating all (2^n)^N outcomes, n = 4, N = 2."""
+    counts = [bin(v).count("1") for v in range(16)]
+    for k in range(5):
+        want = sum(min(a, b) <= k for a in counts for b in counts) / 256
+        assert coverage.binomial_min_violation(4, 2, k) == pytest.approx(want, rel=1e-14)
+
+
+def test_kl_root_of_the_check_against_the_quantity_and_edges():
+    from dltheory.numerics.generalization.checks import kl_root
+
+    for q, c in ((0.1, 0.05), (0.0, 0.3), (0.9, 3.0), (0.3, 1e-5)):
+        assert kl_root(q, c) == pytest.approx(float(ev("kl-inverse", q=q, c=c)), rel=1e-13)
+    assert kl_root(0.25, 0.0) == 0.25 and kl_root(1.0, 2.0) == 1.0
 
 
 def test_erm_min_errors_distribution():
@@ -454,7 +412,7 @@ def test_gradient_against_finite_differences():
     X, y = gen.standard_normal((9, 4)), np.sign(gen.standard_normal(9))
     p = mlp.init_params(gen, sizes) + 0.1
     g = np.zeros_like(p)
-    mlp._gradient(p, sizes, X, y, g)
+    mlp.loss_gradient(p, sizes, X, y, g)
 
     def loss(q):
         f = mlp.predict_numpy(q, sizes, X)
@@ -493,7 +451,7 @@ def test_optimised_posterior_certificate_is_valid_and_tighter():
 @pytest.mark.slow
 def test_coverage_over_independent_datasets():
     """Over many datasets the bounds cover the (Gibbs) test error at least 1 - delta of the time."""
-    trials = max(20, int(100 * SLOW_SCALE))
+    trials = numerics.sized(100, minimum=20)
     for setup in (exp.Setup(task="teacher", n=1000, widths=(8,), epochs=10),
                   exp.Setup(task="random", n=200, widths=(32,), epochs=60)):
         rows = exp.coverage_table(exp.run_trials(setup, trials, 42), setup.delta)

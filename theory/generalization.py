@@ -85,7 +85,7 @@ def kl_inverse_upper(q, c, dps: int = 30):
             p = p - step
         if digits >= target:
             return p
-def _log_sauer(h: int, m: int) -> float:
+def log_sauer(h: int, m: int) -> float:
     """ln sum_{i=0}^{min(h,m)} C(m, i) in floating point, for huge m and h.
 
     Exact summation where that is cheap; otherwise a rigorous upper bound (so the VC bound
@@ -97,21 +97,21 @@ def _log_sauer(h: int, m: int) -> float:
     if top == m:
         return m * math.log(2.0)
     if top <= 2000 and m <= 10**6:
-        return math.log(_sauer_exact(h, m))
+        return math.log(sauer_exact(h, m))
     if 2 * top >= m:  # complement: sum = 2^m - sum_{j <= m-top-1} C(m, j)
         k = m - top - 1
         if k < 0:
             return m * math.log(2.0)
         lower = _lbin(m, k)  # the tail is at least its largest term
         return m * math.log(2.0) + math.log1p(-math.exp(min(lower - m * math.log(2.0), -1e-300)))
-    return min(m * math.log(2.0), _log_tail_upper(top, m))
+    return min(m * math.log(2.0), log_tail_upper(top, m))
 
 
 def _lbin(m: int, i: int) -> float:
     return math.lgamma(m + 1) - math.lgamma(i + 1) - math.lgamma(m - i + 1)
 
 
-def _log_tail_upper(k: int, m: int, max_terms: int = 100000) -> float:
+def log_tail_upper(k: int, m: int, max_terms: int = 100000) -> float:
     """ln sum_{i<=k} C(m, i) for k < m/2: summed exactly until negligible, or, if that would
     take more than max_terms terms, the geometric upper bound ln C(m,k) - ln(1 - k/(m-k+1))."""
     first = _lbin(m, k)
@@ -128,12 +128,8 @@ def _log_tail_upper(k: int, m: int, max_terms: int = 100000) -> float:
     return first + math.log(total)
 
 
-def _log_sum_down(top: int, m: int) -> float:
-    """Kept for the tests: ln sum_{i<=top} C(m, i) by the same route as the quantity."""
-    return _log_sauer(top, m)
-
-
-def _sauer_exact(h: int, m: int) -> int:
+def sauer_exact(h: int, m: int) -> int:
+    """sum_{i=0}^{min(h,m)} C(m, i), an exact integer."""
     total, term = 0, 1
     for i in range(0, min(h, m) + 1):
         total += term
@@ -141,9 +137,10 @@ def _sauer_exact(h: int, m: int) -> int:
     return total
 
 
-def _architecture(widths, input_dim):
-    """Layer sizes k_1..k_L of BHLM (hidden widths, then the single output unit) and the
-    parameter counts W_i (weights and biases into layers 1..i)."""
+def architecture(widths, input_dim):
+    """(ks, per_layer, cumulative): the layer sizes k_1..k_L of BHLM (hidden widths, then the
+    single output unit), the parameters (weights and biases) into each layer, and the counts
+    W_i of parameters into layers 1..i (W = cumulative[-1])."""
     ks = list(widths) + [1]
     ins = [input_dim] + list(widths)
     per_layer = [(a + 1) * k for a, k in zip(ins, ks)]
@@ -160,7 +157,8 @@ def _delta_param():
           Real("c", lo=0, doc="right-hand side of kl(q||p) <= c"),
           status="exact",
           citation="Langford & Seeger (2001), CMU-CS-01-102, Thm 3 (the inverse they bound with); "
-                   "definition kl^{-1}(q, c) = sup{p : kl(q||p) <= c}")
+                   "definition kl^{-1}(q, c) = sup{p : kl(q||p) <= c}",
+          examples=({"q": 0.1, "c": 0.05}, {"q": 0.0, "c": 0.3}, {"q": 0.02, "c": 0.01}, {"q": 0.5, "c": 2.0}))
 def kl_inverse(q, c, dps: int = 15):
     """Upper inverse of the binary KL divergence: sup{p in [q,1] : kl(q||p) <= c}.
 
@@ -194,6 +192,10 @@ def _pb_bounds(arch):
           citation="McAllester (1999) COLT Thm 1; Shalev-Shwartz & Ben-David (2014) Thm 31.1; "
                    "Langford & Seeger (2001) CMU-CS-01-102 Thm 3; "
                    "Maurer (2004) arXiv:cs/0411099 Thm 5; Catoni (2007) IMS LN 56, Thm 1.2.6",
+          examples=tuple({"form": f, "n": 1000, "delta": 0.05, "kl": 5.0, "empirical_risk": 0.1}
+                         for f in PAC_BAYES_FORMS[:-1])
+          + ({"form": "catoni", "n": 1000, "delta": 0.05, "kl": 5.0, "empirical_risk": 0.1, "catoni_c": 2.5},
+             {"form": "maurer-seeger", "n": 64, "delta": 0.05, "kl": 4.1588830833596715, "empirical_risk": 0.25}),
           bounds=_pb_bounds)
 def pac_bayes_bound(form, n, delta, kl, empirical_risk=0.0, catoni_c=1.0, dps: int = 15):
     """Upper bound on the Gibbs risk R(Q), w.p. >= 1-delta simultaneously for all posteriors Q.
@@ -239,7 +241,8 @@ def pac_bayes_bound(form, n, delta, kl, empirical_risk=0.0, catoni_c=1.0, dps: i
 @quantity("sauer-shelah", Int("vc", lo=0, hi=14000),
           Int("n", lo=0, hi=14000, doc="<= 14000 keeps the exact integer under Python's 4300-digit str limit"),
           status="rigorous-upper-bound",
-          citation="Sauer (1972) J. Comb. Theory A 13; Shelah (1972) Pacific J. Math. 41; Vapnik & Chervonenkis (1971)")
+          citation="Sauer (1972) J. Comb. Theory A 13; Shelah (1972) Pacific J. Math. 41; Vapnik & Chervonenkis (1971)",
+          examples=({"vc": 3, "n": 10}, {"vc": 10, "n": 5}, {"vc": 20, "n": 1000}))
 def sauer_shelah(vc, n):
     """Sauer-Shelah bound on the growth function: Pi(n) <= sum_{i=0}^{h} C(n, i) (exact integer).
 
@@ -247,7 +250,7 @@ def sauer_shelah(vc, n):
     labellings a class of VC dimension h induces on n points it is a rigorous upper bound,
     attained by e.g. the class of sets of size <= h.
     """
-    return _sauer_exact(vc, n)
+    return sauer_exact(vc, n)
 
 
 # pieces of the piecewise-linear activations ``dltheory bounds --activation`` may name
@@ -266,7 +269,9 @@ def _vc_bounds(arch):
           Real("empirical_risk", lo=0, hi=1, default=0.0),
           status="rigorous-upper-bound",
           citation="Vapnik & Chervonenkis (1971); in the form of Abu-Mostafa, Magdon-Ismail & Lin (2012), "
-                   "Learning From Data, Thm 2.5 / Eq. (2.12)", bounds=_vc_bounds)
+                   "Learning From Data, Thm 2.5 / Eq. (2.12)", bounds=_vc_bounds,
+          examples=({"vc": 1, "n": 1024, "delta": 0.05}, {"vc": 10, "n": 1000, "delta": 0.05, "empirical_risk": 0.1},
+                    {"vc": 300, "n": 200, "delta": 0.01}))
 def vc_generalization_bound(vc, n, delta, empirical_risk=0.0):
     """VC bound on the 0-1 risk: R <= r + sqrt( (8/n) ln( 4 Pi(2n) / delta ) ), Pi(2n) <= sum_{i<=h} C(2n, i).
 
@@ -275,7 +280,7 @@ def vc_generalization_bound(vc, n, delta, empirical_risk=0.0):
     (not by (2en/h)^h). Holds uniformly over the class w.p. >= 1-delta. Returned unclipped
     (values above 1 are vacuous). Status: rigorous upper bound.
     """
-    log_growth = _log_sauer(vc, 2 * n)
+    log_growth = log_sauer(vc, 2 * n)
     return empirical_risk + math.sqrt(8.0 / n * (math.log(4.0) + log_growth - math.log(delta)))
 
 
@@ -294,7 +299,9 @@ def _vc_lower_arch_bounds(arch):
           Int("pieces", lo=2, hi=1000, default=2, doc="pieces p of the piecewise-linear activation (ReLU: 2)"),
           status="rigorous-upper-bound",
           citation="Bartlett, Harvey, Liaw & Mehrabian (2019) JMLR 20(63), arXiv:1703.02930: the refined "
-                   "upper bound (Thm 6 of the arXiv version), with p=2 pieces of degree 1 (ReLU)", bounds=_vc_arch_bounds)
+                   "upper bound (Thm 6 of the arXiv version), with p=2 pieces of degree 1 (ReLU)", bounds=_vc_arch_bounds,
+          examples=({"widths": [8, 8], "input_dim": 2}, {"widths": [16, 16, 16], "input_dim": 10},
+                    {"widths": [5], "input_dim": 3, "pieces": 3}))
 def vc_dimension_upper(widths, input_dim, pieces=2):
     """VCdim(sign F) <= L + Lbar W log2(4 e p R log2(2 e p R)) for a piecewise-linear network (BHLM 2019).
 
@@ -310,7 +317,7 @@ def vc_dimension_upper(widths, input_dim, pieces=2):
     the paper and were not re-verified here.
     Status: rigorous upper bound.
     """
-    ks, _, cumulative = _architecture(widths, input_dim)
+    ks, _, cumulative = architecture(widths, input_dim)
     L = len(ks)
     W = cumulative[-1]
     Lbar = sum(cumulative) / W
@@ -325,7 +332,9 @@ def vc_dimension_upper(widths, input_dim, pieces=2):
           citation="explicit constructions (this library; see docstring): halfspaces, kinks on a line, caps on a "
                    "circle, and bit extraction after Bartlett, Harvey, Liaw & Mehrabian (2019) JMLR 20(63) Thm 3, "
                    "whose Omega(W L log(W/L)) has an unspecified universal constant",
-          bounds=_vc_lower_arch_bounds)
+          bounds=_vc_lower_arch_bounds,
+          examples=({"widths": [16] * 6, "input_dim": 2}, {"widths": [5], "input_dim": 1},
+                    {"widths": [40, 6, 40, 40], "input_dim": 3}, {"widths": [1], "input_dim": 7}))
 def vc_dimension_lower(widths, input_dim):
     """VCdim(sign F) >= max(d + 1, k_1 + 1, 2 k_1 + 1 if d >= 2, (k_1 - 2) m if d >= 2), d = input_dim.
 
@@ -346,7 +355,7 @@ def vc_dimension_lower(widths, input_dim):
     m + 1 needs only the first unit, 0 for the label 0 and >= 1 for the label 1. So k_1 >= n + 2
     and k_2..k_m >= 7, and m is the largest such m <= H - 1. Wider layers get units with zero
     weights; layers after m + 1 carry y = ReLU(y) >= 0 in one unit; the output is y - 1/2.
-    numerics.generalization_vc builds these networks and evaluates them.
+    numerics.generalization.constructions builds these networks and evaluates them.
     BHLM (2019) Thm 3 give Omega(W L log(W/L)) with a universal constant that the paper does not
     make explicit in a form we could verify; we do not invent it. Construction (iv) has BHLM's
     order W L only for a wide first layer: widths k_1, 7, ..., 7 (L = H + 1 layers, d = 2:
@@ -376,7 +385,8 @@ def _gauss_absmax_mean(d: int, ctx):
           Real("B", lo=0, lo_open=True, default=1.0, doc="bound on ||w||_2"),
           status="exact",
           citation="Rademacher complexity of the l2 ball (e.g. Bartlett & Mendelson 2002 JMLR 3, Lemma 22; "
-                   "Kakade, Sridharan & Tewari 2008 NeurIPS); exact Gaussian-design value derived here")
+                   "Kakade, Sridharan & Tewari 2008 NeurIPS); exact Gaussian-design value derived here",
+          examples=({"n": 50, "d": 5, "B": 3.0}, {"n": 20, "d": 1}, {"n": 40, "d": 64}))
 def rademacher_linear_l2(n, d, B=1.0, dps: int = 15):
     """E_{X,sigma} sup_{||w||_2<=B} (1/n) sum_i sigma_i <w, x_i> = (B/sqrt n) sqrt2 Gamma((d+1)/2)/Gamma(d/2), x_i ~ N(0, I_d).
 
@@ -394,7 +404,8 @@ def rademacher_linear_l2(n, d, B=1.0, dps: int = 15):
           Real("B", lo=0, lo_open=True, default=1.0, doc="bound on ||w||_1"),
           status="exact",
           citation="l1 ball Rademacher complexity with Massart's finite-class lemma as the comparison "
-                   "(Massart 2000, Ann. Fac. Sci. Toulouse 9, Lemma 5.2); exact Gaussian-design value derived here")
+                   "(Massart 2000, Ann. Fac. Sci. Toulouse 9, Lemma 5.2); exact Gaussian-design value derived here",
+          examples=({"n": 20, "d": 1}, {"n": 40, "d": 2, "B": 2.0}, {"n": 80, "d": 16}))
 def rademacher_linear_l1(n, d, B=1.0, dps: int = 15):
     """E_{X,sigma} sup_{||w||_1<=B} (1/n) sum_i sigma_i <w, x_i> = (B/sqrt n) E max_j |g_j|, g ~ N(0, I_d).
 
@@ -456,7 +467,14 @@ def spectral_bound(spectral_norms, l21_norms, max_dim, input_norm, n):
           citation="Golowich, Rakhlin & Shamir (2018) COLT, Thm 1; Neyshabur, Tomioka & Srebro (2015) COLT, "
                    "Thm 1 with q = inf via the path-norm rescaling (their Sec. 5); Bartlett, Foster & Telgarsky "
                    "(2017) NeurIPS, Thm 3.3 (covering numbers) with Dudley's integral (their Lemma A.5), "
-                   "combined here")
+                   "combined here",
+          examples=({"form": "golowich-rakhlin-shamir", "frobenius_norms": [2.0, 3.0, 0.5], "input_norm": 1.5, "n": 400},
+                    {"form": "neyshabur-tomioka-srebro", "path_norm": 3.0, "depth": 3, "input_dim": 5,
+                     "input_norm": 2.0, "n": 400},
+                    {"form": "neyshabur-tomioka-srebro", "path_norm": 3.0, "p": 2.0, "width": 16, "depth": 3,
+                     "input_dim": 5, "input_norm": 2.0, "n": 400},
+                    {"form": "bartlett-foster-telgarsky", "spectral_norms": [1.5, 2.0], "l21_norms": [3.0, 5.0],
+                     "max_dim": 10, "input_norm": 0.8, "n": 10**6}))
 def rademacher_bound(form, input_norm, n, frobenius_norms=None, path_norm=None, p=None, depth=None, width=None,
                      input_dim=None, spectral_norms=None, l21_norms=None, max_dim=None):
     """Bounds on the empirical Rademacher complexity (1/n) E sup_f sum_i sigma_i f(x_i) of bias-free ReLU networks.
@@ -504,7 +522,10 @@ def rademacher_bound(form, input_norm, n, frobenius_norms=None, path_norm=None, 
 # ----------------------------------------------------------------- random labels, perceptron
 @quantity("random-labels-separable-probability", Int("n", lo=1, hi=10**5), Int("d", lo=1, hi=10**5),
           status="exact",
-          citation="Cover (1965) IEEE Trans. Electronic Computers EC-14, Thm 1 (function counting theorem)")
+          citation="Cover (1965) IEEE Trans. Electronic Computers EC-14, Thm 1 (function counting theorem)",
+          examples=({"n": 40, "d": 20}, {"n": 7, "d": 2}, {"n": 30, "d": 12}),
+          exempt={"derivation": "the same closed form as cover-separable-probability (n = P, d = N), derived in "
+                                "capacity-cover; to become its alias (issue 10: Cover's theorem once)"})
 def random_labels_separable_probability(n, d):
     """P(a homogeneous perceptron in R^d fits n uniformly random labels) = C(n, d) / 2^n, exact.
 
@@ -526,7 +547,9 @@ def random_labels_separable_probability(n, d):
           Int("n", lo=1, hi=N_MAX), _delta_param(),
           status="rigorous-upper-bound",
           citation="Bartlett, Foster & Telgarsky (2017) NeurIPS, Lemma 3.1 (binary case); Mohri, Rostamizadeh & "
-                   "Talwalkar (2018) Foundations of ML 2nd ed., Thm 5.8 has ln(2/delta); Koltchinskii & Panchenko (2002)")
+                   "Talwalkar (2018) Foundations of ML 2nd ed., Thm 5.8 has ln(2/delta); Koltchinskii & Panchenko (2002)",
+          examples=({"margin_risk": 0.1, "gamma": 0.5, "rademacher": 0.05, "n": 1000, "delta": 0.01},
+                    {"margin_risk": 0.0, "gamma": 1.414, "rademacher": 0.08838834764831845, "n": 128, "delta": 0.05}))
 def rademacher_margin_bound(margin_risk, gamma, rademacher, n, delta):
     """0-1 risk <= R_gamma + (2/gamma) Rad_S(H) + 3 sqrt(ln(1/delta) / (2n)), for all h in H, w.p. >= 1-delta.
 

@@ -1,5 +1,5 @@
 """A Numba trainer for small ReLU MLPs (binary classification, logistic loss; SGD or Adam),
-its NumPy reference, and the benchmark comparing them.
+and its NumPy reference (``benchmarks`` compares them).
 
 Parameters live in one flat float64 vector: for each layer, W (out x in, row-major) then b.
 The whole training run (all epochs and mini-batches) is one ``nogil`` Numba call, so a small
@@ -15,7 +15,6 @@ import math
 import numpy as np
 from numba import njit
 
-from ._bench import Timing, benchmark, best_time
 
 SGD, ADAM = 0, 1
 
@@ -112,7 +111,7 @@ def _forward(params, sizes, X):
 
 
 @njit(cache=True, nogil=True)
-def _gradient(params, sizes, X, y, grad):
+def loss_gradient(params, sizes, X, y, grad):
     """Mean logistic loss log(1 + exp(-y f)) over the batch; its gradient into ``grad``."""
     acts, pres = _forward(params, sizes, X)
     L = sizes.shape[0] - 1
@@ -179,7 +178,7 @@ def train_kernel(X, y, params, sizes, order, batch, lr, optimizer, beta1, beta2,
             for k in range(d):
                 Xb[i, k] = X[r, k]
             yb[i] = y[r]
-        _gradient(params, sizes, Xb, yb, grad)
+        loss_gradient(params, sizes, Xb, yb, grad)
         for p in range(P):
             grad[p] *= mask[p]
         steps += 1
@@ -303,36 +302,3 @@ def forward(network, X, exact: bool = False) -> np.ndarray:
 def predict_numpy(params, sizes, X):
     """NumPy reference for predict_kernel (flat parameter vector)."""
     return forward(_np_layers(params, sizes), X)
-
-
-# ----------------------------------------------------------------- benchmark
-def _bench_case(batch: int, quick: bool) -> Timing:
-    gen = np.random.Generator(np.random.SFC64(12345))
-    d, widths, n = 10, (32, 32), 512
-    sizes = layer_sizes(d, widths)
-    X = gen.standard_normal((n, d))
-    y = np.sign(gen.standard_normal(n))
-    p0 = init_params(gen, sizes)
-    epochs = 2 if quick else 5
-    order = batch_order(gen, n, epochs)
-    a, b = p0.copy(), p0.copy()
-    train(X, y, a, sizes, order, batch=batch, lr=1e-3)
-    train_numpy(X, y, b, sizes, order, batch=batch, lr=1e-3)
-    agree = bool(np.allclose(a, b, rtol=1e-7, atol=1e-9))
-    t_sim = best_time(lambda: train(X, y, p0.copy(), sizes, order, batch=batch, lr=1e-3), 3 if quick else 5)
-    t_ref = best_time(lambda: train_numpy(X, y, p0.copy(), sizes, order, batch=batch, lr=1e-3), 3 if quick else 5)
-    steps = math.ceil(len(order) / batch)
-    return Timing(t_sim, t_ref, f"Adam, MLP {d}-32-32-1, {steps} steps of batch {batch}", agree,
-                  f"{steps / t_sim:.3g} steps/s (Numba) vs {steps / t_ref:.3g} steps/s (NumPy)")
-
-
-@benchmark("generalization-mlp-small-batch", simulator="numba MLP trainer (whole run in one nogil call)",
-           reference="numpy, one Python step per mini-batch")
-def bench_small(quick: bool) -> Timing:
-    return _bench_case(32, quick)
-
-
-@benchmark("generalization-mlp-large-batch", simulator="numba MLP trainer (whole run in one nogil call)",
-           reference="numpy, one Python step per mini-batch")
-def bench_large(quick: bool) -> Timing:
-    return _bench_case(512, quick)

@@ -1,169 +1,22 @@
-"""Checks for the VC part of the generalization capability: growth functions counted by
-brute-force enumeration against the Sauer-Shelah bound.
+"""The explicit ReLU networks behind ``vc-dimension-lower``, built and evaluated: which point sets
+they shatter (every labelling realised, checked by a forward pass).
 
-* Unions of at most k intervals on the line (VC dimension 2k): every union is built from
-  candidate end points between the (random, unsorted) points, its labelling of the points
-  computed from the coordinates, and the distinct labellings counted in a bitmap. The class
-  attains the bound: the count of labellings with at most k runs of 1s is
-  sum_j C(n+1, 2j) = sum_{i<=2k} C(n, i) (Pascal's rule), so the rule is ``exact``.
-* Halfplanes {x : <u, x> > t} in R^2 (VC dimension 3) on Gaussian points (general position
-  almost surely): every direction between consecutive critical angles (those perpendicular to
-  some p_i - p_j) and every threshold, labellings counted in a bitmap. Cover (1965) gives
-  n^2 - n + 2 < sum_{i<=3} C(n, i) for n >= 4: the bound holds strictly (rule ``upper-bound``).
+* Elementary constructions (``construction_*``): the simplex (halfspaces), k_1 + 1 points on a
+  line (kinks), 2 k_1 + 1 points on a circle (one cap unit per run of +1 labels).
+* Bit extraction (``bit_extraction_*``): the n x m grid, after Bartlett, Harvey, Liaw &
+  Mehrabian (2019), in exact float64 arithmetic.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from numba import njit
 
-from ._check import check
-from ._parallel import as_seed_sequence, map_chunks
-from ._stats import Estimate
-from .generalization_mlp import forward, layer_sizes, predict_numpy
+from .._parallel import as_seed_sequence, map_chunks
+from .mlp import forward, layer_sizes, predict_numpy
 
 
-def _sauer(h: int, n: int) -> int:
-    from dltheory.theory import evaluate
-
-    return int(evaluate("sauer-shelah", vc=h, n=n))
-
-
-# ----------------------------------------------------------------- unions of <= k intervals
-@njit(cache=True, nogil=True)
-def _interval_union_count(x, k):
-    """Number of distinct labellings of the points x (1-D, any order, distinct) by unions of at
-    most k intervals: enumerates every k-tuple of intervals (e_a, e_b) over the end points
-    e_0 = -inf, the midpoints of consecutive sorted points, e_n = +inf (plus the empty interval)."""
-    n = x.shape[0]
-    xs = np.sort(x)
-    ends = np.empty(n + 1)
-    ends[0] = -np.inf
-    ends[n] = np.inf
-    for i in range(1, n):
-        ends[i] = 0.5 * (xs[i - 1] + xs[i])
-    m = (n + 1) * n // 2 + 1
-    masks = np.zeros(m, dtype=np.int64)  # masks[0]: the empty interval
-    c = 1
-    for a in range(n + 1):
-        for b in range(a + 1, n + 1):
-            mask = 0
-            for i in range(n):
-                if ends[a] < x[i] < ends[b]:
-                    mask |= 1 << i
-            masks[c] = mask
-            c += 1
-    seen = np.zeros(1 << n, dtype=np.uint8)
-    idx = np.zeros(k, dtype=np.int64)
-    while True:
-        mask = 0
-        for j in range(k):
-            mask |= masks[idx[j]]
-        seen[mask] = 1
-        j = 0
-        while j < k:  # odometer over k-tuples of intervals
-            idx[j] += 1
-            if idx[j] < m:
-                break
-            idx[j] = 0
-            j += 1
-        if j == k:
-            break
-    return int(seen.sum())
-
-
-def interval_union_counts(n: int, k: int, draws: int, seed) -> np.ndarray:
-    """Labellings of n uniform random points by unions of <= k intervals, one count per draw."""
-    def work(gen, size):
-        return np.array([_interval_union_count(gen.uniform(0.0, 1.0, n), k) for _ in range(size)], dtype=np.int64)
-
-    return np.concatenate(map_chunks(work, draws, 4, seed))
-
-
-# ----------------------------------------------------------------- halfplanes
-@njit(cache=True, nogil=True)
-def _halfplane_count(X):
-    """Number of distinct labellings of the points X (n x 2) by open halfplanes: between two
-    consecutive critical directions (perpendicular to some X_j - X_i) the order of the
-    projections is fixed, so one direction per arc and all n + 1 thresholds give every labelling."""
-    n = X.shape[0]
-    crit = np.empty(n * (n - 1))
-    c = 0
-    for i in range(n):
-        for j in range(i + 1, n):
-            th = math.atan2(X[j, 1] - X[i, 1], X[j, 0] - X[i, 0]) + 0.5 * np.pi
-            crit[c] = th % (2 * np.pi)
-            crit[c + 1] = (th + np.pi) % (2 * np.pi)
-            c += 2
-    crit.sort()
-    seen = np.zeros(1 << n, dtype=np.uint8)
-    z = np.empty(n)
-    for a in range(c):
-        hi = crit[a + 1] if a + 1 < c else crit[0] + 2 * np.pi
-        mid = 0.5 * (crit[a] + hi)
-        u0, u1 = math.cos(mid), math.sin(mid)
-        for i in range(n):
-            z[i] = X[i, 0] * u0 + X[i, 1] * u1
-        order = np.argsort(z)
-        mask = 0
-        seen[0] = 1
-        for t in range(n - 1, -1, -1):  # {z > threshold}: the top n - t points
-            mask |= 1 << order[t]
-            seen[mask] = 1
-    return int(seen.sum())
-
-
-def halfplane_counts(n: int, draws: int, seed) -> np.ndarray:
-    """Labellings of n standard Gaussian points in R^2 by halfplanes, one count per draw."""
-    def work(gen, size):
-        return np.array([_halfplane_count(gen.standard_normal((n, 2))) for _ in range(size)], dtype=np.int64)
-
-    return np.concatenate(map_chunks(work, draws, 4, seed))
-
-
-def _exact_if_constant(counts) -> Estimate:
-    """The common count of all draws, exact (stderr 0); NaN (fails every rule) if draws differ."""
-    counts = np.asarray(counts)
-    value = float(counts[0]) if (counts == counts[0]).all() else math.nan
-    return Estimate(value, 0.0, int(counts.size))
-
-
-def _intervals_grid(quick):
-    if quick:
-        return [{"vc": 2 * k, "n": n} for k in (1, 2) for n in (6, 10)] + [{"vc": 6, "n": 10}]
-    return [{"vc": 2 * k, "n": n} for k in (1, 2, 3) for n in (2, 4, 6, 8, 10, 12, 14)]
-
-
-@check("sauer-shelah-intervals-exact", quantity="sauer-shelah",
-       title="Unions of <= k intervals attain Sauer-Shelah (h = 2k): enumerated labellings",
-       grid=_intervals_grid, rule="exact", x="n",
-       wrong=lambda p: _sauer(p["vc"] - 1, p["n"]), wrong_label="the bound with h - 1",
-       ylabel="distinct labellings of n random points", logy=True)
-def measure_intervals(point, seed, quick):
-    draws = 3 if quick else 20
-    return _exact_if_constant(interval_union_counts(point["n"], point["vc"] // 2, draws, seed))
-
-
-def _halfplane_grid(quick):
-    ns = (4, 8, 12) if quick else (3, 4, 5, 6, 8, 10, 12, 14, 16)
-    return [{"vc": 3, "n": n} for n in ns]
-
-
-@check("sauer-shelah-halfplanes-below", quantity="sauer-shelah",
-       title="Halfplanes in R^2 (VC dimension 3) stay below Sauer-Shelah: enumerated labellings",
-       grid=_halfplane_grid, rule="upper-bound", x="n",
-       wrong=lambda p: _sauer(p["vc"] - 1, p["n"]), wrong_label="the bound with h - 1",
-       ylabel="most labellings of n Gaussian points", logy=True)
-def measure_halfplanes(point, seed, quick):
-    draws = 5 if quick else 40
-    counts = halfplane_counts(point["n"], draws, seed)
-    return Estimate(float(counts.max()), 0.0, int(counts.size))  # the growth function is a maximum over point sets
-
-
-# ----------------------------------------------------------------- vc-dimension-lower: the constructions
+# ----------------------------------------------------------------- elementary constructions
 def embed_first_layer(widths, input_dim, U, B, a, c):
-    """Parameters (flat, generalization_mlp layout) of a ReLU network of the given hidden widths
+    """Parameters (flat, ``mlp`` layout) of a ReLU network of the given hidden widths
     computing c + sum_j a_j relu(<U_j, x> + B_j) on a finite point set: the r <= k_1 units in the
     first layer (the rest idle), and, if there are later layers, unit 0 of each carrying the sum
     plus a large bias M through in its linear regime (M is set by the caller's points, via
@@ -198,6 +51,7 @@ def embed_first_layer(widths, input_dim, U, B, a, c):
     return np.concatenate(params + [Wout.ravel(), np.array([c - M])])
 
 
+
 def construction_kind(widths, input_dim) -> str:
     """Which elementary construction attains max(d + 1, k_1 + 1, 2k_1 + 1 if d >= 2); the
     bit-extraction term of ``vc-dimension-lower`` has its own check."""
@@ -205,6 +59,7 @@ def construction_kind(widths, input_dim) -> str:
     if input_dim >= 2 and 2 * k1 + 1 >= input_dim + 1:
         return "circle"
     return "line" if k1 + 1 >= input_dim + 1 else "halfspace"
+
 
 
 def construction_points(kind: str, m: int, input_dim: int) -> np.ndarray:
@@ -221,6 +76,7 @@ def construction_points(kind: str, m: int, input_dim: int) -> np.ndarray:
             else:
                 X[i, 0] = 2.0
     return X
+
 
 
 def construction_params(kind: str, widths, input_dim: int, X, labels):
@@ -282,9 +138,10 @@ def construction_params(kind: str, widths, input_dim: int, X, labels):
     return embed_first_layer(widths, input_dim, U, Bs, a, -1.0)
 
 
+
 def construction_shatters(widths, input_dim: int, m: int) -> bool:
     """Does the construction realise every one of the 2^m labellings of its m points, as checked
-    by evaluating the constructed ReLU network (generalization_mlp.predict_numpy)?"""
+    by evaluating the constructed ReLU network (``mlp.predict_numpy``)?"""
     import itertools
 
     kind = construction_kind(widths, input_dim)
@@ -297,6 +154,7 @@ def construction_shatters(widths, input_dim: int, m: int) -> bool:
     return True
 
 
+
 def shattered_count(widths, input_dim: int, up_to: int) -> int:
     """The largest m <= up_to such that the construction shatters its 1, ..., m points."""
     best = 0
@@ -307,36 +165,15 @@ def shattered_count(widths, input_dim: int, up_to: int) -> int:
     return best
 
 
-def _vc_lower_claim(p) -> int:
-    from dltheory.theory import evaluate
 
-    return int(evaluate("vc-dimension-lower", widths=p["widths"], input_dim=p["input_dim"]))
-
-
-def _vc_lower_grid(quick):
-    cases = [((1,), 3), ((3,), 1), ((2, 3), 2)]
-    if not quick:
-        cases += [((1,), 1), ((5,), 1), ((1,), 5), ((2,), 4), ((4, 2), 2), ((3, 3, 3), 3), ((1, 2), 2)]
-    return [{"widths": w, "input_dim": d} for w, d in cases]
-
-
-@check("vc-dimension-lower-constructions", quantity="vc-dimension-lower",
-       title="VC lower bound: points shattered by the explicit ReLU constructions",
-       grid=_vc_lower_grid, rule="exact",
-       wrong=lambda p: _vc_lower_claim(p) + 1, wrong_label="the claim + 1 (the construction must fail there)",
-       ylabel="points shattered by the construction")
-def measure_vc_lower(point, seed, quick):
-    claim = _vc_lower_claim(point)
-    return Estimate(float(shattered_count(point["widths"], point["input_dim"], claim + 1)), 0.0, 1)
-
-
-# ----------------------------------------------------------------- vc-dimension-lower: bit extraction
+# ----------------------------------------------------------------- bit extraction
 def bit_extraction_points(n: int, m: int, input_dim: int) -> np.ndarray:
     """The grid (i, j), i = 1..n, j = 1..m, row by row (point (i - 1) m + j - 1); other inputs 0."""
     X = np.zeros((n * m, input_dim))
     X[:, 0] = np.repeat(np.arange(1, n + 1), m)
     X[:, 1] = np.tile(np.arange(1, m + 1), n)
     return X
+
 
 
 def bit_extraction_layers(n: int, m: int, bits) -> list:
@@ -384,6 +221,7 @@ def bit_extraction_layers(n: int, m: int, bits) -> list:
     return layers
 
 
+
 def embed_network(layers, widths, input_dim: int) -> list:
     """All layers (W, b) of the architecture input_dim -> widths -> 1 holding the native ``layers``
     (2 inputs; output y - 1/2, y = unit 0 of the last layer, or unit 0 - unit 1 of the others).
@@ -414,12 +252,14 @@ def embed_network(layers, widths, input_dim: int) -> list:
     return out + [(w_out, np.array([-0.5]))]
 
 
+
 def bit_extraction_labellings(n: int, m: int, seed, random_count: int = 300) -> np.ndarray:
     """All 2^(nm) labellings (shape (2^(nm), n, m)) when nm <= 16, else ``random_count`` seeded ones."""
     size = n * m
     if size <= 16:
         return ((np.arange(2 ** size)[:, None] >> np.arange(size)) & 1).reshape(-1, n, m)
     return np.concatenate(map_chunks(lambda gen, k: gen.integers(0, 2, (k, n, m)), random_count, 100, seed))
+
 
 
 def bit_extraction_realises(widths, input_dim: int, n: int, m: int, labellings, chunk: int = 2048) -> bool:
@@ -432,6 +272,7 @@ def bit_extraction_realises(widths, input_dim: int, n: int, m: int, labellings, 
         if not np.array_equal(np.sign(outputs), 2.0 * bits.reshape(len(bits), -1) - 1):
             return False
     return True
+
 
 
 def bit_extraction_shattered(widths, input_dim: int, seed) -> tuple[int, int]:
@@ -451,20 +292,13 @@ def bit_extraction_shattered(widths, input_dim: int, seed) -> tuple[int, int]:
     return n, m
 
 
-def _bit_extraction_grid(quick):
-    cases = [((4, 7, 7, 7, 7, 2), 2), ((5, 7, 7, 7, 2), 3), ((12, 7, 7, 3, 16, 16), 2), ((16,) * 6, 2)]
-    if not quick:
-        cases += [((6, 8, 8, 8, 2), 2), ((8, 7, 7, 2), 2), ((10, 7, 7, 7, 7, 7, 7, 7, 1), 4),
-                  ((3,) + (7,) * 9 + (2,), 2), ((40, 9, 9, 9, 9, 9), 5)]
-    return [{"widths": w, "input_dim": d} for w, d in cases]
 
-
-@check("vc-dimension-lower-bit-extraction", quantity="vc-dimension-lower",
-       title="VC lower bound: the n x m grid shattered by the explicit bit-extraction ReLU network",
-       grid=_bit_extraction_grid, rule="exact",
-       wrong=lambda p: _vc_lower_claim(p) + p["widths"][0] - 2,
-       wrong_label="n (m + 1): one more bit than the layers allow (the truncated network must fail)",
-       ylabel="points shattered by the bit-extraction construction")
-def measure_vc_lower_bit_extraction(point, seed, quick):
-    n, m = bit_extraction_shattered(point["widths"], point["input_dim"], seed)
-    return Estimate(float(n * m), 0.0, 1)
+def largest_constructed_shattered(widths, input_dim: int, seed, max_points: int = 10) -> int:
+    """The largest point set that one of the constructions, built in this architecture and evaluated,
+    shatters: the elementary construction's (searched up to ``max_points`` points: its 2^m
+    labellings are enumerated) or the bit-extraction grid's n m (d >= 2)."""
+    best = shattered_count(widths, input_dim, max_points)
+    if input_dim >= 2:
+        n, m = bit_extraction_shattered(widths, input_dim, seed)
+        best = max(best, n * m)
+    return best

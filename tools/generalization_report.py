@@ -1,6 +1,6 @@
-"""Regenerates the tables and figures of docs/generalization.md (not run at import).
+"""Regenerates the tables and figures of docs/generalization.md (outside the discovered packages).
 
-    python -m dltheory.numerics.generalization_report [--trials T] [--out docs/figures]
+    .venv/bin/python tools/generalization_report.py [--trials T] [--out docs/figures]
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 from statistics import median
 from pathlib import Path
 
-from . import generalization_experiments as exp
+from dltheory.numerics.generalization import experiments as exp
 
 SETUPS = {
     "teacher": exp.Setup(task="teacher", n=1000, widths=(8,), epochs=10),

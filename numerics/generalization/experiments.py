@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._parallel import map_chunks
-from .generalization_mlp import (batch_order, error_rate_kernel, init_params, layer_sizes, n_params,
-                                 predict_kernel, train, weight_mask)
+from .._parallel import map_chunks
+from .mlp import (batch_order, error_rate_kernel, init_params, layer_sizes, loss_gradient, n_params,
+                  predict_kernel, train, weight_mask)
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _kl_gauss(w, w0, s2, lam):
     return 0.5 * (k * s2 / lam + float(((w - w0) ** 2).sum()) / lam - k + k * math.log(lam / s2))
 
 
-def _kl_inv(q, c):
+def kl_inverse_float(q, c):
     """kl^{-1}(q, c) in floating point, rounded up (the upper end of a bisection bracket), so a
     bound built on it is never smaller than the exact one. Tested against ``kl-inverse``."""
     q = min(max(q, 0.0), 1.0)
@@ -118,12 +118,12 @@ def pac_bayes_certificate(w, w0, sizes, X, y, gen, setup: Setup, scales=(1.0,), 
     for s2 in grid:
         s = math.sqrt(s2)
         g = np.mean([error_rate_kernel(w + s * e, sizes, X, y) for e in eps])
-        r_bar = _kl_inv(g, math.log(2 * S / d_mc) / M)
+        r_bar = kl_inverse_float(g, math.log(2 * S / d_mc) / M)
         for j in range(J):
             lam = 2.0 ** (1 - j)
             kl = _kl_gauss(w, w0, s2, lam)
             for sc in scales:
-                b = _kl_inv(r_bar, sc * (kl + math.log(2 * math.sqrt(n) * J / d_pb)) / n)
+                b = kl_inverse_float(r_bar, sc * (kl + math.log(2 * math.sqrt(n) * J / d_pb)) / n)
                 if b < best[sc][0]:
                     best[sc] = (b, s2, lam, kl)
     return best
@@ -136,8 +136,6 @@ def optimise_posterior(w_init, w0, sizes, X, y, gen, setup: Setup, lam: float, s
     sqrt((KL(Q||P) + ln(2 sqrt(n) J / delta_pb)) / (2n)) by Adam on (w, ln s), with
     reparameterised Monte Carlo gradients on mini-batches. Only the optimisation uses the
     surrogate; the certificate is then computed exactly as in :func:`pac_bayes_certificate`."""
-    from .generalization_mlp import _gradient
-
     n, k = X.shape[0], w_init.size
     const = math.log(2 * math.sqrt(n) * setup.prior_grid / (setup.delta / 2))
     w, rho = w_init.copy(), 0.5 * math.log(s2_init)
@@ -151,7 +149,7 @@ def optimise_posterior(w_init, w0, sizes, X, y, gen, setup: Setup, lam: float, s
         gw, gs = np.zeros(k), 0.0
         for _ in range(mc):
             eps = gen.standard_normal(k)
-            _gradient(w + s * eps, sizes, Xb, yb, g)
+            loss_gradient(w + s * eps, sizes, Xb, yb, g)
             gw += g
             gs += float(g @ eps)
         gw /= mc * math.log(2)
@@ -172,7 +170,7 @@ def optimise_posterior(w_init, w0, sizes, X, y, gen, setup: Setup, lam: float, s
 
 def run_trial(gen: np.random.Generator, setup: Setup, bounds=("vc", "pac-bayes")) -> Trial:
     """Train one network on one dataset and evaluate every requested bound from its weights."""
-    from dltheory.theory import evaluate
+    from ...theory import evaluate
 
     sizes = layer_sizes(setup.input_dim + int(setup.bias_free), setup.widths)
     teacher = (gen.standard_normal((setup.teacher_width, setup.input_dim)), gen.standard_normal(setup.teacher_width))
@@ -278,7 +276,7 @@ def norm_margin_bound(form: str, w, sizes, X, y, setup: Setup):
     divided by the number of (class, gamma) pairs. Returns (bound, bound with 2 Rad/gamma halved,
     2 Rad/gamma at gamma = the 10% quantile of the training margins y f(x): the complexity term
     where the ramp loss is about 0.1, a measure of looseness that the trivial gamma -> inf end hides)."""
-    from dltheory.theory import evaluate
+    from ...theory import evaluate
 
     params, classes = norm_class(form, weight_matrices(w, sizes), X)
     n = X.shape[0]
@@ -303,7 +301,7 @@ def run_trials(setup: Setup, trials: int, seed, bounds=("vc", "pac-bayes")) -> l
 
 def coverage_table(results: list[Trial], delta: float) -> list[dict]:
     """For each bound: coverage (Wilson interval), and median looseness bound / test error."""
-    from ._stats import proportion
+    from .._stats import proportion
 
     rows = []
     for name in results[0].bounds:
