@@ -8,10 +8,11 @@ from ._bench import Benchmark, Timing, benchmark
 from ._check import Check, Outcome, check, plot, run_check
 from ._parallel import threads
 from ._size import scale, sized
-from ._stats import Estimate, FiniteSize, extrapolate, mean, proportion, weighted_polyfit, wilson, z_critical
+from ._stats import (Estimate, FiniteSize, extrapolate, mean, proportion, quantile, weighted_polyfit, wilson,
+                     z_critical)
 
 __all__ = ["Benchmark", "Check", "Estimate", "FiniteSize", "Outcome", "Timing", "all_benchmarks", "all_checks",
-           "benchmark", "check", "extrapolate", "get_check", "mean", "plot", "proportion", "run_check",
+           "benchmark", "check", "extrapolate", "get_check", "mean", "plot", "proportion", "quantile", "run_check",
            "scale", "sized", "threads", "weighted_polyfit", "wilson", "z_critical"]
 
 

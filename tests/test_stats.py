@@ -55,3 +55,16 @@ def test_extrapolate_carries_the_per_size_data_and_its_fit():
     assert record["fit"]["coefficients"][0] == line.value and record["fit"]["intercept_stderr"] == line.stderr
     one_sample = extrapolate((8, 16, 32), [Estimate(1.0, math.inf, 1)] + ests[1:3])
     assert one_sample.finite_size.record()["sizes"][0]["stderr"] == "inf"
+
+
+def test_quantile_of_a_known_distribution():
+    """The 0.95 quantile of 4000 uniforms: within 4 s.e. of 0.95, its s.e. near the asymptotic
+    sqrt(p (1 - p) / T) / f (f = 1), and its distribution-free interval covering it."""
+    from dltheory import numerics
+
+    T = 4000
+    x = np.random.default_rng(2).random(T)
+    est = numerics.quantile(x, 0.95)
+    assert abs(est.z(0.95)) < 4
+    assert est.stderr == pytest.approx(math.sqrt(0.95 * 0.05 / T), rel=0.3)
+    assert est.interval[0] <= 0.95 <= est.interval[1]
