@@ -72,7 +72,7 @@ def _lr(L):
                                     {"inputs": 16, "channels": 3, "widths": (2, 4, 4, 2), "size": 5},
                                     {"inputs": 16, "channels": 4, "widths": (7, 1, 1, 1), "size": 13},
                                     {"inputs": 4, "channels": 5, "widths": (3, 9), "size": 1}))),
-            citation="Levine, Yakira, Cohen & Shashua (2018), ICLR, Sec. 5, Theorem 1")
+            citation="Levine, Yakira, Cohen & Shashua (2018), ICLR, Theorem 1")
 def convac_min_cut(doc: Document) -> None:
     doc.abstract = (r"The coefficient tensor of a convolutional arithmetic circuit (ConvAC) on $N=2^L$ inputs "
                     r"is a binary-tree tensor network. Its matricisation by a partition $(A,B)$ of the inputs "

@@ -270,3 +270,18 @@ def test_matricise_orders_rows_by_a_and_columns_by_b():
 def test_entanglement_entropy_of_flat_and_rank_one_spectra():
     assert kernels.entanglement_entropy(np.eye(5)) == pytest.approx(math.log(5))
     assert kernels.entanglement_entropy(np.outer([1.0, 2.0], [3.0, 1.0, 1.0])) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_shared_weights_can_fall_below_the_min_cut():
+    """Beyond the theorem's setting (unshared 1x1 convolutions): with one weight matrix per level
+    shared by all positions, the two inputs of a pair enter symmetrically, so a left-right cut
+    of N = 4, M = 2 sees at most dim Sym^2(R^2) = 3 functions, below the min-cut 4."""
+    inputs, channels, widths = 4, 2, (4, 4)
+    assert ev("convac-separation-rank", inputs=inputs, channels=channels, widths=widths, partition="left-right") == 4
+    a = tn.side_a(inputs, "left-right")
+    gen = np.random.default_rng(6)
+    for _ in range(5):
+        levels = kernels.random_weights(gen, inputs, channels, widths)
+        shared = [[level[0]] * len(level) for level in levels]
+        assert kernels.rank_mod(kernels.matricise(kernels.coefficient_tensor(levels), inputs, channels, a), kernels.PRIME) == 4
+        assert kernels.rank_mod(kernels.matricise(kernels.coefficient_tensor(shared), inputs, channels, a), kernels.PRIME) == 3

@@ -27,7 +27,7 @@ from itertools import combinations
 from ._quantity import BadInput, Int, IntList, Param, quantity
 
 LEVINE = ("Levine, Yakira, Cohen & Shashua (2018), Deep Learning and Quantum Entanglement: Fundamental "
-          "Connections with Implications to Network Design, ICLR 2018 (arXiv:1704.01552), Sec. 5, "
+          "Connections with Implications to Network Design, ICLR 2018 (arXiv:1704.01552), "
           "Theorem 1 (min-cut upper bound; equality for all weights but a null set under their "
           "hypothesis on the channel numbers)")
 NAMED_PARTITIONS = ("left-right", "odd-even")
