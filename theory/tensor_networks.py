@@ -13,7 +13,7 @@ dimension r_(l-1) joining the two children and the next convolution.
 For a partition (A, B) of the inputs, the separation rank of the network's function is the
 rank of the matricisation [A]_(A,B). It is at most the minimal weight, multiplicatively, of an
 edge cut of that graph separating the legs of A from those of B (Levine et al. 2018, ICLR,
-Claim/Theorem 1); the min-cut is solved here with networkx max-flow (imported only inside the
+Theorem 1); the min-cut is solved here with networkx max-flow (imported only inside the
 evaluators, so ``dltheory eval`` stays fast) on capacities ln(bond dimension), scaled to exact
 integers so that no floating-point tie can pick a cut of larger product (see ``_capacities``).
 """
@@ -166,9 +166,10 @@ def convac_separation_rank(inputs: int, channels: int, widths, partition):
     sep(A, B) = rank [A]_(A,B) <= min_C prod_{e in C} dim(e), over edge sets C of the ConvAC's
     tensor-network graph separating the inputs of A from those of B (Levine, Yakira, Cohen &
     Shashua 2018, ICLR, Theorem 1; quantum max-flow/min-cut). Rigorous upper bound for every
-    weight setting; the paper proves equality for all weights but a Lebesgue-null set when the
-    channel numbers are powers of a common integer (``docs/tensor_networks.md`` states what the
-    check found beyond that). Closed forms: odd-even min(M, r_0)^(N/2); left-right
+    weight setting; the paper proves equality for all weights but a Lebesgue-null set under a
+    hypothesis on the channel numbers (recalled as: powers of a common integer; its text was not
+    retrievable here, see ``docs/tensor_networks.md``, which also states what the check found
+    beyond it). Closed forms: odd-even min(M, r_0)^(N/2); left-right
     min(r_(L-1), r_(L-2), r_(L-3)^2, ..., r_0^(2^(L-2)), M^(2^(L-1))) (derivation
     ``convac-min-cut``).
     """
@@ -183,7 +184,7 @@ def convac_entanglement_entropy(inputs: int, channels: int, widths, partition):
 
     With sigma_i the singular values of [A]_(A,B) and p_i = sigma_i^2 / sum sigma^2, the
     entanglement entropy -sum p_i ln p_i is at most ln rank [A]_(A,B) <= ln(min-cut) = the
-    min-cut weight with capacities ln(bond dimension) (Levine et al. 2018, ICLR, Sec. 4-5).
+    min-cut weight with capacities ln(bond dimension) (Levine et al. 2018, ICLR).
     Rigorous upper bound, attained by a flat spectrum; float (nats).
     """
     return math.log(convac_separation_rank.function(inputs, channels, widths, partition))

@@ -79,7 +79,7 @@ def sample(gen: np.random.Generator, size: int, n: int) -> np.ndarray:
     return gen.uniform(-1.0, 1.0, (size, n))
 
 
-def is_good_reference(x: np.ndarray, eps: float, grid: int = 20001) -> bool:
+def is_good_reference(x: np.ndarray, eps: float, grid: int = 4001) -> bool:
     """Brute force at tiny n: every subset by itertools, targets on a fine grid of [-1, 1] plus the
     gap midpoints (where coverage fails first), checked by distance."""
     import itertools
