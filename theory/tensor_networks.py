@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from itertools import combinations
 
 from ._quantity import BadInput, Int, IntList, Param, quantity
 
@@ -262,7 +261,3 @@ def naive_bound(inputs: int, channels: int, a_size: int) -> int:
     """min(M^|A|, M^|B|): the rank bound of an unstructured M^N tensor (the power test's wrong theory)."""
     return channels ** min(a_size, inputs - a_size)
 
-
-def all_partitions(inputs: int, size: int):
-    """Every subset of the given size (0-based), for tests at tiny N."""
-    return (frozenset(c) for c in combinations(range(inputs), size))

@@ -27,7 +27,7 @@ ENDPOINT_POINTS = ({"n": 2, "eps": 0.5}, {"n": 3, "eps": 0.2}, {"n": 4, "eps": 0
 
 @check("subset-sum-endpoints-mc", quantity="subset-sum-endpoint-probability", x="n",
        grid=lambda quick: list(ENDPOINT_POINTS),
-       title="Random subset sum: both endpoints within eps of a subset sum, Monte Carlo vs exact",
+       title="Random subset sum: P(both endpoints reached), MC vs exact",
        ylabel="P(endpoints reached)")
 def endpoints_mc(point, seed, quick):
     samples = sized(1_000_000, 100_000, quick, minimum=100_000)
@@ -40,8 +40,8 @@ GOOD_POINTS = ({"n": 6, "eps": 0.1}, {"n": 6, "eps": 0.2}, {"n": 8, "eps": 0.05}
 
 @check("subset-sum-good-below-endpoints", quantity="subset-sum-endpoint-probability", rule="upper-bound", x="n",
        grid=lambda quick: list(GOOD_POINTS), wrong=lambda point: 0.95 * _endpoint(point),
-       wrong_label="0.95 x the endpoint probability (the bound is attained at large n)",
-       title="Random subset sum: probability that n samples are eps-good (exact enumeration) vs its endpoint bound",
+       wrong_label="0.95 x the endpoint bound",
+       title="Random subset sum: P(eps-good) by enumeration vs endpoint bound",
        ylabel="P(eps-good)")
 def good_below_endpoints(point, seed, quick):
     samples = sized(40_000, 8_000, quick, minimum=8_000)

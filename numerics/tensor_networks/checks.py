@@ -77,7 +77,7 @@ def _naive(point: dict) -> int:
 
 @check("convac-rank-equals-min-cut", quantity="convac-separation-rank", rule="exact", grid=rank_grid,
        wrong=_naive, wrong_label="naive bound min(M^|A|, M^|B|)",
-       title="ConvAC separation rank: exact rank over F_p of random integer networks vs the TN min-cut",
+       title="ConvAC: exact rank over F_p vs the TN min-cut",
        ylabel="rank of [A]_(A,B)", logy=True)
 def rank_equals_min_cut(point, seed, quick):
     draws = sized(6, 2, quick, minimum=2)
@@ -113,8 +113,8 @@ def max_entropy(point: dict, seed, draws: int) -> tuple[float, float]:
 @check("convac-entropy-below-min-cut", quantity="convac-entanglement-entropy", rule="upper-bound",
        tolerance=1e-9, grid=lambda quick: list(ENTROPY_POINTS),
        wrong=lambda point: math.log(tn.convac_separation_rank.function(**point) - 1),
-       wrong_label="ln(min-cut - 1): a Schmidt rank one too small",
-       title="ConvAC entanglement entropy (largest over Gaussian networks) vs ln(min-cut)",
+       wrong_label="ln(min-cut - 1)",
+       title="ConvAC: largest entanglement entropy vs ln(min-cut)",
        ylabel="entanglement entropy (nats)")
 def entropy_below_min_cut(point, seed, quick):
     draws = sized(400, 200, quick, minimum=50)
@@ -137,7 +137,7 @@ def max_rank_grid(quick: bool) -> list[dict]:
        grid=max_rank_grid, x="size",
        wrong=lambda point: tn.naive_bound(point["inputs"], point["channels"], point["size"]),
        wrong_label="naive bound min(M^size, M^(N-size))",
-       title="Largest exact rank over partitions with |A| = size (one orbit representative each)",
+       title="ConvAC: largest exact rank over |A| = size",
        ylabel="max rank of [A]_(A,B)", logy=True)
 def max_rank_over_partitions(point, seed, quick):
     n, m, widths, size = point["inputs"], point["channels"], point["widths"], point["size"]
