@@ -1,0 +1,1 @@
+"""Random subset sum (strong lottery tickets): Numba kernels, checks and a benchmark."""

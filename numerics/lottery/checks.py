@@ -1,0 +1,54 @@
+"""Checks of the random subset-sum quantities by Monte Carlo with exact enumeration.
+
+Each sample is n i.i.d. U[-1, 1] (one SFC64 stream per chunk of 4096 samples, so a run is
+bit-identical for any thread count). The endpoint event (some subset sum >= 1 - eps and some
+<= -(1 - eps)) is O(n) per sample; eps-goodness enumerates all 2^n subset sums in sorted order
+(``kernels.sorted_subset_sums``, tested against itertools) and checks every gap.
+"""
+from __future__ import annotations
+
+from .._check import check
+from .._parallel import map_chunks
+from .._size import sized
+from .._stats import proportion
+from . import kernels
+
+CHUNK = 4096
+
+
+def _count(kernel, point: dict, samples: int, seed) -> int:
+    n, eps = point["n"], point["eps"]
+    return sum(map_chunks(lambda gen, size: kernel(kernels.sample(gen, size, n), eps), samples, CHUNK, seed))
+
+
+ENDPOINT_POINTS = ({"n": 2, "eps": 0.5}, {"n": 3, "eps": 0.2}, {"n": 4, "eps": 0.1}, {"n": 5, "eps": 0.5},
+                   {"n": 6, "eps": 0.05}, {"n": 8, "eps": 0.02}, {"n": 12, "eps": 0.1}, {"n": 20, "eps": 0.01})
+
+
+@check("subset-sum-endpoints-mc", quantity="subset-sum-endpoint-probability", x="n",
+       grid=lambda quick: list(ENDPOINT_POINTS),
+       title="Random subset sum: P(both endpoints reached), MC vs exact",
+       ylabel="P(endpoints reached)")
+def endpoints_mc(point, seed, quick):
+    samples = sized(1_000_000, 100_000, quick, minimum=100_000)
+    return proportion(_count(kernels.count_endpoints, point, samples, seed), samples)
+
+
+GOOD_POINTS = ({"n": 6, "eps": 0.1}, {"n": 6, "eps": 0.2}, {"n": 8, "eps": 0.05},
+               {"n": 10, "eps": 0.2}, {"n": 10, "eps": 0.02}, {"n": 12, "eps": 0.1})
+
+
+@check("subset-sum-good-below-endpoints", quantity="subset-sum-endpoint-probability", rule="upper-bound", x="n",
+       grid=lambda quick: list(GOOD_POINTS), wrong=lambda point: 0.95 * _endpoint(point),
+       wrong_label="0.95 x the endpoint bound",
+       title="Random subset sum: P(eps-good) by enumeration vs endpoint bound",
+       ylabel="P(eps-good)")
+def good_below_endpoints(point, seed, quick):
+    samples = sized(40_000, 8_000, quick, minimum=8_000)
+    return proportion(_count(kernels.count_good, point, samples, seed), samples)
+
+
+def _endpoint(point: dict) -> float:
+    from ...theory import evaluate
+
+    return evaluate("subset-sum-endpoint-probability", **point)
