@@ -65,3 +65,12 @@ def test_shown_command_gives_the_shown_output(where, command, expected, tmp_path
 def test_the_pages_show_commands():
     assert len(COMMANDS) >= 20 and all(cmd.split()[0] in ("dltheory", "OPENBLAS_NUM_THREADS=1") or "dltheory" in cmd
                                        for _, cmd, _ in COMMANDS)
+
+
+def test_the_guides_excerpts_are_the_code():
+    """Each ``# file: PATH`` excerpt of docs/guide.md appears verbatim in PATH."""
+    text = (ROOT / "docs" / "guide.md").read_text()
+    excerpts = re.findall(r"```python\n# file: (\S+)\n(.*?)```", text, flags=re.S)
+    assert len(excerpts) >= 3
+    for path, body in excerpts:
+        assert body in (ROOT / path).read_text(), f"docs/guide.md excerpt of {path} is stale"
