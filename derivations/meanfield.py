@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._document import StepFailed, derivation
+from ._document import Result, StepFailed, derivation
 
 q, q1, q2, sw, sb = sp.symbols("q q_1 q_2 sigma_w^2 sigma_b^2", positive=True)
 s12 = sp.Symbol("Sigma_12", real=True)
@@ -127,9 +127,44 @@ def _check_table(doc):
 
 
 # ----------------------------------------------------------------------------- maps
+def _erf_at_qstar(point):
+    """sigma_w^2 and q = q* (the quantity fixed-point-length, at 30 digits) of an erf point."""
+    from dltheory.theory import evaluate
+
+    return {"sigma_w^2": point["weight_variance"], "q": evaluate("fixed-point-length", dps=30, **point)}
+
+
+_SW_SB = {"sigma_w^2": "weight_variance", "sigma_b^2": "bias_variance"}
+
+
+def _erf(sw, sb):
+    return {"activation": "erf", "weight_variance": sw, "bias_variance": sb}
+
+
+def _relu(sw, sb):
+    return {"activation": "relu", "weight_variance": sw, "bias_variance": sb}
+
+
 @derivation("meanfield-maps", title="Length and correlation maps, their fixed points, chi1 and the depth scales",
-            quantities=("fixed-point-length", "chi1", "critical-weight-variance", "length-depth-scale",
-                        "correlation-depth-scale"),
+            results=(
+                Result("linear_qstar", "fixed-point-length", symbols=_SW_SB,
+                       points=({"activation": "linear", "weight_variance": 0.6, "bias_variance": 0.3},
+                               {"activation": "linear", "weight_variance": 0.2, "bias_variance": 1.5})),
+                Result("relu_qstar", "fixed-point-length", symbols=_SW_SB, points=(_relu(1.5, 0.1), _relu(0.5, 2.0))),
+                Result("relu_chi1", "chi1", symbols={"sigma_w^2": "weight_variance"},
+                       points=(_relu(1.7, 0.0), _relu(2.5, 0.3))),
+                Result("erf_chi1", "chi1", symbols=_erf_at_qstar, points=(_erf(2.5, 0.2), _erf(1.0, 0.05))),
+                Result("relu_length_depth_scale", "length-depth-scale", symbols={"sigma_w^2": "weight_variance"},
+                       points=(_relu(1.0, 0.0), _relu(1.5, 0.1))),
+                Result("erf_length_depth_scale", "length-depth-scale", symbols=_erf_at_qstar,
+                       points=(_erf(2.5, 0.2), _erf(1.2, 0.1))),
+                Result("erf_correlation_depth_scale", "correlation-depth-scale", symbols=_erf_at_qstar,
+                       points=(_erf(0.6, 0.05), _erf(0.8, 0.3))),
+                Result("relu_critical_weight_variance", "critical-weight-variance",
+                       points=({"activation": "relu", "bias_variance": 0.0},)),
+                Result("erf_critical_weight_variance", "critical-weight-variance",
+                       points=({"activation": "erf", "bias_variance": 0.0},)),
+            ),
             citation="Poole et al. (2016) Sec. 2; Schoenholz et al. (2017) Sec. 3")
 def build_maps(doc):
     doc.abstract = ("The infinite-width length map $q \\mapsto \\sigma_w^2 \\mathbb E[\\phi(\\sqrt q z)^2] + "
@@ -205,20 +240,50 @@ def build_maps(doc):
     doc.equal(sw_line * B, 1, "... with $\\chi_1 = 1$. The quantity solves $\\sigma_b^2(q^*) = $ target for "
               "$q^*$ by bisection.")
     doc.say("For tanh at $\\sigma_b^2 = 0$ the line ends at $q^* = 0$, $\\sigma_w^2 = 1/\\tanh'(0)^2 = 1$.")
+    chiq_erf = sw * 4 / (sp.pi * (1 + 2 * q) * sp.sqrt(1 + 4 * q))
+    crit_erf = doc.equal(sp.solve(sp.Eq(chi_erf.subs(q, 0), 1), sw)[0], sp.pi / 4,
+                         "erf at $\\sigma_b^2 = 0$: $q^* = 0$ (erf is odd), and $\\chi_1 = 1$ there gives")
+    doc.keep("erf_chiq", chiq_erf)
+    doc.keep("erf_length_map", sw * erf2 + sb)
+    doc.keep("critical_line", sp.Matrix([sw_line, sb_line]))
     doc.result("linear_qstar", qs_lin, "Linear: $q^*$ =")
     doc.result("relu_qstar", qs_relu, "ReLU: $q^*$ =")
     doc.result("relu_chi1", chi_relu, "ReLU: $\\chi_1 = \\chi_q$ =")
     doc.result("erf_chi1", chi_erf, "erf: $\\chi_1$ at $q^*$ =")
-    doc.result("erf_chiq", sw * 4 / (sp.pi * (1 + 2 * q) * sp.sqrt(1 + 4 * q)), "erf: $\\chi_q$ at $q^*$ =")
-    doc.result("erf_length_map", sw * erf2 + sb, "erf: length map =")
-    doc.result("critical_line", sp.Matrix([sw_line, sb_line]),
-               "Critical line $(\\sigma_w^2, \\sigma_b^2)$ in terms of $q^*$, $A$, $B$:")
+    doc.result("relu_length_depth_scale", -1 / sp.log(chi_relu), "ReLU: $\\xi_q = -1/\\log\\chi_q$ =")
+    doc.result("erf_length_depth_scale", -1 / sp.log(chiq_erf), "erf: $\\xi_q = -1/\\log\\chi_q$ at $q^*$ =")
+    doc.result("erf_correlation_depth_scale", -1 / sp.log(chi_erf),
+               "erf, ordered phase ($\\chi_1 < 1$, so $c^* = 1$ and $\\chi_c = \\chi_1$): $\\xi_c$ at $q^*$ =")
+    doc.result("relu_critical_weight_variance", sp.solve(sp.Eq(chi_relu, 1), sw)[0],
+               "ReLU: the critical $\\sigma_w^2$ ($\\sigma_b^2 = 0$) =")
+    doc.result("erf_critical_weight_variance", crit_erf, "erf: the critical $\\sigma_w^2$ at $\\sigma_b^2 = 0$ =")
     doc.references = REFS[:2]
 
 
 # ----------------------------------------------------------------------------- kernels
+_RELU3 = tuple({"activation": "relu", "depth": 3, "weight_variance": 2.0, "c": c} for c in (-0.7, 0.1, 0.5, 0.95))
+
+
+def _linear_ntk_symbols(point):
+    return {"L": point["depth"], "sigma_w^2": point["weight_variance"],
+            "q_12": point["c"] * (point.get("q1", 1.0) * point.get("q2", 1.0)) ** 0.5}
+
+
 @derivation("meanfield-kernels", title="Infinite-width NNGP and NTK kernels: arc-cosine, erf, and the NTK recursion",
-            quantities=("nngp-kernel", "ntk-kernel"),
+            results=(
+                Result("relu_nngp_depth3", "nngp-kernel", symbols={"c": "c"}, points=_RELU3),
+                Result("relu_correlation_depth3", "correlation-map", symbols={"c": "c"}, points=_RELU3),
+                Result("relu_ntk_depth3", "ntk-kernel", symbols={"c": "c"}, points=_RELU3),
+                Result("linear_ntk", "ntk-kernel", symbols=_linear_ntk_symbols,
+                       points=({"activation": "linear", "depth": 1, "weight_variance": 0.7, "c": 0.6},
+                               {"activation": "linear", "depth": 4, "weight_variance": 1.3, "c": 0.6},
+                               {"activation": "linear", "depth": 7, "weight_variance": 0.9, "q1": 2.0, "c": -0.2})),
+                Result("relu_ntk_diag", "ntk-kernel", symbols=lambda p: {"L": p["depth"], "q": p["q1"]},
+                       points=({"activation": "relu", "depth": 5, "weight_variance": 2.0, "q1": 1.7, "q2": 1.7,
+                                "c": 1.0},
+                               {"activation": "relu", "depth": 2, "weight_variance": 2.0, "q1": 0.5, "q2": 0.5,
+                                "c": 1.0})),
+            ),
             citation="Cho & Saul (2009); Williams (1997); Lee et al. (2018); Jacot et al. (2018); Arora et al. (2019)")
 def build_kernels(doc):
     doc.abstract = ("The layer-to-layer kernel maps of a fully connected network in closed form for ReLU "
@@ -270,6 +335,8 @@ def build_kernels(doc):
     doc.equal(k[2], sp.simplify(k[2]), "Depth 3, ReLU, $\\sigma_w^2 = 2$, $\\sigma_b = 0$, "
               "$q_1 = q_2 = 1$: the NNGP kernel as a function of the input cosine $c$.")
     doc.result("relu_nngp_depth3", k[2], "ReLU NNGP, depth 3, $\\sigma_w^2=2$, $q_1=q_2=1$, cosine $c$:")
+    doc.result("relu_correlation_depth3", k[2] / 2, "Its correlation $\\rho^3 = K^3_{12}/K^3_{11}$ ($K^3_{11} = 2$, "
+               "the preserved critical diagonal): the correlation map iterated twice,")
     doc.result("relu_ntk_depth3", th, "ReLU NTK (NTK parameterisation), same setting:")
     doc.result("linear_ntk", L * sw**L * q12, "Deep linear NTK ($\\sigma_b = 0$):")
     doc.result("relu_ntk_diag", 2 * L * q, "Critical ReLU NTK on the diagonal:")
@@ -277,8 +344,20 @@ def build_kernels(doc):
 
 
 # ----------------------------------------------------------------------------- four-point vertex
+_KURTOSIS_LN = {"L": "depth", "N": "width"}
+_LINEAR_LN = tuple({"activation": "linear", "depth": L, "width": N, "weight_variance": 1.3}
+                   for L, N in ((2, 8), (5, 16), (10, 128)))
+_RELU_LN = tuple({"activation": "relu", "depth": L, "width": N, "weight_variance": 2.0}
+                 for L, N in ((2, 8), (5, 16), (10, 128)))
+
+
 @derivation("meanfield-four-point", title="The four-point vertex: excess kurtosis of pre-activations at finite width",
-            quantities=("finite-width-kurtosis", "finite-width-kurtosis-exact"),
+            results=(
+                Result("linear_kurtosis_exact", "finite-width-kurtosis-exact", symbols=_KURTOSIS_LN, points=_LINEAR_LN),
+                Result("relu_kurtosis_exact", "finite-width-kurtosis-exact", symbols=_KURTOSIS_LN, points=_RELU_LN),
+                Result("linear_kurtosis_leading", "finite-width-kurtosis", symbols=_KURTOSIS_LN, points=_LINEAR_LN),
+                Result("relu_kurtosis_leading", "finite-width-kurtosis", symbols=_KURTOSIS_LN, points=_RELU_LN),
+            ),
             citation="Roberts, Yaida & Hanin (2022), Ch. 4-5")
 def build_four_point(doc):
     doc.abstract = ("The leading $1/N$ correction to the Gaussian pre-activation distribution of a deep "
@@ -355,7 +434,15 @@ def _isserlis4(k, a, b, c, d):
 
 @derivation("meanfield-four-point-two-inputs",
             title="The two-input four-point vertex: co-kurtosis of two inputs' pre-activations at finite width",
-            quantities=("finite-width-cross-kurtosis",), citation="Roberts, Yaida & Hanin (2022), Ch. 4")
+            results=(Result("linear_cross_kurtosis_leading", "finite-width-cross-kurtosis",
+                            symbols=lambda p: {"L": p["depth"], "N": p["width"],
+                                               "rho": p["q12"] / (p["q11"] * p["q22"]) ** 0.5},
+                            points=tuple({"activation": "linear", "depth": L, "width": N, "weight_variance": sw,
+                                          "q11": a, "q12": b, "q22": d}
+                                         for L, N, sw, a, b, d in ((2, 8, 1.0, 1.0, 0.5, 1.0),
+                                                                   (4, 16, 1.3, 1.5, -0.6, 2.0),
+                                                                   (9, 100, 0.8, 1.0, 0.0, 1.0)))),),
+            citation="Roberts, Yaida & Hanin (2022), Ch. 4")
 def build_four_point_two_inputs(doc):
     doc.abstract = ("The leading $1/N$ connected four-point function of one neuron's pre-activations on two "
                     "inputs: the recursion for the vertex $V_{(ab)(cd)}$ (Roberts, Yaida \\& Hanin 2022, Ch. 4) "
@@ -484,7 +571,70 @@ def build_four_point_two_inputs(doc):
     vertex = (L - 1) * (b1122 + 2 * b1212) / (N * k11 * k22)
     doc.equal(vertex.subs(k12, rho * sp.sqrt(k11 * k22)), lead.subs(eps, 1 / N),
               "and $(V_{(11)(22)} + 2V_{(12)(12)})/(NK_{11}K_{22})$ equals the exact result's $1/N$ term.")
-    doc.result("linear_cross_kurtosis_exact", exact, "Linear ($\\sigma_b = 0$), exact co-kurtosis:")
+    doc.keep("linear_cross_kurtosis_exact", exact)
+    doc.say(f"Linear ($\\sigma_b = 0$), exact co-kurtosis at every width: ${sp.latex(exact)}$.")
     doc.result("linear_cross_kurtosis_leading", (L - 1) * (2 + 4 * rho**2) / N,
                "Linear ($\\sigma_b = 0$), leading order $(V_{(11)(22)} + 2V_{(12)(12)})/(NK_{11}K_{22})$:")
     doc.references = REFS[7:]
+
+
+# ----------------------------------------------------------------------------- fluctuation exponents
+@derivation("meanfield-fluctuations", title="Fluctuation exponents of the empirical NNGP kernel and NTK at finite width",
+            results=(Result("nngp_exponent", "nngp-fluctuation-exponent",
+                            points=({"activation": "relu", "depth": 5, "weight_variance": 2.0, "c": 0.5},
+                                    {"activation": "tanh", "depth": 2, "weight_variance": 1.5, "c": 0.5})),
+                     Result("ntk_exponent", "ntk-fluctuation-exponent",
+                            points=({"activation": "relu", "depth": 3, "weight_variance": 2.0, "c": 0.5},))),
+            citation="Roberts, Yaida & Hanin (2022), Ch. 4; Hanin & Nica (2019), arXiv:1909.05989")
+def build_fluctuations(doc):
+    doc.abstract = ("The standard deviation over random width-$N$ networks of the empirical NNGP kernel (the "
+                    "output covariance given the network) and of the empirical NTK falls as $N^{-1/2}$ at fixed "
+                    "depth: both variances are $A/N + O(1/N^2)$ with $A > 0$. The exponent, and the form "
+                    "$\\log \\mathrm{SD} = a + p\\log N + d/N$ the checks fit, follow.")
+    doc.assume("Fixed depth $L \\ge 2$, all hidden widths $N$, $W \\sim \\mathcal N(0, \\sigma_w^2/N)$, "
+               "$b \\sim \\mathcal N(0, \\sigma_b^2)$; a non-constant activation.")
+    n = sp.Symbol("n", positive=True, integer=True)
+    s2 = sp.Symbol("s^2", positive=True)
+    doc.say("Empirical NNGP kernel: $G^{L-1}_{12} = \\sigma_b^2 + \\frac{\\sigma_w^2}{N}\\sum_{j=1}^N "
+            "\\phi(z_{j;1})\\phi(z_{j;2})$. At $L = 2$ the $N$ terms are i.i.d. (layer 1 is Gaussian with the "
+            "deterministic $K^1$), so its variance is that of a mean of $N$ i.i.d. terms of variance $s^2 = "
+            "\\mathrm{Var}(\\phi(u_1)\\phi(u_2))$:")
+    i = sp.Symbol("i", integer=True)
+    doc.equal(sp.Sum(s2, (i, 1, n)) / n**2, s2 / n, "$\\mathrm{Var}(\\frac1N\\sum_j X_j) = N s^2/N^2$ "
+              "(independent terms: the covariances vanish),", numeric_only=False)
+    doc.say("and at any fixed depth the law of total variance gives $N\\,\\mathrm{Var}(G^{L-1}_{12}) = "
+            "V^L_{(12)(12)} + O(1/N)$, the four-point vertex of \\texttt{meanfield-four-point-two-inputs} "
+            "(RYH 2022, Ch. 4), with $V^L_{(12)(12)} \\ge \\sigma_w^4 C_{(12)(12)}(K^{L-1}) > 0$. So "
+            "$\\mathrm{Var} = A/N + B/N^2 + O(1/N^3)$ with $A > 0$.")
+    A, B = sp.symbols("A B", positive=True)
+    N_ = sp.Symbol("N", positive=True)
+    log_sd = sp.log(sp.sqrt(A / N_ + B / N_**2))
+    slope = sp.simplify(N_ * sp.diff(log_sd, N_))
+    doc.equal(N_ * sp.diff(log_sd, N_), -(A * N_ + 2 * B) / (2 * (A * N_ + B)),
+              "The local exponent $p(N) = d\\log\\mathrm{SD}/d\\log N$ of $\\mathrm{SD} = \\sqrt{A/N + B/N^2}$ is")
+    p_nngp = sp.limit(slope, N_, sp.oo)
+    doc.equal(sp.Limit(-(A * N_ + 2 * B) / (2 * (A * N_ + B)), N_, sp.oo).doit(), p_nngp,
+              "and its limit (SymPy) is")
+    eps = sp.Symbol("epsilon", positive=True)
+    expansion = sp.series(sp.log(sp.sqrt(A * eps + B * eps**2)), eps, 0, 2).removeO()
+    doc.equal(expansion, sp.log(A) / 2 + sp.log(eps) / 2 + B * eps / (2 * A),
+              "With $\\epsilon = 1/N$: $\\log\\mathrm{SD} = \\tfrac12\\log A - \\tfrac12\\log N + "
+              "\\frac{B}{2A}\\frac1N + O(1/N^2)$ (SymPy's series), the model $a + p\\log N + d/N$ the "
+              "check fits, with $p = -1/2$.")
+    doc.result("nngp_exponent", p_nngp, "Fluctuation exponent of the empirical NNGP kernel:")
+    doc.say("Empirical NTK (NTK parameterisation): $\\Theta_{12} = \\sum_l (\\delta^l_1\\cdot\\delta^l_2)"
+            "(\\sigma_w^2 h^{l-1}_1\\cdot h^{l-1}_2/N + \\sigma_b^2)$, each factor an average over $N$ units that "
+            "concentrates at rate $N^{-1/2}$, so again $\\mathrm{Var}(\\Theta_{12}) = A'/N + O(1/N^2)$. Hanin \\& "
+            "Nica (2019) compute it for ReLU on the diagonal: $\\mathbb E[\\Theta^2]/\\mathbb E[\\Theta]^2 = "
+            "e^{5L/N}$ up to $O(1/N)$ corrections, so")
+    Ld = sp.Symbol("L", positive=True)
+    rel_var = sp.exp(5 * Ld * eps) - 1
+    doc.equal(sp.series(rel_var, eps, 0, 2).removeO(), 5 * Ld * eps,
+              "$\\mathrm{Var}(\\Theta)/\\mathbb E[\\Theta]^2 = e^{5L/N} - 1 = 5L/N + O(1/N^2)$: $A' = 5L\\,"
+              "\\mathbb E[\\Theta]^2 > 0$,")
+    p_ntk = sp.limit(N_ * sp.diff(sp.log(sp.sqrt(sp.exp(5 * Ld / N_) - 1)), N_), N_, sp.oo)
+    doc.equal(sp.Limit(N_ * sp.diff(sp.log(sp.sqrt(sp.exp(5 * Ld / N_) - 1)), N_), N_, sp.oo), p_ntk,
+              "and the exponent of $\\sqrt{e^{5L/N} - 1}$ at large $N$ (SymPy's limit) is")
+    doc.result("ntk_exponent", p_ntk, "Fluctuation exponent of the empirical NTK:")
+    doc.references = [REFS[7], "B. Hanin, M. Nica (2019). Finite depth and width corrections to the neural tangent "
+                      "kernel. arXiv:1909.05989 (ICLR 2020)."]
