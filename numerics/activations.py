@@ -17,7 +17,7 @@ from pathlib import Path
 
 from numba import njit
 
-from dltheory.theory import activations as table
+from ..theory import activations as table
 
 
 @lru_cache(maxsize=None)
