@@ -7,7 +7,8 @@ from .._document import Result, derivation
 from .common import REFS
 
 
-@derivation("meanfield-fluctuations", title="Fluctuation exponents of the empirical NNGP kernel and NTK at finite width",
+@derivation("meanfield-fluctuations",
+            title="Fluctuation exponents of the empirical NNGP kernel and NTK at finite width",
             results=(Result("nngp_exponent", "nngp-fluctuation-exponent",
                             points=({"activation": "relu", "depth": 5, "weight_variance": 2.0, "c": 0.5},
                                     {"activation": "tanh", "depth": 2, "weight_variance": 1.5, "c": 0.5})),

@@ -23,7 +23,8 @@ E[relu relu] = k_1/2) and erf (Williams 1997), trapezoidal quadrature on the rea
 (float; exponentially accurate for these analytic activations) or mpmath
 quadrature (``--dps``) for the other activations.
 
-No numba or sympy here; numpy and mpmath are imported lazily.Activations come from the one activation table, ``dltheory.theory.activations``.
+No numba or sympy here; numpy and mpmath are imported lazily. Activations come from the one
+activation table, ``dltheory.theory.activations``.
 
 Modules: ``gauss`` (Gaussian expectations, parameters, arithmetic), ``maps`` (q*, chi1, the
 critical line, depth scales), ``infinite_width`` (NNGP, correlation map, NTK), ``finite_width``

@@ -215,7 +215,8 @@ def finite_width_kurtosis_exact(activation, depth, width, weight_variance, bias_
     return value if isinstance(value, float) or value.denominator < 10**30 else float(value)
 
 # ----------------------------------------------------------------------------- fluctuation exponents
-DEPTH_F = Int("depth", lo=2, hi=10_000, doc="L >= 2: the layer whose empirical kernel is taken (L = 1 is deterministic)")
+DEPTH_F = Int("depth", lo=2, hi=10_000,
+              doc="L >= 2: the layer whose empirical kernel is taken (L = 1 is deterministic)")
 
 
 @quantity("nngp-fluctuation-exponent", ACTIVATION, DEPTH_F, WEIGHT_VARIANCE, BIAS_VARIANCE, Q1, Q2, COSINE,

@@ -75,7 +75,8 @@ _WIDTH_STD = Int("width", lo=1, hi=10**9, default=None, doc="hidden width N (sta
 _N0 = Int("input_dim", lo=1, hi=10**9, default=None, doc="n0 (standard parameterisation only)")
 
 
-@quantity("ntk-kernel", ACTIVATION, DEPTH, WEIGHT_VARIANCE, BIAS_VARIANCE, Q1, Q2, COSINE, _PARAM, _WIDTH_STD, _N0, status="exact",
+@quantity("ntk-kernel", ACTIVATION, DEPTH, WEIGHT_VARIANCE, BIAS_VARIANCE, Q1, Q2, COSINE, _PARAM, _WIDTH_STD, _N0,
+          status="exact",
           citation="Jacot, Gabriel & Hongler (2018), NeurIPS, Thm 1; Arora et al. (2019), NeurIPS, "
                    "Sec. 3 (recursion; biases added as in Lee et al. 2019); standard parameterisation as in "
                    "neural-tangents stax.Dense (Novak et al. 2020)",
