@@ -16,9 +16,11 @@ from itertools import product as cartesian
 import numpy as np
 from numba import njit
 
+from dltheory.theory import activations
 from dltheory.theory import depth_width as theory
 
 from . import relu_pieces
+from .activations import fresh_cache, numba_form
 from ._bench import Timing, benchmark, best_time
 from ._check import check
 from ._parallel import map_chunks, map_rows
@@ -29,15 +31,18 @@ ACTIVATION_ID = {name: i for i, name in enumerate(theory.ACTIVATIONS)}
 INPUT_M2 = Fraction(7, 12)
 
 
+_softplus, _exp, _tanh, _logistic = (numba_form(name) for name in theory.ACTIVATIONS)  # the activation table
+
+
 @njit(cache=True, nogil=True)
 def _act(kind, x):
-    if kind == 0:  # softplus, stable for large |x|
-        return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    if kind == 0:
+        return _softplus(x)
     if kind == 1:
-        return math.exp(x)
+        return _exp(x)
     if kind == 2:
-        return math.tanh(x)
-    return 1.0 / (1.0 + math.exp(-x))
+        return _tanh(x)
+    return _logistic(x)
 
 
 @njit(cache=True, nogil=True)
@@ -101,8 +106,7 @@ def shallow_relative_error(kind, bias, norm, lam, x):
 
 def _tree_relative_error_numpy(kind: str, bias: float, d2: float, lam: float, x: np.ndarray) -> np.ndarray:
     """Reference: the same tree, vectorised over samples in NumPy."""
-    act = {"softplus": lambda z: np.logaddexp(0.0, z), "exp": np.exp, "tanh": np.tanh,
-           "logistic": lambda z: 1.0 / (1.0 + np.exp(-z))}[kind]
+    act = activations.numpy_form(kind)
     vals = [x[:, j] for j in range(x.shape[1])]
     while len(vals) > 1:
         nxt = []
@@ -207,6 +211,9 @@ def power_by_squaring(kind, bias, d2, lam, x, r):
                 base = _square(kind, bias, d2, lam, base)
         out[i] = acc
     return out
+
+
+fresh_cache(_act, _gate, tree_relative_error, shallow_relative_error, _square, power_by_squaring)
 
 
 def deep_monomial(x: np.ndarray, exponents, lam: float, sigma: str = "softplus") -> tuple[np.ndarray, int]:

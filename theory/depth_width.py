@@ -16,6 +16,7 @@ import math
 from fractions import Fraction
 from functools import lru_cache
 
+from . import activations
 from ._quantity import BadInput, Choice, Int, IntList, Real, quantity
 
 ACTIVATIONS = ("softplus", "exp", "tanh", "logistic")
@@ -99,42 +100,14 @@ def product_tree_error(sigma: str, n: int, m2: float = 7 / 12, bias: float | Non
     return c * sum(m2**a + m2**b for a, b in tree_gate_sizes(n))
 
 
-def _poly_derivative(coeffs: list[Fraction], chain: list[Fraction]) -> list[Fraction]:
-    """Coefficients of P'(y) * chain(y) for polynomials given by coefficient lists."""
-    dp = [k * c for k, c in enumerate(coeffs)][1:] or [Fraction(0)]
-    out = [Fraction(0)] * (len(dp) + len(chain) - 1)
-    for i, p in enumerate(dp):
-        for j, q in enumerate(chain):
-            out[i + j] += p * q
-    return out
-
-
-def _derivative_polynomials(sigma: str, upto: int) -> dict[int, list[Fraction]]:
-    """sigma^(j) as a polynomial in y (softplus: y = logistic(b); tanh, logistic: y = tanh)."""
-    if sigma == "softplus":  # sigma' = s, s' = s(1 - s)
-        chain, poly, start = [Fraction(0), Fraction(1), Fraction(-1)], [Fraction(0), Fraction(1)], 1
-    else:  # tanh, t' = 1 - t^2 (the logistic is rescaled by the caller)
-        chain, poly, start = [Fraction(1), Fraction(0), Fraction(-1)], [Fraction(0), Fraction(1)], 0
-    out = {}
-    for order in range(start, upto + 1):
-        out[order] = poly
-        poly = _poly_derivative(poly, chain)
-    return out
-
-
-def _variable(sigma: str, b: float) -> float:
-    return {"softplus": lambda: 1 / (1 + math.exp(-b)), "tanh": lambda: math.tanh(b),
-            "logistic": lambda: math.tanh(b / 2)}[sigma]()
+#: sigma^(j) as a polynomial in y, from the activation table (softplus: y = logistic(b); tanh, logistic: y = tanh)
+_derivative_polynomials = activations.derivative_polynomials
 
 
 def derivative(sigma: str, k: int, bias: float | None = None) -> float:
-    """sigma^(k)(b) (k >= 1) of a named activation, from its derivative polynomials."""
+    """sigma^(k)(b) (k >= 1) of a named activation (the activation table's derivative of any order)."""
     b = DEFAULT_BIAS[sigma] if bias is None else bias
-    if sigma == "exp":
-        return math.exp(b)
-    poly = _derivative_polynomials(sigma, k)[k]
-    value = sum(float(c) * _variable(sigma, b) ** i for i, c in enumerate(poly))
-    return value / 2 ** (k + 1) if sigma == "logistic" else value
+    return activations.derivative(sigma, k, b)
 
 
 def taylor_ratio(sigma: str, k: int, bias: float | None):

@@ -24,11 +24,14 @@ import math
 import numpy as np
 from numba import njit
 
+from ...theory import activations
 from .. import relu_pieces
 from .._parallel import map_chunks
 from .._stats import Estimate
+from ..activations import fresh_cache, numba_form
 
 CHUNK = 256
+_relu, _relu1, _hardtanh, _hardtanh1 = (numba_form(a, d) for a in ("relu", "hardtanh") for d in (0, 1))
 
 
 @njit(cache=True, nogil=True)
@@ -47,15 +50,18 @@ def _tangent_path(normals, relu, sigma_w, sigma_b, q0, out):
                 u1, u2, u3 = normals[s, d, i, 0], normals[s, d, i, 1], normals[s, d, i, 2]
                 h = scale * root * u1 + sigma_b * u3
                 wd = scale * (along * u1 + perp * u2)
-                if relu:
-                    z, g = (h, wd) if h > 0 else (0.0, 0.0)
+                if relu:  # the activation table's relu and hardtanh, with their derivatives
+                    z, g = _relu(h), _relu1(h) * wd
                 else:
-                    z, g = (h, wd) if abs(h) < 1 else (math.copysign(1.0, h), 0.0)
+                    z, g = _hardtanh(h), _hardtanh1(h) * wd
                 nzz += z * z
                 nzd += z * g
                 ndd += g * g
             zz, zd, dd = nzz, nzd, ndd
             out[s, d] = math.sqrt(dd)
+
+
+fresh_cache(_tangent_path)
 
 
 def tangent_lengths(seed, activation: str, width: int, depth: int, sigma_w: float, sigma_b: float,
@@ -72,8 +78,7 @@ def tangent_lengths(seed, activation: str, width: int, depth: int, sigma_w: floa
 def tangent_lengths_weights(seed, activation: str, width: int, depth: int, sigma_w: float, sigma_b: float,
                             samples: int, q0: float = 1.0) -> np.ndarray:
     """Reference: the same ratios from drawn weight matrices (forward-mode derivative, NumPy)."""
-    phi = (lambda h: np.maximum(h, 0.0)) if activation == "relu" else (lambda h: np.clip(h, -1.0, 1.0))
-    linear = (lambda h: h > 0) if activation == "relu" else (lambda h: np.abs(h) < 1)
+    phi, linear = activations.numpy_form(activation, 0), activations.numpy_form(activation, 1)
 
     def work(gen, size):
         out = np.empty((size, depth))

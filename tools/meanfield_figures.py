@@ -1,6 +1,7 @@
 """Figures for the mean-field user guide: the tanh phase diagram (q*, chi1 over sigma_w^2, sigma_b^2).
+A docs script, outside the discovered packages.
 
-``python -m dltheory.numerics.meanfield_figures OUT.png`` redraws docs/figures/meanfield-phase-diagram.png
+``.venv/bin/python tools/meanfield_figures.py OUT.png`` redraws docs/figures/meanfield-phase-diagram.png
 (after Poole et al. 2016, Fig. 2, and Schoenholz et al. 2017, Fig. 1). matplotlib is imported lazily.
 """
 from __future__ import annotations

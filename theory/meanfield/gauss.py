@@ -1,0 +1,268 @@
+"""Gaussian expectations of the activations, the parameters and the arithmetic shared by the
+mean-field quantities (float with trapezoidal quadrature, or mpmath at ``--dps``).
+
+Activations and their derivatives come from the activation table ``dltheory.theory.activations``.
+"""
+from __future__ import annotations
+
+import math
+
+from .. import activations
+from .._quantity import BadInput, Choice, Int, Real
+
+CLOSED = ("linear", "relu", "erf")
+QUADRATURE = ("tanh", "sigmoid", "softplus", "gelu", "swish", "sin")
+ACTIVATIONS = CLOSED + QUADRATURE
+
+ACTIVATION = Choice("activation", choices=ACTIVATIONS,
+                    doc="pointwise activation; relu, erf, linear in closed form, the rest by quadrature")
+WEIGHT_VARIANCE = Real("weight_variance", lo=0, lo_open=True, hi=1e6, doc="sigma_w^2")
+BIAS_VARIANCE = Real("bias_variance", lo=0, hi=1e6, default=0.0, doc="sigma_b^2")
+DEPTH = Int("depth", lo=1, hi=10_000, doc="L: the layer whose pre-activation is returned")
+Q1 = Real("q1", lo=0, lo_open=True, hi=1e6, default=1.0, doc="|x1|^2 / n0")
+Q2 = Real("q2", lo=0, lo_open=True, hi=1e6, default=1.0, doc="|x2|^2 / n0")
+COSINE = Real("c", lo=-1, hi=1, default=1.0, doc="input cosine x1.x2/(|x1||x2|)")
+Q = Real("q", lo=0, lo_open=True, hi=1e6, default=1.0, doc="|x|^2 / n0")
+
+
+REF_MEANFIELD = ("Poole, Lahiri, Raghu, Sohl-Dickstein & Ganguli (2016), NeurIPS, Sec. 2 "
+                 "(length map, its fixed point q*, correlation map and chi1; equation numbers not re-checked)")
+REF_SCHOENHOLZ = ("Schoenholz, Gilmer, Ganguli & Sohl-Dickstein (2017), ICLR, Sec. 3 (depth scales xi_q, "
+                  "xi_c and the order-to-chaos line chi1 = 1; equation numbers not re-checked)")
+
+
+# ----------------------------------------------------------------------------- numbers
+class _Float:
+    """Float arithmetic: math functions and trapezoidal Gaussian quadrature."""
+
+    mp = False
+    pi = math.pi
+    inf = math.inf
+    sqrt, asin, acos, log, exp = math.sqrt, math.asin, math.acos, math.log, math.exp
+
+    @staticmethod
+    def num(x):
+        return float(x)
+
+    @staticmethod
+    def erf(x):
+        return math.erf(x)
+
+
+class _MP:
+    """mpmath arithmetic at the requested precision (mpmath quadrature)."""
+
+    mp = True
+
+    def __init__(self):
+        import mpmath
+
+        self.m = mpmath
+        self.pi = mpmath.pi
+        self.inf = mpmath.inf
+        self.sqrt, self.asin, self.acos = mpmath.sqrt, mpmath.asin, mpmath.acos
+        self.log, self.exp, self.erf = mpmath.log, mpmath.exp, mpmath.erf
+
+    def num(self, x):
+        return self.m.mpf(x)
+
+
+_NODES_CACHE: dict = {}
+
+
+def _nodes(activation, qmax):
+    """Trapezoidal nodes and weights for E over z ~ N(0, 1) of phi(sqrt(q) z), q <= qmax.
+
+    The integrand is analytic in a strip of half-width d = strip/sqrt(q) around the real
+    axis, so the trapezoidal rule with step h converges like exp(-2 pi d / h) (Trefethen &
+    Weideman 2014); h = min(0.1, d/6) gives ~1e-16, z in [-9, 9] truncates below 1e-17.
+    Capped at 4001 nodes (q up to ~2e3 at full accuracy; beyond that use --dps).
+    """
+    import numpy as np
+
+    h = min(0.1, activations.STRIP[activation] / math.sqrt(max(qmax, 1e-300)) / 6)
+    n = min(int(math.ceil(9 / h)), 2000)
+    key = n
+    if key not in _NODES_CACHE:
+        z = np.linspace(-9.0, 9.0, 2 * n + 1)
+        w = (z[1] - z[0]) * np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+        _NODES_CACHE[key] = (z, w)
+    return _NODES_CACHE[key]
+
+
+class Gauss:
+    """Gaussian expectations of one activation, in float or mpmath arithmetic.
+
+    ``pp(q1, q2, s12)`` = E[phi(u1) phi(u2)] and ``dd`` = E[phi'(u1) phi'(u2)] for
+    (u1, u2) ~ N(0, [[q1, s12], [s12, q2]]); ``p4(q)`` = E[phi(u)^4]; ``dq(q)`` =
+    d/dq E[phi(u)^2] = E[phi'(u)^2 + phi(u) phi''(u)] (Gaussian integration by parts).
+    """
+
+    def __init__(self, activation: str, dps: int | None = None):
+        if activation not in ACTIVATIONS:
+            raise BadInput("activation", activation, ACTIVATION.domain, "unknown activation")
+        self.name = activation
+        self.N = _MP() if dps is not None else _Float()
+        self.dps = dps
+
+    # -- quadrature primitives -------------------------------------------------------
+    def _e1(self, f, q):
+        N = self.N
+        if N.mp:
+            m = N.m
+            sq = m.sqrt(q)
+            return m.quad(lambda z: f(sq * z) * m.exp(-z * z / 2), [-m.inf, 0, m.inf]) / m.sqrt(2 * m.pi)
+        z, w = _nodes(self.name, q)
+        return float(w @ f(math.sqrt(q) * z))
+
+    def _e2(self, f, g, q1, q2, s12):
+        N = self.N
+        c = s12 / N.sqrt(q1 * q2)
+        c = max(min(c, 1), -1)
+        s = N.sqrt(1 - c * c)
+        if N.mp:
+            m = N.m
+            a, b = m.sqrt(q1), m.sqrt(q2)
+            inner = lambda z1: f(a * z1) * m.quad(lambda z2: g(b * (c * z1 + s * z2)) * m.exp(-z2 * z2 / 2),
+                                                  [-m.inf, 0, m.inf])
+            return m.quad(lambda z1: inner(z1) * m.exp(-z1 * z1 / 2), [-m.inf, 0, m.inf]) / (2 * m.pi)
+        z, w = _nodes(self.name, max(q1, q2))
+        a, b = math.sqrt(q1), math.sqrt(q2)
+        fz = f(a * z)
+        gz = g(b * (c * z[:, None] + s * z[None, :]))
+        return float((w * fz) @ (gz @ w))
+
+    def form(self, d):
+        """phi^(d) (d <= 2) from the activation table: mpmath with --dps, else NumPy."""
+        return (activations.mpmath_form if self.N.mp else activations.numpy_form)(self.name, d)
+
+    # -- expectations ------------------------------------------------------------------
+    def pp(self, q1, q2, s12):
+        N, name = self.N, self.name
+        if name == "linear":
+            return s12
+        if name == "relu":  # Cho & Saul (2009) arc-cosine kernel of degree 1, halved
+            r = N.sqrt(q1 * q2)
+            c = max(min(s12 / r, 1), -1)
+            th = N.acos(c)
+            return r * (N.sqrt(1 - c * c) + (N.pi - th) * c) / (2 * N.pi)
+        if name == "erf":  # Williams (1997), the erf kernel
+            x = 2 * s12 / N.sqrt((1 + 2 * q1) * (1 + 2 * q2))
+            return 2 / N.pi * N.asin(max(min(x, 1), -1))
+        return self._e2(self.form(0), self.form(0), q1, q2, s12)
+
+    def dd(self, q1, q2, s12):
+        N, name = self.N, self.name
+        if name == "linear":
+            return N.num(1)
+        if name == "relu":  # Cho & Saul (2009) arc-cosine kernel of degree 0, halved
+            c = max(min(s12 / N.sqrt(q1 * q2), 1), -1)
+            return (N.pi - N.acos(c)) / (2 * N.pi)
+        if name == "erf":  # erf' = 2/sqrt(pi) exp(-u^2): E = (4/pi) det(I + 2K)^(-1/2)
+            return 4 / N.pi / N.sqrt((1 + 2 * q1) * (1 + 2 * q2) - 4 * s12 * s12)
+        return self._e2(self.form(1), self.form(1), q1, q2, s12)
+
+    def p2(self, q):
+        if self.name in CLOSED:
+            return self.pp(q, q, q)
+        f = self.form(0)
+        return self._e1(lambda u: f(u) ** 2, q)
+
+    def d2(self, q):
+        if self.name in CLOSED:
+            return self.dd(q, q, q)
+        f = self.form(1)
+        return self._e1(lambda u: f(u) ** 2, q)
+
+    def p4(self, q):
+        name = self.name
+        if name == "linear":
+            return 3 * q * q
+        if name == "relu":
+            return 3 * q * q / 2
+        g = self.form(0)
+        f = lambda u: g(u) ** 4
+        return self._e1(f, q)
+
+    def pp_dq1(self, q1, q2, s12):
+        """d/dq1 E[phi(u1) phi(u2)] at fixed q2, s12: (1/2) E[phi''(u1) phi(u2)] (Price/Stein).
+
+        relu: sqrt(q1 q2 - s12^2)/(4 pi q1) (the delta in relu'' puts u1 = 0, where u2 has
+        variance det/q1); erf: the derivative of (2/pi) asin(x), x = 2 s12/sqrt((1+2q1)(1+2q2)).
+        """
+        N, name = self.N, self.name
+        if name == "linear":
+            return N.num(0)
+        if name == "relu":
+            det = q1 * q2 - s12 * s12
+            return N.sqrt(det if det > 0 else N.num(0)) / (4 * N.pi * q1)
+        if name == "erf":
+            x = 2 * s12 / N.sqrt((1 + 2 * q1) * (1 + 2 * q2))
+            return -2 / N.pi * x / (N.sqrt(1 - x * x) * (1 + 2 * q1))
+        return self._e2(self.form(2), self.form(0), q1, q2, s12) / 2
+
+    def p4m(self, q1, q2, s12):
+        """(E[phi1^4], E[phi1^3 phi2], E[phi1^2 phi2^2], E[phi1 phi2^3], E[phi2^4]), phi_a = phi(u_a).
+
+        linear: Isserlis; relu: E[relu(u1)^m relu(u2)^n] = (a^m b^n/2 pi) E[r^(m+n)] x
+        int_{t - pi/2}^{pi/2} cos^m(s) cos^n(s - t) ds in polar coordinates (a, b = sqrt q,
+        cos t = rho, E[r^4] = 8): m = n = 2 is Cho & Saul's J_2 (3 sin t cos t + (pi - t)
+        (1 + 2 cos^2 t)), m = 3, n = 1 gives 3 sin t - sin^3 t + 3 (pi - t) cos t. Others: quadrature.
+        """
+        N, name = self.N, self.name
+        if name == "linear":
+            return (3 * q1 * q1, 3 * q1 * s12, q1 * q2 + 2 * s12 * s12, 3 * q2 * s12, 3 * q2 * q2)
+        if name == "relu":
+            a, b = N.sqrt(q1), N.sqrt(q2)
+            c = max(min(s12 / (a * b), 1), -1)
+            t = N.acos(c)
+            sn = N.sqrt(1 - c * c)
+            j31 = (3 * sn - sn ** 3 + 3 * (N.pi - t) * c) / (2 * N.pi)
+            j22 = (3 * sn * c + (N.pi - t) * (1 + 2 * c * c)) / (2 * N.pi)
+            return (3 * q1 * q1 / 2, a ** 3 * b * j31, q1 * q2 * j22, a * b ** 3 * j31, 3 * q2 * q2 / 2)
+        f = self.form(0)
+        powers = [lambda u, k=k: f(u) ** k for k in range(5)]
+        return (self.p4(q1), self._e2(powers[3], powers[1], q1, q2, s12), self._e2(powers[2], powers[2], q1, q2, s12),
+                self._e2(powers[1], powers[3], q1, q2, s12), self.p4(q2))
+
+    def dq(self, q):
+        """d/dq E[phi(sqrt(q) z)^2] = E[phi'^2 + phi phi''] (chi_q / sigma_w^2)."""
+        N, name = self.N, self.name
+        if name == "linear":
+            return N.num(1)
+        if name == "relu":  # phi phi'' = relu * delta = 0
+            return N.num(1) / 2
+        if name == "erf":  # d/dq (2/pi) asin(2q/(1+2q))
+            return 4 / (N.pi * (1 + 2 * q) * N.sqrt(1 + 4 * q))
+        f0, f1, f2 = self.form(0), self.form(1), self.form(2)
+        return self._e1(lambda u: f1(u) ** 2 + f0(u) * f2(u), q)
+
+
+class Precision:
+    """``with Precision(dps):`` sets mpmath precision when dps is given."""
+
+    def __init__(self, dps):
+        self.dps = dps
+
+    def __enter__(self):
+        if self.dps is not None:
+            import mpmath
+
+            self.old = mpmath.mp.dps
+            mpmath.mp.dps = self.dps + 5
+
+    def __exit__(self, *exc):
+        if self.dps is not None:
+            import mpmath
+
+            mpmath.mp.dps = self.old
+
+
+def as_result(x, dps):
+    """A float (dps None) or an mpmath number rounded to dps digits."""
+    if dps is None:
+        return float(x)
+    import mpmath
+
+    with mpmath.workdps(dps):
+        return +mpmath.mpf(x)
