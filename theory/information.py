@@ -58,7 +58,8 @@ def sorted_eigenvalues(eigenvalues) -> list[float]:
 
 
 @quantity("gaussian-ib-critical-beta", _EIGENVALUES, Int("index", lo=1, doc="I, counted from 1 for the smallest"),
-          status="exact", citation=CHECHIK + ", Theorem 3.1 (the critical beta_i^c = 1/(1 - lambda_i))",
+          status="exact", citation=CHECHIK + ", Theorem 3.1 (beta_i^c = 1/(1 - lambda_i); theorem number from memory, "
+                                               "formula confirmed in a secondary source); re-derived here",
           examples=({"eigenvalues": [0.1, 0.5, 0.9], "index": 2}, {"eigenvalues": [0.25], "index": 1}))
 def gaussian_ib_critical_beta(eigenvalues, index: int):
     """beta_I^c = 1 / (1 - lambda_I): the tradeoff at which the I-th eigenvector enters the optimal encoder.
@@ -119,8 +120,8 @@ def gaussian_ib_beta(eigenvalues, info_x: float) -> float:
 
 
 @quantity("gaussian-ib-curve", _EIGENVALUES, Real("info_x", lo=0.0, doc="I(T;X) in nats"),
-          status="exact", citation=CHECHIK + ", Sec. 5 (the information curve, segment by segment); "
-                                              "re-derived here (derivation gaussian-ib)",
+          status="exact", citation=CHECHIK + ", the analytic information curve (Sec. 5 from memory, not verified "
+                                              "against the text); re-derived here (derivation gaussian-ib)",
           examples=({"eigenvalues": [0.1, 0.5, 0.9], "info_x": 1.0}, {"eigenvalues": [0.3], "info_x": 0.5},
                     {"eigenvalues": [0.2, 0.6, 1.0], "info_x": 3.0}))
 def gaussian_ib_curve(eigenvalues, info_x: float):
@@ -291,8 +292,9 @@ def binned_codes(centers, bins: int, lo: float, hi: float) -> list[tuple[int, ..
 @quantity("binned-layer-information", *_LAYER,
           Int("bins", lo=2, hi=100_000, default=30, doc="number of bin edges, np.linspace(lo, hi, bins)"),
           Real("lo", default=-1.0, doc="lowest edge"), Real("hi", default=1.0, doc="highest edge"),
-          status="exact", citation=SZT + ", Sec. 3 (activations binned into equal intervals on [-1, 1]); "
-                                         "code idnns/information/information_process.py, read here",
+          status="exact", citation=SZT + "; their code, read here: idnns/information/information_process.py "
+                                         "(np.linspace(-1, 1, num_of_bins), np.digitize) and "
+                                         "idnns/networks/network_paramters.py (num_of_bins = 30)",
           examples=({"centers": [0.05, 0.1, 0.5, 0.9], "dim": 1, "bins": 30},
                     {"form": "random-layer", "input_dim": 12, "units": 10, "bins": 30}),
           exempt={"derivation": "an estimator's definition (an entropy of counts), nothing to derive"})

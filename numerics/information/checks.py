@@ -37,7 +37,7 @@ def _ib_grid(quick: bool) -> list[dict]:
               ([0.05, 0.2, 0.7, 1.0], 2.5)]
     if not quick:
         points += [([0.1, 0.5, 0.9], 1.0986), ([0.02, 0.03, 0.5], 3.0), ([0.6, 0.8], 0.2), ([0.3], 5.0)]
-    return [{"eigenvalues": e, "info_x": i} for e, i in points]
+    return [{"eigenvalues": tuple(e), "info_x": i} for e, i in points]  # tuples: plots group by points
 
 
 def _optimal_rows(cov_x, cov_xy, cov_y, eigenvalues, info_x):
@@ -95,7 +95,7 @@ def _negative_directions(cov_x, cov_x_y, beta: float) -> int:
 
 
 @check("gaussian-ib-critical-beta-inertia", quantity="gaussian-ib-critical-beta", rule="exact", tolerance=1e-8,
-       grid=lambda quick: [{"eigenvalues": e, "index": i} for e, i in
+       grid=lambda quick: [{"eigenvalues": tuple(e), "index": i} for e, i in
                            (([0.1, 0.5, 0.9], 1), ([0.1, 0.5, 0.9], 2), ([0.1, 0.5, 0.9], 3), ([0.3], 1),
                             ([0.05, 0.2, 0.7, 1.0], 3))
                            + (() if quick else (([0.01, 0.011, 0.99], 2), ([0.4, 0.6], 2)))],
@@ -203,7 +203,7 @@ def szt_binning(activations: np.ndarray, bins: int, lo: float, hi: float) -> flo
     digitized = edges[np.digitize(activations.reshape(-1), edges) - 1].reshape(len(activations), -1)
     _, counts = np.unique(digitized, axis=0, return_counts=True)
     p = counts / counts.sum()
-    return float(-np.sum(p * np.log2(p)) * math.log(2))
+    return float(-np.sum(p * np.log2(p)) * math.log(2)) + 0.0  # no -0.0
 
 
 @check("binning-estimator-szt-code", quantity="binned-layer-information", rule="exact", tolerance=1e-12,

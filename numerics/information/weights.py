@@ -31,6 +31,11 @@ def _reduce(parts) -> Estimate:
     return Estimate(float(mean), float(math.sqrt(max(s2 / n - mean * mean, 0.0) / (n - 1))), int(n))
 
 
+def _hashable(point: dict) -> dict:
+    """Lists as tuples: check plots group grid points by their values."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in point.items()}
+
+
 def linear_layer_mc(W: np.ndarray, noise: float, teacher, teacher_noise, which: str, n: int, seed) -> Estimate:
     """Monte Carlo of I(X;T) (which="x") or I(T;Y) (which="y"), X ~ N(0, I_d), T = W X + N(0, s^2 I),
     Y = u.X + N(0, sigma^2): the mean of ln p(t|x) - ln p(t), or of ln p(y|t) - ln p(y) with p(y|t)
@@ -61,8 +66,8 @@ _LINEAR = [({"weights": [1.0, 0.5, -0.3, 2.0], "rows": 2, "noise": 0.5}, [1.0, -
 
 
 @check("linear-layer-information-mc", quantity=("linear-layer-information-x", "linear-layer-information-y"),
-       grid=lambda quick: [dict(base, quantity="linear-layer-information-x") for base, _, _ in _LINEAR]
-       + [dict(base, teacher=u, teacher_noise=s, quantity="linear-layer-information-y") for base, u, s in _LINEAR],
+       grid=lambda quick: [_hashable(dict(base, quantity="linear-layer-information-x")) for base, _, _ in _LINEAR]
+       + [_hashable(dict(base, teacher=u, teacher_noise=s, quantity="linear-layer-information-y")) for base, u, s in _LINEAR],
        title="Linear Gaussian layer: I(X;T) and I(T;Y) against Monte Carlo log-likelihood ratios",
        ylabel="information (nats)")
 def linear_layer_information_mc(point, seed, quick):
@@ -73,11 +78,12 @@ def linear_layer_information_mc(point, seed, quick):
 
 
 @check("bayes-linear-weight-information-mc", quantity="bayes-linear-weight-information",
-       grid=lambda quick: [{"design": [1.0, 0.0, 0.5, 1.0, -1.0, 2.0], "rows": 3, "prior_std": 1.0, "noise": 0.5},
-                           {"design": [0.3, 0.1, -0.2, 0.4], "rows": 4, "prior_std": 2.0, "noise": 1.0},
-                           {"design": [1.0, 2.0, 0.0, 1.0, 1.0, 1.0, 0.5, -1.0, 0.2], "rows": 3, "prior_std": 0.3,
-                            "noise": 0.2}]
-       + ([] if quick else [{"design": [1.0] * 10, "rows": 5, "prior_std": 1.0, "noise": 3.0}]),
+       grid=lambda quick: [_hashable(p) for p in
+                           [{"design": [1.0, 0.0, 0.5, 1.0, -1.0, 2.0], "rows": 3, "prior_std": 1.0, "noise": 0.5},
+                            {"design": [0.3, 0.1, -0.2, 0.4], "rows": 4, "prior_std": 2.0, "noise": 1.0},
+                            {"design": [1.0, 2.0, 0.0, 1.0, 1.0, 1.0, 0.5, -1.0, 0.2], "rows": 3, "prior_std": 0.3,
+                             "noise": 0.2}]
+                           + ([] if quick else [{"design": [1.0] * 10, "rows": 5, "prior_std": 1.0, "noise": 3.0}])],
        title="Bayesian linear regression: I(w; D) against Monte Carlo over weights and data sets",
        ylabel="I(w; D) (nats)")
 def bayes_linear_weight_information_mc(point, seed, quick):
@@ -135,7 +141,7 @@ def gaussian_kl(mu, sigma, prior_std) -> float:
 
 
 @check("gaussian-posterior-kl-minimised", quantity="gaussian-posterior-kl", rule="exact", tolerance=1e-6,
-       grid=lambda quick: [{"hessian": h, "minimizer": m, "beta": b, "prior_std": s} for h, m, b, s in
+       grid=lambda quick: [{"hessian": tuple(h), "minimizer": tuple(m), "beta": b, "prior_std": s} for h, m, b, s in
                            (([4.0, 1.0, 0.01], [1.0, -0.5, 2.0], 0.1, 1.0), ([2.0], [3.0], 1.0, 0.5),
                             ([10.0, 0.0], [0.5, 1.0], 0.3, 2.0), ([1.0, 1.0, 1.0, 5.0], [1, 1, 1, 1], 2.0, 1.0))],
        wrong=lambda p: _laplace_kl(p), wrong_label="the prior-free posterior N(w*, beta H^-1) (H > 0 only)",
