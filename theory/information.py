@@ -88,13 +88,14 @@ def gaussian_ib_segments(eigenvalues) -> list[float]:
     Eigenvalues 1 never enter (their end is +inf).
     """
     values = sorted_eigenvalues(eigenvalues)
-    ends = []
+    ends, log_odds = [], 0.0  # log_odds = sum_{i<=n} ln((1 - lambda_i)/lambda_i), accumulated: O(n) in all
     for n in range(1, len(values) + 1):
+        log_odds += math.log((1 - values[n - 1]) / values[n - 1]) if values[n - 1] < 1.0 else 0.0
         if n == len(values) or values[n] >= 1.0:
             ends.append(math.inf)
             break
         nxt = values[n]
-        ends.append(0.5 * sum(math.log(nxt * (1 - lam) / ((1 - nxt) * lam)) for lam in values[:n]))
+        ends.append(0.5 * (n * math.log(nxt / (1 - nxt)) + log_odds))
     return ends
 
 
