@@ -215,3 +215,60 @@ def test_posterior_kl_matches_bfgs_and_limits():
 def test_bad_input_is_one_line_exit_2(cli, args, text):
     out = cli("eval", *args)
     assert out.returncode == 2 and text in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+# ----------------------------------------------------------------------------- information plane
+def test_twelve_bit_task_is_half_positive_and_rotation_invariant():
+    from dltheory.numerics.information import plane
+
+    X, y = plane.twelve_bit_task()
+    assert X.shape == (4096, 12) and len(np.unique(X, axis=0)) == 4096
+    assert abs(y.mean() - 0.5) < 0.05
+    V = plane.icosahedron()
+    assert np.allclose(np.linalg.norm(V, axis=1), 1.0)
+    gram = V @ V.T  # f depends on the points only through their Gram matrix: invariant under O(3)
+    R = kernels.random_rotation(np.random.default_rng(0), 3)
+    assert np.allclose((V @ R) @ (V @ R).T, gram)
+    f = np.einsum("ni,ij,nj->n", X, gram, X)
+    assert np.allclose(f, np.sum((X @ V) ** 2, axis=1))
+
+
+@pytest.mark.parametrize("act", [0, 1])
+def test_trainer_gradient_against_finite_differences(act):
+    from dltheory.numerics.information import plane, trainer
+
+    X, y = plane.twelve_bit_task()
+    gen = np.random.default_rng(act)
+    p = trainer.init_params(gen, plane.SIZES, act)
+    g = np.zeros_like(p)
+    rows = gen.choice(4096, 64, replace=False).astype(np.int64)
+    loss = trainer.batch_gradient(p, plane.SIZES, act, X, y.astype(float), rows, g)
+    assert loss == pytest.approx(trainer.numpy_loss(p, plane.SIZES, act, X[rows], y[rows]), rel=1e-12)
+    for i in gen.choice(len(p), 12, replace=False):
+        e = np.zeros_like(p)
+        e[i] = 1e-6
+        num = (trainer.numpy_loss(p + e, plane.SIZES, act, X[rows], y[rows])
+               - trainer.numpy_loss(p - e, plane.SIZES, act, X[rows], y[rows])) / 2e-6
+        assert num == pytest.approx(g[i], abs=1e-8)
+
+
+def test_noisy_layer_kernel_against_numpy_and_binning_by_hand():
+    from dltheory.numerics.information import plane
+
+    gen = np.random.default_rng(1)
+    T = gen.standard_normal((9, 2))
+    y = np.array([0, 1, 1, 0, 1, 0, 0, 1, 1])
+    z = gen.standard_normal((9, 5, 2))
+    counts = np.array([4.0, 5.0])
+    sums = kernels.noisy_layer_sums(T, y, counts, 0.3, z)
+    t = T[:, None, :] + 0.3 * z
+    dens = np.exp(-((t[:, :, None, :] - T[None, None]) ** 2).sum(-1) / (2 * 0.09))  # K x m x K, unnormalised
+    log_p = np.log(dens.mean(-1))
+    log_py = np.log(np.stack([dens[i][:, y == y[i]].mean(-1) for i in range(9)]))
+    gx = -0.5 * (z * z).sum(-1) - log_p
+    assert np.allclose(sums[:, 0], gx.sum(1)) and np.allclose(sums[:, 2], (log_py - log_p).sum(1))
+    # binning: two units, four inputs, labels 0,0,1,1; codes (a,a),(a,a),(a,b),(c,b)
+    acts = np.array([[0.1, 0.1], [0.12, 0.11], [0.1, 0.9], [-0.9, 0.9]])
+    ix, iy = plane.binned_informations(acts, np.array([0, 0, 1, 1]), -1.0, 1.0, bins=5)
+    assert ix == pytest.approx(-(0.5 * math.log(0.5) + 2 * 0.25 * math.log(0.25)))
+    assert iy == pytest.approx(ix - 0.5 * math.log(2))  # H(T|Y=0) = 0, H(T|Y=1) = ln 2

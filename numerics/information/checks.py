@@ -42,7 +42,7 @@ def _ib_grid(quick: bool) -> list[dict]:
 
 def _optimal_rows(cov_x, cov_xy, cov_y, eigenvalues, info_x):
     beta = theory.gaussian_ib_beta(eigenvalues, info_x)
-    A, _, lam = theory.gaussian_ib_encoder(cov_x, cov_xy, cov_y, beta)
+    A, _, _ = theory.gaussian_ib_encoder(cov_x, cov_xy, cov_y, beta)
     return A[np.any(A != 0, axis=1)]
 
 

@@ -164,3 +164,48 @@ def random_encoders(gen: np.random.Generator, size: int, k: int, d: int, optimal
     if optimal is not None and len(optimal) <= k:
         noise[:size // 2] = s[:size // 2] ** 2 * np.eye(k)  # the optimum is stated for white noise
     return A, noise
+
+
+@njit(cache=True, nogil=True)
+def noisy_layer_sums(centers, labels, counts, noise, z):
+    """For the noisy layer T = mu_X + s Z with X uniform on the K centres and a binary label per
+    centre: per centre i, sums over draws of g_x = ln p(t|i) - ln p(t) and g_y = ln p(t|y_i) - ln p(t),
+    and of their squares (columns 0-3). ``counts[c]`` = number of centres with label c; the Gaussian
+    normalisations cancel in both ratios."""
+    K, k = centers.shape
+    m = z.shape[1]
+    out = np.zeros((K, 4))
+    expo = np.empty(K)
+    t = np.empty(k)
+    inv = 1.0 / (2.0 * noise * noise)
+    for i in range(K):
+        for r in range(m):
+            zz = 0.0
+            for d in range(k):
+                t[d] = centers[i, d] + noise * z[i, r, d]
+                zz += z[i, r, d] * z[i, r, d]
+            top = -np.inf
+            for j in range(K):
+                dist = 0.0
+                for d in range(k):
+                    diff = t[d] - centers[j, d]
+                    dist += diff * diff
+                expo[j] = -dist * inv
+                if expo[j] > top:
+                    top = expo[j]
+            acc = 0.0
+            acc_y = 0.0
+            for j in range(K):
+                e = math.exp(expo[j] - top)
+                acc += e
+                if labels[j] == labels[i]:
+                    acc_y += e
+            log_p = top + math.log(acc / K)
+            log_py = top + math.log(acc_y / counts[labels[i]])
+            gx = -0.5 * zz - log_p
+            gy = log_py - log_p
+            out[i, 0] += gx
+            out[i, 1] += gx * gx
+            out[i, 2] += gy
+            out[i, 3] += gy * gy
+    return out
