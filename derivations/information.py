@@ -48,7 +48,8 @@ def gaussian_ib(doc: Document) -> None:
                     r"the left eigenvectors of $\Sigma_{x|y}\Sigma_x^{-1}$ (eigenvalues $\lambda_1\le\lambda_2\le"
                     r"\dots$). Component by component we derive where each eigenvector switches on, "
                     r"$\beta_i^c=1/(1-\lambda_i)$, and the information curve on the segment with $n$ active components, "
-                    r"$I_Y=I_X-\frac n2\ln\big(\prod_{i\le n}(1-\lambda_i)^{1/n}+e^{2I_X/n}\prod_{i\le n}\lambda_i^{1/n}\big)$.")
+                    r"$I_Y=I_X-\frac n2\ln\big(\prod_{i\le n}(1-\lambda_i)^{1/n}"
+                    r"+e^{2I_X/n}\prod_{i\le n}\lambda_i^{1/n}\big)$.")
     doc.assume(r"Chechik et al. (2005), Theorem 3.1: the optimal encoder is $T=AX+\xi$, $\xi\sim N(0,I)$, with rows "
                r"$\alpha_i v_i^T$ on the left eigenvectors $v_i$ of $\Sigma_{x|y}\Sigma_x^{-1}$. In canonical "
                r"coordinates ($v_i^T\Sigma_x v_j=\delta_{ij}$) the components are independent, $x_i$ has unit "
@@ -104,7 +105,8 @@ def _mixture_symbols(point: dict) -> dict:
 
 
 @derivation("mixture-information-bounds",
-            title="Pairwise-distance bounds on the information of a noisy layer: the Gaussian KL and Bhattacharyya distances",
+            title="Pairwise-distance bounds on the information of a noisy layer: "
+                  "the Gaussian KL and Bhattacharyya distances",
             results=(Result("kl_upper_3", "mixture-information-kl-upper", symbols=_mixture_symbols,
                             points=({"centers": [0.0, 0.5, 2.0], "dim": 1, "noise": 0.6},
                                     {"centers": [0.3, -1.0, 0.9], "dim": 1, "noise": 1.5})),
@@ -130,7 +132,8 @@ def mixture_bounds(doc: Document) -> None:
               lhs_tex=r"\mathrm{KL}(p_a\|p_b)=\int_{-\infty}^{\infty}p_a(x)\ln\frac{p_a(x)}{p_b(x)}\,dx")
     root = sp.exp(-((x - a) ** 2 + (x - b) ** 2) / (4 * s**2)) / sp.sqrt(2 * sp.pi * s**2)
     doc.equal(-sp.log(sp.integrate(root, (x, -sp.oo, sp.oo))), (a - b) ** 2 / (8 * s**2),
-              r"Bhattacharyya distance, with $\sqrt{p_ap_b}=e^{-((x-a)^2+(x-b)^2)/(4s^2)}/\sqrt{2\pi s^2}$ integrated by SymPy:",
+              r"Bhattacharyya distance, with $\sqrt{p_ap_b}=e^{-((x-a)^2+(x-b)^2)/(4s^2)}/\sqrt{2\pi s^2}$ "
+              r"integrated by SymPy:",
               lhs_tex=r"-\ln\int_{-\infty}^{\infty}\sqrt{p_a(x)p_b(x)}\,dx")
     doc.say(r"Both are sums over coordinates for isotropic $N(\mu,s^2I_k)$, so in $k$ dimensions $(a-b)^2$ becomes "
             r"$|\mu_i-\mu_j|^2$. Since $H(T|X)=\sum_i c_iH(p_i)$, the entropy terms cancel in $I(X;T)$.")

@@ -272,3 +272,16 @@ def test_noisy_layer_kernel_against_numpy_and_binning_by_hand():
     ix, iy = plane.binned_informations(acts, np.array([0, 0, 1, 1]), -1.0, 1.0, bins=5)
     assert ix == pytest.approx(-(0.5 * math.log(0.5) + 2 * 0.25 * math.log(0.25)))
     assert iy == pytest.approx(ix - 0.5 * math.log(2))  # H(T|Y=0) = 0, H(T|Y=1) = ln 2
+
+
+def test_extreme_inputs_stay_finite_and_exact():
+    """Found by fuzzing: these used to raise (log of 0, float overflow) or lose the identity to rounding."""
+    assert ev("gaussian-ib-curve", eigenvalues=[1.0, 1.0], info_x=2.0) == 0.0  # X independent of Y
+    assert ev("mixture-information-kl-upper", centers=[0, 1], dim=1, noise=1e-300) == pytest.approx(math.log(2))
+    # det(I + r x x^T) = 1 + r |x|^2 with r |x|^2 = 1e600: the 1 must survive (adaptive working precision)
+    value = ev("bayes-linear-weight-information", design=[1e300, 0, 0, 0], rows=1, prior_std=1.0, noise=1.0)
+    assert float(value) == pytest.approx(0.5 * (600 * math.log(10)), rel=1e-12)
+    tiny = ev("linear-layer-information-x", weights=[1e-200, 1e200], rows=2, noise=1.0)  # 2 x 1 W
+    assert float(tiny) == pytest.approx(200 * math.log(10), rel=1e-12)
+    huge = ev("gaussian-posterior-kl", hessian=[1e-8, 1e-8], minimizer=[1, 0], beta=1e300, prior_std=1e-8)
+    assert float(huge) == pytest.approx(0.0, abs=1e-12)  # a huge beta keeps the posterior at the prior

@@ -116,6 +116,9 @@ def gaussian_ib_beta(eigenvalues, info_x: float) -> float:
     n = gaussian_ib_active(values, info_x)
     if n == 0:
         return 1.0
+    if values[0] >= 1.0:
+        raise BadInput("eigenvalues", ",".join(map(str, eigenvalues)), "at least one eigenvalue below 1",
+                       "every eigenvalue is 1: no tradeoff reaches I(T;X) > 0 with I(T;Y) > 0")
     log_ratio = sum(math.log(lam / (1 - lam)) for lam in values[:n]) / n
     return 1.0 + math.exp(2 * info_x / n + log_ratio)
 
@@ -135,7 +138,7 @@ def gaussian_ib_curve(eigenvalues, info_x: float):
     """
     values = sorted_eigenvalues(eigenvalues)
     n = gaussian_ib_active(values, info_x)
-    if n == 0:
+    if n == 0 or values[0] >= 1.0:  # every eigenvalue 1: X is independent of Y, no encoder informs about Y
         return 0.0
     active = values[:n]
     log_one_minus = sum(math.log1p(-lam) for lam in active) / n
@@ -236,10 +239,13 @@ def _pairwise_bound(centers, noise: float, divisor: float) -> float:
     if K * K * k > MAX_PAIR_WORK:
         raise BadInput("centers", f"K={K} centres of dimension {k}", f"K^2 k <= {MAX_PAIR_WORK}",
                        "too costly for the pairwise bound")
-    scale = divisor * noise * noise
+    def scaled(x, y):  # ((x - y)/s)^2 without overflow errors: a huge value becomes inf, exp(-inf) = 0
+        u = (x - y) / noise
+        return u * u
+
     total = 0.0
     for a in centers:
-        terms = [-sum((x - y) ** 2 for x, y in zip(a, b)) / scale for b in centers]
+        terms = [-sum(scaled(x, y) for x, y in zip(a, b)) / divisor for b in centers]
         top = max(terms)  # = 0, the j = i term
         total += top + math.log(math.fsum(math.exp(t - top) for t in terms) / K)
     return max(-total / K, 0.0) + 0.0  # no -0.0
@@ -331,6 +337,18 @@ def _mp_matrix(values, rows: int, name: str):
     return mpmath.matrix([[mpmath.mpf(values[i * cols + j]) for j in range(cols)] for i in range(rows)])
 
 
+def _digits(dps: int, *log10_scales: float) -> int:
+    """Working digits: dps + 10 plus the decimal orders of magnitude that cancel against the identity
+    (entries of W W^T/s^2 beside the 1s of I), so that det(I + big) keeps its 1s."""
+    return dps + 10 + math.ceil(sum(max(0.0, v) for v in log10_scales))
+
+
+def _log10_gram(values, log10_scale: float, length: int) -> float:
+    """log10 of a bound on the entries of (V V^T)/scale^2 with entries of V from ``values``."""
+    top = max((math.log10(abs(v)) for v in values if v), default=-math.inf)
+    return 2 * top - 2 * log10_scale + math.log10(length) if top > -math.inf else 0.0
+
+
 _WEIGHTS = RealList("weights", doc="W (rows x d), flattened row by row")
 _ROWS = Int("rows", lo=1, hi=20, doc="k, the rows of W (units)")
 
@@ -348,7 +366,7 @@ def linear_layer_information_x(weights, rows: int, noise: float, dps: int = 30):
     """
     import mpmath
 
-    with mpmath.workdps(dps + 10):
+    with mpmath.workdps(_digits(dps, _log10_gram(weights, math.log10(noise), len(weights)))):
         W = _mp_matrix(weights, rows, "weights")
         gram = W * W.T / mpmath.mpf(noise) ** 2 + mpmath.eye(rows)
         return +mpmath.log(mpmath.det(gram)) / 2
@@ -368,7 +386,8 @@ def linear_layer_information_y(weights, rows: int, noise: float, teacher, teache
     """
     import mpmath
 
-    with mpmath.workdps(dps + 10):
+    with mpmath.workdps(_digits(dps, _log10_gram(weights, math.log10(noise), len(weights)),
+                                _log10_gram(teacher, math.log10(teacher_noise), len(teacher)))):
         W = _mp_matrix(weights, rows, "weights")
         if len(teacher) != W.cols:
             raise BadInput("teacher", ",".join(map(str, teacher)), f"a list of d={W.cols} numbers", "wrong length")
@@ -395,7 +414,7 @@ def bayes_linear_weight_information(design, rows: int, prior_std: float, noise: 
     """
     import mpmath
 
-    with mpmath.workdps(dps + 10):
+    with mpmath.workdps(_digits(dps, _log10_gram(design, math.log10(noise) - math.log10(prior_std), len(design)))):
         X = _mp_matrix(design, rows, "design")
         ratio = (mpmath.mpf(prior_std) / mpmath.mpf(noise)) ** 2
         return +mpmath.log(mpmath.det(mpmath.eye(X.cols) + ratio * X.T * X)) / 2
@@ -431,6 +450,10 @@ def gaussian_posterior_kl(hessian, minimizer, beta: float, prior_std: float):
     if len(hessian) != len(minimizer):
         raise BadInput("minimizer", ",".join(map(str, minimizer)), f"a list of {len(hessian)} numbers",
                        "length differs from hessian")
-    mu, var = optimal_gaussian_posterior(hessian, minimizer, beta, prior_std)
-    l2 = prior_std**2
-    return 0.5 * math.fsum((v + m * m) / l2 - 1 - math.log(v / l2) for m, v in zip(mu, var))
+    import mpmath
+
+    with mpmath.workdps(30):  # mpmath: no overflow of beta/lambda^2 or h lambda^2 at extreme inputs
+        mu, var = optimal_gaussian_posterior([mpmath.mpf(h) for h in hessian], [mpmath.mpf(m) for m in minimizer],
+                                             mpmath.mpf(beta), mpmath.mpf(prior_std))
+        l2 = mpmath.mpf(prior_std) ** 2
+        return +sum(((v + m * m) / l2 - 1 - mpmath.log(v / l2)) / 2 for m, v in zip(mu, var))

@@ -67,7 +67,8 @@ _LINEAR = [({"weights": [1.0, 0.5, -0.3, 2.0], "rows": 2, "noise": 0.5}, [1.0, -
 
 @check("linear-layer-information-mc", quantity=("linear-layer-information-x", "linear-layer-information-y"),
        grid=lambda quick: [_hashable(dict(base, quantity="linear-layer-information-x")) for base, _, _ in _LINEAR]
-       + [_hashable(dict(base, teacher=u, teacher_noise=s, quantity="linear-layer-information-y")) for base, u, s in _LINEAR],
+       + [_hashable(dict(base, teacher=u, teacher_noise=s, quantity="linear-layer-information-y"))
+          for base, u, s in _LINEAR],
        title="Linear Gaussian layer: I(X;T) and I(T;Y) against Monte Carlo log-likelihood ratios",
        ylabel="information (nats)")
 def linear_layer_information_mc(point, seed, quick):
