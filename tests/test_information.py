@@ -285,3 +285,20 @@ def test_extreme_inputs_stay_finite_and_exact():
     assert float(tiny) == pytest.approx(200 * math.log(10), rel=1e-12)
     huge = ev("gaussian-posterior-kl", hessian=[1e-8, 1e-8], minimizer=[1, 0], beta=1e300, prior_std=1e-8)
     assert float(huge) == pytest.approx(0.0, abs=1e-12)  # a huge beta keeps the posterior at the prior
+
+
+@pytest.mark.parametrize("act", [0, 1])
+def test_numba_trainer_matches_the_numpy_reference(act):
+    from dltheory.numerics.information import plane, trainer
+
+    X, y = plane.twelve_bit_task()
+    gen = np.random.default_rng(10 + act)
+    start = trainer.init_params(gen, plane.SIZES, act)
+    order = np.concatenate([gen.permutation(4096)[:1000] for _ in range(2)]).astype(np.int64)
+    out = []
+    for fn in (trainer.train_epochs, trainer.numpy_train_epochs):
+        p, m, v = start.copy(), np.zeros_like(start), np.zeros_like(start)
+        steps = fn(X, y.astype(float), p, plane.SIZES, act, order, 64, 3e-3, m, v, 5)
+        out.append((p, steps))
+    assert out[0][1] == out[1][1] == 5 + 32
+    assert np.allclose(out[0][0], out[1][0], rtol=1e-8, atol=1e-10)

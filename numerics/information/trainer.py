@@ -155,3 +155,35 @@ def numpy_loss(params, sizes, act: int, X, y) -> float:
     f = logits(params, sizes, act, X)
     m = -(2 * y - 1) * f
     return float(np.mean(np.logaddexp(0.0, m)))
+
+
+def numpy_train_epochs(X, y, params, sizes, act: int, order, batch: int, lr: float, m, v, step: int) -> int:
+    """Reference: the same Adam run with one vectorised NumPy forward/backward per mini-batch (in place)."""
+    L = len(sizes) - 1
+    shapes, o = [], 0
+    for layer in range(L):
+        nin, nout = int(sizes[layer]), int(sizes[layer + 1])
+        shapes.append((o, nin, nout))
+        o += (nin + 1) * nout
+    for start in range(0, len(order), batch):
+        rows = order[start:start + batch]
+        acts = [X[rows]]
+        for layer, (o, nin, nout) in enumerate(shapes):
+            z = acts[-1] @ params[o:o + nout * nin].reshape(nout, nin).T + params[o + nout * nin:o + nout * nin + nout]
+            acts.append(z if layer == L - 1 else (np.tanh(z) if act == TANH else np.maximum(z, 0.0)))
+        sign = 2.0 * y[rows] - 1.0
+        delta = (-sign / (1.0 + np.exp(sign * acts[-1][:, 0])) / len(rows))[:, None]
+        grad = np.zeros_like(params)
+        for layer in range(L - 1, -1, -1):
+            o, nin, nout = shapes[layer]
+            grad[o:o + nout * nin] = (delta.T @ acts[layer]).ravel()
+            grad[o + nout * nin:o + nout * nin + nout] = delta.sum(0)
+            if layer > 0:
+                a = acts[layer]
+                back = delta @ params[o:o + nout * nin].reshape(nout, nin)
+                delta = back * ((1.0 - a * a) if act == TANH else (a > 0.0))
+        step += 1
+        m[:] = 0.9 * m + 0.1 * grad
+        v[:] = 0.999 * v + 0.001 * grad * grad
+        params -= lr * (m / (1.0 - 0.9**step)) / (np.sqrt(v / (1.0 - 0.999**step)) + 1e-8)
+    return step
