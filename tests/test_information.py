@@ -1,0 +1,304 @@
+"""Information: quantities against independent computations (brute force, quadrature, NumPy), kernels
+against NumPy references, reproducibility, bad input."""
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+from dltheory import theory
+from dltheory.numerics.information import checks, kernels, weights
+from dltheory.theory import information as info
+
+ev = theory.evaluate
+
+
+# ----------------------------------------------------------------------------- Gaussian IB
+def _parametric_curve(eigenvalues, beta):
+    """(I_X, I_Y) of the optimal encoder at beta, from Chechik et al.'s alpha_i (canonical coordinates,
+    r_i = 1), computed with NumPy log-determinants of the diagonal covariances."""
+    lam = np.sort(np.asarray(eigenvalues, dtype=float))
+    q = np.where(beta * (1 - lam) > 1, (beta * (1 - lam) - 1) / lam, 0.0)
+    return 0.5 * np.sum(np.log1p(q)), 0.5 * np.sum(np.log1p(q) - np.log1p(q * lam))
+
+
+@pytest.mark.parametrize("eigenvalues", [[0.1, 0.5, 0.9], [0.3], [0.05, 0.2, 0.7, 1.0], [0.02, 0.03, 0.5]])
+def test_curve_equals_the_parametric_optimum_over_beta(eigenvalues):
+    for beta in np.geomspace(1.001, 1e4, 60):
+        ix, iy = _parametric_curve(eigenvalues, beta)
+        if ix == 0:
+            continue
+        assert ev("gaussian-ib-curve", eigenvalues=eigenvalues, info_x=ix) == pytest.approx(iy, rel=1e-10, abs=1e-13)
+        assert info.gaussian_ib_beta(eigenvalues, ix) == pytest.approx(beta, rel=1e-9)
+
+
+def test_curve_is_continuous_concave_and_tends_to_the_mutual_information():
+    lam = [0.1, 0.5, 0.9]
+    ends = info.gaussian_ib_segments(lam)
+    assert ends[0] == pytest.approx(0.5 * math.log(9)) and ends[1] == pytest.approx(0.5 * math.log(81 * 9))
+    for end in ends[:-1]:
+        left, right = (ev("gaussian-ib-curve", eigenvalues=lam, info_x=end + d) for d in (-1e-9, 1e-9))
+        assert abs(left - right) < 1e-8
+    xs = np.linspace(0.01, 8, 400)
+    ys = np.array([ev("gaussian-ib-curve", eigenvalues=lam, info_x=float(v)) for v in xs])
+    assert np.all(np.diff(ys) > 0) and np.all(np.diff(ys, 2) < 1e-12)  # increasing, concave
+    assert np.all(ys <= xs)  # I(T;Y) <= I(T;X) (data processing)
+    mi = -0.5 * sum(math.log(v) for v in lam)
+    assert ev("gaussian-ib-curve", eigenvalues=lam, info_x=200.0) == pytest.approx(mi, rel=1e-12)
+    # slope 1/beta: the curve's derivative is the inverse tradeoff (Chechik et al. Sec. 5)
+    for v in (0.5, 2.0, 4.0):
+        h = 1e-6
+        slope = (ev("gaussian-ib-curve", eigenvalues=lam, info_x=v + h) -
+                 ev("gaussian-ib-curve", eigenvalues=lam, info_x=v - h)) / (2 * h)
+        assert slope == pytest.approx(1 / info.gaussian_ib_beta(lam, v), rel=1e-6)
+
+
+def test_critical_beta_and_its_order():
+    assert ev("gaussian-ib-critical-beta", eigenvalues=[0.9, 0.1, 0.5], index=1) == pytest.approx(1 / 0.9)
+    assert ev("gaussian-ib-critical-beta", eigenvalues=[0.9, 0.1, 0.5], index=3) == pytest.approx(10.0)
+
+
+def test_optimal_encoder_on_a_random_problem_reaches_the_curve_and_beats_random_encoders():
+    gen = np.random.default_rng(7)
+    lam = [0.15, 0.4, 0.8]
+    cov_x, cov_xy, cov_y = kernels.ib_instance(gen, lam, extra=2)
+    cov_x_y = kernels.conditional_cov(cov_x, cov_xy, cov_y)
+    for target in (0.3, 1.5, 3.0):
+        A, noise, found = info.gaussian_ib_encoder(cov_x, cov_xy, cov_y, info.gaussian_ib_beta(lam, target))
+        assert np.allclose(np.sort(found), sorted(lam + [1.0, 1.0]))
+        ix, iy = kernels.encoder_informations(A, noise, cov_x, cov_x_y)
+        assert ix == pytest.approx(target, rel=1e-10)
+        assert iy == pytest.approx(ev("gaussian-ib-curve", eigenvalues=lam, info_x=target), rel=1e-10)
+
+
+def test_ib_scaling_kernel_against_log_determinants():
+    """The bisection kernel's I(T;Y) at I(T;X) = target equals log-dets of the rescaled encoder."""
+    gen = np.random.default_rng(3)
+    cov_x, cov_xy, cov_y = kernels.ib_instance(gen, [0.2, 0.6], extra=1)
+    cov_x_y = kernels.conditional_cov(cov_x, cov_xy, cov_y)
+    A, noise = kernels.random_encoders(gen, 6, 2, 3, None)
+    mu, nu = kernels.whitened_spectra(A, noise, cov_x, cov_x_y)
+    out = kernels.ib_information_at(mu, nu, 0.7)
+    for e in range(6):
+        lo, hi = 1e-12, 1e12  # independent: bisection on the scale of A with log-dets
+        for _ in range(200):
+            mid = math.sqrt(lo * hi)
+            ix, _ = kernels.encoder_informations(mid * A[e], noise[e], cov_x, cov_x_y)
+            lo, hi = (mid, hi) if ix < 0.7 else (lo, mid)
+        assert kernels.encoder_informations(lo * A[e], noise[e], cov_x, cov_x_y)[1] == pytest.approx(out[e], rel=1e-8)
+
+
+# ----------------------------------------------------------------------------- noisy layers
+def _exact_1d_information(centers, s):
+    """I(X;T) for X uniform on 1-D centres and T = c_X + s Z, by quadrature of the mixture entropy."""
+    K = len(centers)
+
+    def density(t):
+        return sum(mpmath.npdf(t, c, s) for c in centers) / K
+
+    lo, hi = min(centers) - 12 * s, max(centers) + 12 * s
+    points = sorted(set([lo] + list(centers) + [hi]))
+    h = -mpmath.quad(lambda t: density(t) * mpmath.log(density(t)), points)
+    return float(h - 0.5 * mpmath.log(2 * mpmath.pi * mpmath.e * s**2))
+
+
+@pytest.mark.parametrize("centers, s", [([0.0, 1.0], 0.5), ([0.0, 0.5, 2.0], 0.6), ([-1, 0.2, 0.3, 1.4], 0.3),
+                                        ([0.0, 3.0], 0.2)])
+def test_kt_bounds_bracket_the_quadrature_value_and_monte_carlo_matches_it(centers, s):
+    exact = _exact_1d_information(centers, s)
+    upper = ev("mixture-information-kl-upper", centers=centers, dim=1, noise=s)
+    lower = ev("mixture-information-bhattacharyya-lower", centers=centers, dim=1, noise=s)
+    assert lower <= exact <= upper
+    est = checks.mixture_information_mc(np.array(centers)[:, None], s, 20_000, np.random.SeedSequence(4))
+    assert abs(est.value - exact) < 4.5 * est.stderr + 1e-9  # + rounding: far apart, every draw gives ln K
+
+
+def test_kt_bounds_limits():
+    assert ev("mixture-information-kl-upper", centers=[0.3, 0.7], dim=2, noise=0.1) == 0.0  # K = 1
+    far = ev("mixture-information-bhattacharyya-lower", centers=[0, 0, 100, 0, 0, 100], dim=2, noise=0.5)
+    assert far == pytest.approx(math.log(3), rel=1e-12)
+    # duplicated centres are one input for T: the bound of two equal centres is 0
+    assert ev("mixture-information-kl-upper", centers=[1.0, 1.0], dim=1, noise=0.3) == 0.0
+
+
+def test_mixture_kernel_against_numpy_and_thread_count(monkeypatch):
+    gen = np.random.default_rng(0)
+    centers = gen.standard_normal((7, 3))
+    z = gen.standard_normal((7, 11, 3))
+    s1, s2 = kernels.mixture_log_ratio_sums(centers, 0.4, z)
+    ref = kernels.mixture_log_ratio_numpy(centers, 0.4, z)
+    assert np.allclose(s1, ref.sum(1), rtol=1e-12) and np.allclose(s2, (ref**2).sum(1), rtol=1e-12)
+    values = []
+    for threads in ("1", "2"):
+        monkeypatch.setenv("DLTHEORY_THREADS", threads)
+        values.append(checks.mixture_information_mc(centers, 0.4, 3000, np.random.SeedSequence(9)))
+    assert values[0] == values[1]
+
+
+def test_random_layer_is_seeded_and_scaled():
+    W1 = info.random_layer_weights(40, 50, 2.0, 3)
+    assert W1 == info.random_layer_weights(40, 50, 2.0, 3) and W1 != info.random_layer_weights(40, 50, 2.0, 4)
+    flat = np.array(W1).ravel()
+    assert abs(flat.mean()) < 4 * 2 / math.sqrt(50) / math.sqrt(flat.size)
+    assert flat.var() == pytest.approx(4 / 50, rel=0.1)
+    centers = info.layer_centers(form="random-layer", input_dim=3, units=2, activation="relu", seed=1)
+    W = np.array(info.random_layer_weights(2, 3, 1.0, 1))
+    assert np.allclose(centers, np.maximum(np.array(info.hypercube(3)) @ W.T, 0.0))
+
+
+def test_binning_by_hand_and_against_the_szt_replica():
+    # edges np.linspace(-1, 1, 30), step 2/29: 0.05 and 0.1 share bin 15, 0.5 is in bin 21, 0.9 in bin 27
+    value = ev("binned-layer-information", centers=[0.05, 0.1, 0.5, 0.9], dim=1)
+    assert value == pytest.approx(-(0.5 * math.log(0.5) + 2 * 0.25 * math.log(0.25)), rel=1e-14)
+    acts = np.random.default_rng(2).uniform(-1.2, 1.0, (300, 3))  # includes values below the range
+    for bins in (2, 7, 30, 101):
+        q = ev("binned-layer-information", centers=list(acts.ravel()), dim=3, bins=bins)
+        assert q == pytest.approx(checks.szt_binning(acts, bins, -1.0, 1.0), rel=1e-13, abs=1e-15)
+
+
+def test_binning_saturates_at_ln_k_while_the_noisy_information_does_not():
+    layer = dict(checks.BINNING_LAYER)
+    assert ev("binned-layer-information", **layer, bins=10_000) == pytest.approx(math.log(64))
+    assert ev("mixture-information-kl-upper", **layer, noise=0.5) < 0.8 * math.log(64)
+
+
+# ----------------------------------------------------------------------------- linear layers and weights
+def test_linear_layer_against_numpy():
+    gen = np.random.default_rng(5)
+    W, u = gen.standard_normal((3, 4)), gen.standard_normal(4)
+    s, sigma = 0.7, 0.4
+    ix = 0.5 * np.linalg.slogdet(np.eye(3) + W @ W.T / s**2)[1]
+    cov_t = W @ W.T + s**2 * np.eye(3)
+    var_y = u @ u + sigma**2
+    iy = 0.5 * math.log(var_y / (var_y - (W @ u) @ np.linalg.solve(cov_t, W @ u)))
+    params = dict(weights=list(W.ravel()), rows=3, noise=s)
+    assert float(ev("linear-layer-information-x", **params)) == pytest.approx(ix, rel=1e-12)
+    assert float(ev("linear-layer-information-y", **params, teacher=list(u), teacher_noise=sigma)) == \
+        pytest.approx(iy, rel=1e-12)
+    est = weights.linear_layer_mc(W, s, u, sigma, "y", 100_000, np.random.SeedSequence(1))
+    assert abs(est.value - iy) < 4.5 * est.stderr
+
+
+def test_bayes_weight_information_sylvester_and_monotone():
+    gen = np.random.default_rng(6)
+    X = gen.standard_normal((5, 3))
+    value = float(ev("bayes-linear-weight-information", design=list(X.ravel()), rows=5, prior_std=1.3, noise=0.8))
+    assert value == pytest.approx(0.5 * np.linalg.slogdet(np.eye(5) + 1.69 * X @ X.T / 0.64)[1], rel=1e-12)
+    more_noise = float(ev("bayes-linear-weight-information", design=list(X.ravel()), rows=5, prior_std=1.3, noise=2))
+    assert more_noise < value
+
+
+def test_posterior_kl_matches_bfgs_and_limits():
+    H, m = np.diag([3.0, 0.5]), np.array([1.0, -2.0])
+    mu, sigma = weights.minimise_lagrangian(H, m, 0.4, 1.5)
+    want = ev("gaussian-posterior-kl", hessian=[3.0, 0.5], minimizer=[1.0, -2.0], beta=0.4, prior_std=1.5)
+    assert weights.gaussian_kl(mu, sigma, 1.5) == pytest.approx(want, rel=1e-6)
+    mu_c, var_c = info.optimal_gaussian_posterior([3.0, 0.5], [1.0, -2.0], 0.4, 1.5)
+    assert np.allclose(mu, mu_c, atol=1e-6) and np.allclose(np.diag(sigma), var_c, rtol=1e-6)
+    # no data curvature: the optimum is the prior, KL 0; a huge beta also returns to the prior
+    assert ev("gaussian-posterior-kl", hessian=[0.0], minimizer=[5.0], beta=1.0, prior_std=2.0) == 0.0
+    assert ev("gaussian-posterior-kl", hessian=[1.0], minimizer=[1.0], beta=1e9, prior_std=1.0) < 1e-8
+
+
+# ----------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("args, text", [
+    (("gaussian-ib-curve", "eigenvalues=0,0.5", "info_x=1"), "eigenvalue 0"),
+    (("gaussian-ib-critical-beta", "eigenvalues=0.5", "index=2"), "index=2"),
+    (("gaussian-ib-curve", "eigenvalues=0.5,1.2", "info_x=1"), "eigenvalues"),
+    (("mixture-information-kl-upper", "centers=1,2,3", "dim=2", "noise=1"), "multiple of dim"),
+    (("mixture-information-kl-upper", "form=random-layer", "input_dim=12", "units=8", "noise=1"), "too costly"),
+    (("mixture-information-kl-upper", "form=random-layer", "centers=1", "input_dim=3", "units=2", "noise=1"),
+     "not used by this form"),
+    (("binned-layer-information", "centers=0.1", "dim=1", "lo=1", "hi=0"), "above lo"),
+    (("gaussian-posterior-kl", "hessian=1,2", "minimizer=1", "beta=1", "prior_std=1"), "length"),
+])
+def test_bad_input_is_one_line_exit_2(cli, args, text):
+    out = cli("eval", *args)
+    assert out.returncode == 2 and text in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+# ----------------------------------------------------------------------------- information plane
+def test_twelve_bit_task_is_half_positive_and_rotation_invariant():
+    from dltheory.numerics.information import plane
+
+    X, y = plane.twelve_bit_task()
+    assert X.shape == (4096, 12) and len(np.unique(X, axis=0)) == 4096
+    assert abs(y.mean() - 0.5) < 0.05
+    V = plane.icosahedron()
+    assert np.allclose(np.linalg.norm(V, axis=1), 1.0)
+    gram = V @ V.T  # f depends on the points only through their Gram matrix: invariant under O(3)
+    R = kernels.random_rotation(np.random.default_rng(0), 3)
+    assert np.allclose((V @ R) @ (V @ R).T, gram)
+    f = np.einsum("ni,ij,nj->n", X, gram, X)
+    assert np.allclose(f, np.sum((X @ V) ** 2, axis=1))
+
+
+@pytest.mark.parametrize("act", [0, 1])
+def test_trainer_gradient_against_finite_differences(act):
+    from dltheory.numerics.information import plane, trainer
+
+    X, y = plane.twelve_bit_task()
+    gen = np.random.default_rng(act)
+    p = trainer.init_params(gen, plane.SIZES, act)
+    g = np.zeros_like(p)
+    rows = gen.choice(4096, 64, replace=False).astype(np.int64)
+    loss = trainer.batch_gradient(p, plane.SIZES, act, X, y.astype(float), rows, g)
+    assert loss == pytest.approx(trainer.numpy_loss(p, plane.SIZES, act, X[rows], y[rows]), rel=1e-12)
+    for i in gen.choice(len(p), 12, replace=False):
+        e = np.zeros_like(p)
+        e[i] = 1e-6
+        num = (trainer.numpy_loss(p + e, plane.SIZES, act, X[rows], y[rows])
+               - trainer.numpy_loss(p - e, plane.SIZES, act, X[rows], y[rows])) / 2e-6
+        assert num == pytest.approx(g[i], abs=1e-8)
+
+
+def test_noisy_layer_kernel_against_numpy_and_binning_by_hand():
+    from dltheory.numerics.information import plane
+
+    gen = np.random.default_rng(1)
+    T = gen.standard_normal((9, 2))
+    y = np.array([0, 1, 1, 0, 1, 0, 0, 1, 1])
+    z = gen.standard_normal((9, 5, 2))
+    counts = np.array([4.0, 5.0])
+    sums = kernels.noisy_layer_sums(T, y, counts, 0.3, z)
+    t = T[:, None, :] + 0.3 * z
+    dens = np.exp(-((t[:, :, None, :] - T[None, None]) ** 2).sum(-1) / (2 * 0.09))  # K x m x K, unnormalised
+    log_p = np.log(dens.mean(-1))
+    log_py = np.log(np.stack([dens[i][:, y == y[i]].mean(-1) for i in range(9)]))
+    gx = -0.5 * (z * z).sum(-1) - log_p
+    assert np.allclose(sums[:, 0], gx.sum(1)) and np.allclose(sums[:, 2], (log_py - log_p).sum(1))
+    # binning: two units, four inputs, labels 0,0,1,1; codes (a,a),(a,a),(a,b),(c,b)
+    acts = np.array([[0.1, 0.1], [0.12, 0.11], [0.1, 0.9], [-0.9, 0.9]])
+    ix, iy = plane.binned_informations(acts, np.array([0, 0, 1, 1]), -1.0, 1.0, bins=5)
+    assert ix == pytest.approx(-(0.5 * math.log(0.5) + 2 * 0.25 * math.log(0.25)))
+    assert iy == pytest.approx(ix - 0.5 * math.log(2))  # H(T|Y=0) = 0, H(T|Y=1) = ln 2
+
+
+def test_extreme_inputs_stay_finite_and_exact():
+    """Found by fuzzing: these used to raise (log of 0, float overflow) or lose the identity to rounding."""
+    assert ev("gaussian-ib-curve", eigenvalues=[1.0, 1.0], info_x=2.0) == 0.0  # X independent of Y
+    assert ev("mixture-information-kl-upper", centers=[0, 1], dim=1, noise=1e-300) == pytest.approx(math.log(2))
+    # det(I + r x x^T) = 1 + r |x|^2 with r |x|^2 = 1e600: the 1 must survive (adaptive working precision)
+    value = ev("bayes-linear-weight-information", design=[1e300, 0, 0, 0], rows=1, prior_std=1.0, noise=1.0)
+    assert float(value) == pytest.approx(0.5 * (600 * math.log(10)), rel=1e-12)
+    tiny = ev("linear-layer-information-x", weights=[1e-200, 1e200], rows=2, noise=1.0)  # 2 x 1 W
+    assert float(tiny) == pytest.approx(200 * math.log(10), rel=1e-12)
+    huge = ev("gaussian-posterior-kl", hessian=[1e-8, 1e-8], minimizer=[1, 0], beta=1e300, prior_std=1e-8)
+    assert float(huge) == pytest.approx(0.0, abs=1e-12)  # a huge beta keeps the posterior at the prior
+
+
+@pytest.mark.parametrize("act", [0, 1])
+def test_numba_trainer_matches_the_numpy_reference(act):
+    from dltheory.numerics.information import plane, trainer
+
+    X, y = plane.twelve_bit_task()
+    gen = np.random.default_rng(10 + act)
+    start = trainer.init_params(gen, plane.SIZES, act)
+    order = np.concatenate([gen.permutation(4096)[:1000] for _ in range(2)]).astype(np.int64)
+    out = []
+    for fn in (trainer.train_epochs, trainer.numpy_train_epochs):
+        p, m, v = start.copy(), np.zeros_like(start), np.zeros_like(start)
+        steps = fn(X, y.astype(float), p, plane.SIZES, act, order, 64, 3e-3, m, v, 5)
+        out.append((p, steps))
+    assert out[0][1] == out[1][1] == 5 + 32
+    assert np.allclose(out[0][0], out[1][0], rtol=1e-8, atol=1e-10)
