@@ -1,6 +1,7 @@
-"""Simulators for perceptron capacity and learning curves, and their checks and benchmarks.
+"""Numba kernels of the capacity simulators (float64; every kernel and its helpers in this one
+module, so that Numba's cache stays coherent). The ``*_chunk`` kernels run one chunk of
+independent samples for the drivers in ``estimators``.
 
-Kernels (Numba, float64, one module so the cache stays coherent):
 
 - ``gordan_simplex``: exact linear separability of labelled points x_mu = y_mu xi_mu by a
   hyperplane through the origin. By Gordan's theorem exactly one holds: some w has
@@ -9,6 +10,7 @@ Kernels (Numba, float64, one module so the cache stays coherent):
   dense-tableau simplex (Dantzig's rule, Bland's rule after a run of degenerate pivots).
   Both outcomes come with a certificate that is checked: c (residual of sum c_mu x_mu) or
   the separating w read off the optimal phase-1 duals (w = -y, x_mu . w >= y_N > 0).
+  ``separable_dichotomies`` runs it on all 2^P labellings of one point set.
 - ``adatron``: coordinate ascent on the dual of the max-margin problem
   min |w|^2 s.t. x_mu . w >= 1 (the AdaTron, Anlauf & Biehl 1989); it converges to the
   maximally stable perceptron whenever the data are separable; stopped on the KKT gap.
@@ -29,18 +31,11 @@ Kernels (Numba, float64, one module so the cache stays coherent):
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 from numba import njit, prange
 
-from ._bench import Timing, benchmark, best_time
-from ._check import check
-from ._parallel import map_chunks
-from ._stats import extrapolate, mean, proportion
 
-
-# ============================================================================ simplex (Gordan)
 @njit(cache=True, nogil=True)
 def gordan_simplex(X, tol=1e-9):
     """Separability of the rows of X (P x N) through the origin, with a certificate.
@@ -156,7 +151,31 @@ def gordan_simplex(X, tol=1e-9):
 
 
 @njit(cache=True, nogil=True)
-def _cover_chunk(Z, labels, P, N):
+def separable_dichotomies(Z):
+    """(separable labellings, certificate failures) among all 2^P labellings of the rows of Z.
+
+    Every labelling y in {-1, +1}^P of the P points is decided by ``gordan_simplex`` on the
+    rows y_mu z_mu: an exact count of the dichotomies realised by hyperplanes through the origin.
+    """
+    P, N = Z.shape
+    X = np.empty((P, N))
+    count = 0
+    fail = 0
+    for mask in range(1 << P):
+        for mu in range(P):
+            y = -1.0 if (mask >> mu) & 1 else 1.0
+            for i in range(N):
+                X[mu, i] = y * Z[mu, i]
+        st, _, _ = gordan_simplex(X)
+        if st == 1:
+            count += 1
+        elif st < 0:
+            fail += 1
+    return count, fail
+
+
+@njit(cache=True, nogil=True)
+def cover_chunk(Z, labels, P, N):
     """Count separable instances in a chunk: Z has shape (k, P, N) of N(0,1) entries."""
     k = Z.shape[0]
     sep = 0
@@ -175,43 +194,7 @@ def _cover_chunk(Z, labels, P, N):
     return sep, fail
 
 
-def separable_count(P: int, N: int, samples: int, seed, chunk: int = 256) -> tuple[int, int]:
-    """(separable, certificate failures) among ``samples`` random instances (Gaussian points, fair labels)."""
 
-    def work(g, k):
-        Z = g.standard_normal((k, P, N))
-        labels = np.where(g.random((k, P)) < 0.5, -1.0, 1.0)
-        return _cover_chunk(Z, labels, P, N)
-
-    parts = map_chunks(work, samples, chunk, seed)
-    return sum(p[0] for p in parts), sum(p[1] for p in parts)
-
-
-def _cover_grid(quick):
-    if quick:
-        return [{"P": p, "N": 8} for p in (8, 12, 16, 20, 24)]
-    return [{"P": p, "N": n} for n in (8, 24) for p in (n, int(1.5 * n), 2 * n, int(2.5 * n), 3 * n)]
-
-
-@check("capacity-cover-separability", quantity="cover-separable-probability",
-       title="Cover: separable fraction (exact LP, Gordan simplex)",
-       grid=_cover_grid, x="P", ylabel="P(separable)",
-       wrong=lambda pt: _cover_wrong(pt), wrong_label="Cover's count with N-1 (one dimension short)")
-def measure_cover(point, seed, quick):
-    n = 6000 if quick else _scaled(((0, 40000),))[0][1]
-    sep, fail = separable_count(point["P"], point["N"], n, seed)
-    if fail:
-        raise RuntimeError(f"{fail} simplex certificates failed verification at {point}")
-    return proportion(sep, n)
-
-
-def _cover_wrong(pt):
-    from dltheory.theory import evaluate
-
-    return float(evaluate("cover-separable-probability", P=pt["P"], N=max(pt["N"] - 1, 1)))
-
-
-# ============================================================================ max margin (AdaTron)
 @njit(cache=True, nogil=True)
 def adatron(X, tol=1e-6, max_sweeps=100000):
     return adatron_warm(X, np.zeros(X.shape[0]), tol, max_sweeps)
@@ -272,7 +255,7 @@ def adatron_warm(X, lam0, tol=1e-6, max_sweeps=100000):
 
 
 @njit(cache=True, nogil=True)
-def _margin_chunk(Z, labels, P, N):
+def margin_chunk(Z, labels, P, N):
     k = Z.shape[0]
     out = np.empty(k)
     X = np.empty((P, N))
@@ -289,38 +272,7 @@ def _margin_chunk(Z, labels, P, N):
     return out, bad
 
 
-def max_margins(P: int, N: int, samples: int, seed, chunk: int = 8) -> np.ndarray:
-    """Maximal margins (|w| = 1, fields x.w with x ~ N(0, I_N)... scaled by 1/sqrt(N)) of random instances."""
 
-    def work(g, k):
-        Z = g.standard_normal((k, P, N)) / math.sqrt(N)
-        labels = np.where(g.random((k, P)) < 0.5, -1.0, 1.0)
-        return _margin_chunk(Z, labels, P, N)
-
-    parts = map_chunks(work, samples, chunk, seed)
-    if sum(p[1] for p in parts):
-        raise RuntimeError("AdaTron did not converge")
-    return np.concatenate([p[0] for p in parts]) * math.sqrt(N)
-
-
-def gardner_kappa_of_alpha(alpha: float) -> float:
-    """Inverse of the registered gardner-capacity: the kappa with alpha_c(kappa) = alpha."""
-    from dltheory.theory import evaluate
-    from dltheory.theory.capacity import _root
-
-    return _root(lambda k: float(evaluate("gardner-capacity", kappa=k)) - alpha, 0.0, 19.0, tol=1e-13)
-
-
-def _patterns(alpha: float, n: int) -> int:
-    """P = alpha n, which must be an integer: rounding would shift alpha differently at each N
-    and bias the extrapolation in 1/N (seen: alpha = 0.75 at N = 50 ran at 0.76)."""
-    P = alpha * n
-    if abs(P - round(P)) > 1e-9:
-        raise ValueError(f"alpha N = {P} is not an integer; choose sizes with alpha N integral")
-    return int(round(P))
-
-
-# ============================================================================ Ising: Gray-code enumeration
 @njit(cache=True, nogil=True)
 def _prefix_block(XT, g0, g1):
     """Max over Gray codes g in [g0, g1) of the stored-prefix length of w(g) and of -w(g).
@@ -390,121 +342,13 @@ def ising_max_prefix(XT):
 
 
 @njit(cache=True, nogil=True)
-def _ising_chunk(S, N, P):
+def ising_chunk(S, N, P):
     k = S.shape[0]
     out = np.empty(k, dtype=np.int64)
     for s in range(k):
         out[s] = ising_max_prefix(S[s])
     return out
 
-
-def ising_storable_counts(N: int, samples: int, seed, chunk: int = 16, P: int | None = None) -> np.ndarray:
-    """Max storable pattern counts of ``samples`` random +-1 pattern sets (labels absorbed), N odd."""
-    if N % 2 == 0:
-        raise ValueError("N must be odd (no zero fields)")
-    P = P or 3 * N + 10
-
-    def work(g, k):
-        S = np.where(g.random((k, N, P)) < 0.5, -1, 1).astype(np.int16)
-        return _ising_chunk(S, N, P)
-
-    counts = np.concatenate(map_chunks(work, samples, chunk, seed))
-    if counts.max() >= P:
-        raise RuntimeError("pattern budget P reached; increase P")
-    return counts
-
-
-def ising_reference_numpy(XT: np.ndarray) -> int:
-    """NumPy reference: all 2^(N-1) weight vectors as a matrix, fields by matmul, prefix by argmin."""
-    N, P = XT.shape
-    best = 0
-    rows = 1 << min(N - 1, 16)
-    free = N - 1
-    for start in range(0, 1 << free, rows):
-        g = np.arange(start, start + rows, dtype=np.int64)
-        bits = (g[:, None] >> np.arange(free)) & 1
-        W = np.concatenate([1 - 2 * bits, np.ones((rows, 1), dtype=np.int64)], axis=1).astype(np.float32)
-        H = W @ XT.astype(np.float32)
-        for sign in (1, -1):
-            ok = (sign * H) > 0
-            first_fail = np.where(ok.all(axis=1), P, np.argmin(ok, axis=1))
-            best = max(best, int(first_fail.max()))
-    return best
-
-
-def _scaled(sizes):
-    """Full-size sample counts times $DLTHEORY_CHECK_SCALE (the slow tests shrink them)."""
-    scale = float(os.environ.get("DLTHEORY_CHECK_SCALE", "1"))
-    return tuple((n, max(20, int(m * scale))) for n, m in sizes)
-
-
-def _ising_sizes(quick):
-    if quick:
-        return [(9, 3000), (11, 2500), (13, 1500), (15, 1000), (17, 500)]
-    return _scaled(((9, 20000), (11, 16000), (13, 10000), (15, 6000), (17, 3000), (19, 1500), (21, 600), (23, 200)))
-
-
-def _ising_rs() -> float:
-    from dltheory.theory import evaluate
-
-    return float(evaluate("ising-perceptron-capacity", method="rs"))
-
-
-@check("capacity-ising-enumeration", quantity="ising-perceptron-capacity",
-       title="Ising perceptron: Gray-code enumeration, mean max P/N (N -> inf)",
-       grid=lambda quick: [{"method": "1rsb"}],
-       wrong=lambda pt: _ising_rs(), wrong_label="replica-symmetric capacity 4/pi")
-def measure_ising(point, seed, quick):
-    """Mean of P_max/N at each N (exact enumeration), extrapolated to N -> inf.
-
-    The fit is quadratic in 1/N: the finite-size curve of this discrete problem bends
-    (a linear fit over N = 9..19 undershoots; see docs/capacity.md), so the intercept
-    carries the wider, honest error of the quadratic model.
-    """
-    sizes = _ising_sizes(quick)
-    ests = [mean(ising_storable_counts(n, m, s) / n) for (n, m), s in zip(sizes, seed.spawn(len(sizes)))]
-    return extrapolate([n for n, _ in sizes], ests, degree=2)
-
-
-# ============================================================================ Gardner margin check
-def _gardner_grid(quick):
-    return [{"alpha": a} for a in ((0.5, 1.0) if quick else (0.25, 0.5, 0.75, 1.0, 1.25))]
-
-
-def _gardner_sizes(quick):
-    return ((48, 300), (96, 150), (192, 60)) if quick else _scaled(((48, 2000), (96, 1000), (192, 400), (384, 100)))
-
-
-@check("capacity-gardner-margin", quantity="gardner-capacity",
-       title="Gardner: mean max margin (AdaTron, N -> inf)",
-       grid=_gardner_grid, x="alpha", ylabel="max margin kappa (N -> inf)",
-       theory=lambda pt: gardner_kappa_of_alpha(pt["alpha"]),
-       wrong=lambda pt: gardner_kappa_of_alpha(1.05 * pt["alpha"]),
-       wrong_label="Gardner curve at 1.05 alpha")
-def measure_gardner(point, seed, quick):
-    sizes = _gardner_sizes(quick)
-    rows = []
-    for (n, m), s in zip(sizes, seed.spawn(len(sizes))):
-        rows.append((n, mean(max_margins(_patterns(point["alpha"], n), n, m, s))))
-    return extrapolate([n for n, _ in rows], [e for _, e in rows])
-
-
-# ============================================================================ teacher-student
-def hebb_errors(N: int, P: int, samples: int, seed, chunk: int = 4096) -> np.ndarray:
-    """eps = arccos(R)/pi of the Hebb student J = sum_mu sign(T.xi_mu) xi_mu, from sufficient statistics.
-
-    With T = e_1 (rotation invariance) and xi_mu ~ N(0, I_N): J_1 = sum_mu |xi_mu1| and
-    J_perp = sum_mu sign(xi_mu1) xi_mu,perp ~ N(0, P I_{N-1}) independently, so
-    R = A / sqrt(A^2 + P chi2_{N-1}) with A a sum of P half-normals: exact in distribution,
-    O(P) per sample instead of O(P N).
-    """
-
-    def work(g, k):
-        A = np.abs(g.standard_normal((k, P))).sum(axis=1)
-        C = g.chisquare(N - 1, size=k)
-        return np.arccos(A / np.sqrt(A * A + P * C)) / math.pi
-
-    return np.concatenate(map_chunks(work, samples, chunk, seed))
 
 
 @njit(cache=True, nogil=True)
@@ -520,7 +364,7 @@ def hebb_error_direct(Z):
 
 
 @njit(cache=True, nogil=True)
-def _ms_chunk(Z):
+def max_stability_chunk(Z):
     k, P, N = Z.shape
     out = np.empty(k)
     X = np.empty((P, N))
@@ -537,64 +381,9 @@ def _ms_chunk(Z):
     return out, bad
 
 
-def max_stability_errors(N: int, P: int, samples: int, seed, chunk: int = 8) -> np.ndarray:
-    """eps of the maximally stable student (AdaTron, always separable: the teacher separates)."""
 
-    def work(g, k):
-        return _ms_chunk(g.standard_normal((k, P, N)) / math.sqrt(N))
-
-    parts = map_chunks(work, samples, chunk, seed)
-    if sum(p[1] for p in parts):
-        raise RuntimeError("AdaTron did not converge")
-    return np.concatenate([p[0] for p in parts])
-
-
-def _ts_grid(quick):
-    # max-stability stops at alpha = 3: at alpha = 5, N = 384 the AdaTron exceeded 1e5 sweeps
-    if quick:
-        return [{"rule": "hebb", "alpha": a} for a in (0.5, 2.0, 8.0)] + \
-               [{"rule": "max-stability", "alpha": a} for a in (1.0, 2.0)] + \
-               [{"rule": "gibbs", "alpha": 1.0}, {"rule": "bayes", "alpha": 1.0}]
-    return [{"rule": "hebb", "alpha": a} for a in (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)] + \
-           [{"rule": "max-stability", "alpha": a} for a in (0.5, 1.0, 2.0, 3.0)] + \
-           [{"rule": r, "alpha": a} for r in ("gibbs", "bayes") for a in (0.5, 1.0, 2.0, 3.0)]
-
-
-def _ts_sizes(rule, quick):
-    if rule == "hebb":
-        return ((48, 3000), (96, 3000), (192, 2000), (384, 1000)) if quick else \
-            _scaled(((48, 200000), (96, 200000), (192, 100000), (384, 50000)))
-    if rule == "gibbs":
-        return ((20, 300), (40, 150), (80, 60)) if quick else _scaled(((20, 4000), (40, 2000), (80, 800), (160, 200)))
-    if rule == "bayes":  # four chains per sample
-        return ((20, 300), (40, 150), (80, 50)) if quick else _scaled(((20, 2000), (40, 1000), (80, 300), (160, 60)))
-    return ((25, 240), (50, 120), (100, 40)) if quick else _scaled(((48, 1500), (96, 600), (192, 200), (384, 60)))
-
-
-@check("capacity-teacher-student-simulation", quantity="teacher-student-error",
-       title="Teacher-student error (Hebb; AdaTron; Gibbs/Bayes: hit-and-run; N -> inf)",
-       grid=_ts_grid, x="alpha", ylabel="generalisation error", logy=True)
-def measure_teacher_student(point, seed, quick):
-    rule, alpha = point["rule"], point["alpha"]
-    sizes = _ts_sizes(rule, quick)
-    rows = []
-    for (n, m), s in zip(sizes, seed.spawn(len(sizes))):
-        P = _patterns(alpha, n)
-        if rule == "hebb":
-            errs = hebb_errors(n, P, m, s)
-        elif rule == "gibbs":
-            errs = gibbs_errors(n, P, m, s)
-        elif rule == "bayes":
-            errs = bayes_errors(n, P, m, s)
-        else:
-            errs = max_stability_errors(n, P, m, s)
-        rows.append((n, mean(errs)))
-    return extrapolate([n for n, _ in rows], [e for _, e in rows])
-
-
-# ============================================================================ L2 balls: dual ascent
 @njit(cache=True, nogil=True)
-def _ball_chunk(C, U, y, R):
+def ball_chunk(C, U, y, R):
     k = C.shape[0]
     lo = np.empty(k)
     hi = np.empty(k)
@@ -605,23 +394,6 @@ def _ball_chunk(C, U, y, R):
         hi[s] = b
     return lo, hi
 
-
-def ball_margins(P: int, N: int, D: int, R: float, samples: int, seed, chunk: int = 4):
-    """Maximal margins (lower, upper) of P random labelled D-dim L2 balls of radius R in R^N."""
-
-    def work(g, k):
-        C = g.standard_normal((k, P, N)) / math.sqrt(N)
-        U = g.standard_normal((k, P, D, N)) / math.sqrt(N)
-        y = np.where(g.random((k, P)) < 0.5, -1.0, 1.0)
-        return _ball_chunk(C, U, y, float(R))
-
-    parts = map_chunks(work, samples, chunk, seed)
-    lo = np.concatenate([p[0] for p in parts]) * math.sqrt(N)
-    hi = np.concatenate([p[1] for p in parts]) * math.sqrt(N)
-    if not np.all(np.isfinite(lo)) or np.any(lo <= 0):
-        raise RuntimeError("ball instance not separable (or dual ascent not converged): "
-                           "the check needs alpha well below capacity")
-    return lo, hi
 
 
 @njit(cache=True, nogil=True)
@@ -719,87 +491,7 @@ def ball_dual_ascent(A, B, R, gap=1e-5, max_sweeps=200000):
     return w, lower, upper, False
 
 
-def ball_kappa_of_alpha(radius: float, dim: int, alpha: float) -> float:
-    """Inverse of the registered manifold-capacity-ball in kappa: alpha_B(kappa, R, D) = alpha."""
-    from dltheory.theory import evaluate
-    from dltheory.theory.capacity import _root
 
-    f = lambda k: float(evaluate("manifold-capacity-ball", radius=radius, dim=dim, kappa=k)) - alpha  # noqa: E731
-    return _root(f, 0.0, 19.0, tol=1e-12)
-
-
-def _ball_grid(quick):
-    if quick:
-        return [{"radius": 1.0, "dim": 2, "alpha": a} for a in (0.15, 0.35)]
-    # alpha well below capacity (2/3, 0.775, 0.772): every instance must be separable
-    return ([{"radius": 1.0, "dim": 2, "alpha": a} for a in (0.1, 0.2, 0.3, 0.4)]
-            + [{"radius": 0.5, "dim": 3, "alpha": a} for a in (0.2, 0.4)]
-            + [{"radius": 3.0, "dim": 1, "alpha": a} for a in (0.2, 0.4)])
-
-
-def _ball_sizes(quick):
-    return ((40, 160), (80, 80), (160, 40)) if quick else _scaled(((80, 800), (160, 400), (320, 150)))
-
-
-@check("capacity-ball-separability", quantity="manifold-capacity-ball",
-       title="L2 balls: mean max margin (dual ascent, certified gap; N -> inf)",
-       grid=_ball_grid, x="alpha", ylabel="max margin kappa (N -> inf)",
-       theory=lambda pt: ball_kappa_of_alpha(pt["radius"], pt["dim"], pt["alpha"]),
-       wrong=lambda pt: ball_kappa_of_alpha(pt["radius"], pt["dim"], 1.05 * pt["alpha"]),
-       wrong_label="ball capacity curve at 1.05 alpha")
-def measure_ball(point, seed, quick):
-    sizes = _ball_sizes(quick)
-    rows = []
-    for (n, m), s in zip(sizes, seed.spawn(len(sizes))):
-        P = _patterns(point["alpha"], n)
-        lo, hi = ball_margins(P, n, point["dim"], point["radius"], m, s)
-        rows.append((n, mean(lo)))
-    return extrapolate([n for n, _ in rows], [e for _, e in rows])
-
-
-# ============================================================================ benchmarks
-@benchmark("capacity-separability", simulator="gordan_simplex (Numba dense-tableau phase-1 simplex)",
-           reference="scipy.optimize.linprog(method='highs') feasibility LP X w >= 1")
-def bench_separability(quick):
-    from scipy.optimize import linprog
-
-    N = 100
-    P = 2 * N
-    g = np.random.default_rng(12345)
-    insts = [g.standard_normal((P, N)) * np.where(g.random((P, 1)) < 0.5, -1.0, 1.0) for _ in range(3 if quick else 10)]
-    gordan_simplex(insts[0])  # compile / load from cache
-
-    def ours():
-        return [gordan_simplex(X)[0] == 1 for X in insts]
-
-    def highs():
-        return [linprog(np.zeros(N), A_ub=-X, b_ub=-np.ones(P), bounds=[(None, None)] * N,
-                        method="highs").status == 0 for X in insts]
-
-    agree = ours() == highs()
-    t1, t2 = best_time(ours, 2 if quick else 3), best_time(highs, 2 if quick else 3)
-    return Timing(t1, t2, f"separability of {len(insts)} instances, P = 2N = {P} Gaussian points", agree,
-                  "one core each (both are serial)")
-
-
-@benchmark("capacity-gray-enumeration", simulator="ising_max_prefix_parallel (Numba Gray code, prange over blocks)",
-           reference="numpy: all weight vectors as a float32 matrix, fields by BLAS matmul, prefix by argmin")
-def bench_enumeration(quick):
-    N = 21 if quick else 25  # 2^(N-1) vectors: 2^20 quick, 2^24 full
-    P = 2 * N
-    g = np.random.default_rng(7)
-    XT = np.where(g.random((N, P)) < 0.5, -1, 1).astype(np.int16)
-    ising_max_prefix_parallel(XT[:5], 8)
-    t1 = best_time(lambda: ising_max_prefix_parallel(XT, 256), 3)
-    ref = ising_reference_numpy(XT)
-    t2 = best_time(lambda: ising_reference_numpy(XT), 1)
-    ours = ising_max_prefix_parallel(XT, 256)
-    return Timing(t1, t2, f"all 2^{N - 1} vectors w (and -w) against P = {P} patterns, N = {N}",
-                  ours == ref, f"{(1 << (N - 1)) / t1 / 1e6:.0f} M vectors/s on {os.cpu_count()} cores")
-
-
-
-# ============================================================================ Gibbs learning (coordinate hit-and-run)
 @njit(cache=True, nogil=True)
 def gibbs_coordinate_hit_and_run(XT, J0, U):
     """Coordinate hit-and-run in the body {J : X J >= 0, |J| <= 1}, systematic scan.
@@ -856,7 +548,7 @@ def _teacher_signed_patterns(Z, XT):
 
 
 @njit(cache=True, nogil=True)
-def _gibbs_chunk(Z, R0, U):
+def gibbs_chunk(Z, R0, U):
     k, P, N = Z.shape
     out = np.empty(k)
     XT = np.empty((N, P))
@@ -869,28 +561,9 @@ def _gibbs_chunk(Z, R0, U):
     return out
 
 
-def gibbs_errors(N: int, P: int, samples: int, seed, sweeps: int | None = None, chunk: int = 16) -> np.ndarray:
-    """eps of the zero-temperature Gibbs student, by coordinate hit-and-run started at the teacher.
-
-    With a uniform prior and noiseless labels the posterior is uniform on the version space
-    and the teacher T = e_1 is an exact draw from it; J0 = U^(1/N) T is then an exact draw from
-    the uniform law on the body {X J >= 0, |J| <= 1}, so the chain is stationary from the start
-    and the sweeps only decorrelate J from T. Default 4N sweeps (at N = 40, alpha = 3:
-    eps = 0.1761 +- 0.0014 after 4N sweeps, 0.1774 +- 0.0014 after 16N).
-    """
-    sweeps = sweeps or 4 * N
-
-    def work(g, k):
-        Z = g.standard_normal((k, P, N))
-        R0 = g.random(k) ** (1.0 / N)
-        U = g.random((k, sweeps, N))
-        return _gibbs_chunk(Z, R0, U)
-
-    return np.concatenate(map_chunks(work, samples, chunk, seed))
-
 
 @njit(cache=True, nogil=True)
-def _bayes_chunk(Z, R0, U):
+def bayes_chunk(Z, R0, U):
     """Per sample: K independent chains from the teacher; returns (T.u mean, unbiased |J_cm|^2)."""
     k, P, N = Z.shape
     K = R0.shape[1]
@@ -912,23 +585,3 @@ def _bayes_chunk(Z, R0, U):
         qhat[s] = ((total * total).sum() - K) / (K * (K - 1))
     return rbar, qhat
 
-
-def bayes_errors(N: int, P: int, samples: int, seed, chains: int = 4, sweeps: int | None = None,
-                 chunk: int = 8) -> np.ndarray:
-    """eps of the Bayes (centre-of-mass) student, from ``chains`` independent Gibbs chains per sample.
-
-    The centre of mass J_cm = E[u] of the version space (u uniform on it) has
-    eps = arccos(T.J_cm / |J_cm|)/pi. With K independent posterior draws u_a, mean_a T.u_a is
-    unbiased for T.J_cm and (|sum_a u_a|^2 - K) / (K (K-1)) for |J_cm|^2; their ratio is
-    plugged in per sample (a nonlinearity bias of order 1/(K N), below the errors here).
-    """
-    sweeps = sweeps or 4 * N
-
-    def work(g, k):
-        Z = g.standard_normal((k, P, N))
-        R0 = g.random((k, chains)) ** (1.0 / N)
-        U = g.random((k, chains, sweeps, N))
-        r, q = _bayes_chunk(Z, R0, U)
-        return np.arccos(np.clip(r / np.sqrt(np.maximum(q, 1e-300)), -1.0, 1.0)) / math.pi
-
-    return np.concatenate(map_chunks(work, samples, chunk, seed))
