@@ -146,7 +146,10 @@ def gardner_capacity_value(kappa, dps=None):
 @quantity("gardner-capacity", _KAPPA_G, _NEG, status="exact",
           citation="Gardner (1988), J. Phys. A 21:257 (RS capacity with margin); rigorous for kappa >= 0: "
                    "Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383",
-          examples=({"kappa": 0.0}, {"kappa": 0.5}, {"kappa": 2.0}))
+          examples=({"kappa": 0.0}, {"kappa": 0.5}, {"kappa": 2.0}),
+          exempt={"check": "tested through its inverse: check capacity-gardner-margin measures the maximal "
+                           "margin at load alpha against gardner-critical-margin, the root of "
+                           "gardner-capacity(kappa) = alpha (power test: the curve at 1.05 alpha)"})
 def gardner_capacity(kappa: float, negative: str = "refuse", dps: int | None = None):
     """alpha_c(kappa) = 1 / int_{-kappa}^inf Dt (t+kappa)^2: capacity of the spherical perceptron with margin kappa.
 
@@ -415,7 +418,10 @@ def max_stability_asymptote() -> float:
           status="replica-symmetric",
           citation="Engel & Van den Broeck (2001), Statistical Mechanics of Learning, Chs. 2-4 "
                    "(equation numbers not re-checked here); Seung, Sompolinsky & Tishby (1992), Phys. Rev. A 45:6056; "
-                   "Opper & Haussler (1991), Phys. Rev. Lett. 66:2677 (Bayes)")
+                   "Opper & Haussler (1991), Phys. Rev. Lett. 66:2677 (Bayes)",
+          examples=({"rule": "hebb", "alpha": 2.0}, {"rule": "gibbs", "alpha": 1.0}, {"rule": "bayes", "alpha": 3.0},
+                    {"rule": "max-stability", "alpha": 2.0},
+                    {"rule": "gibbs", "alpha": 100.0, "regime": "large-alpha"}))
 def teacher_student_error(rule: str, alpha: float, regime: str = "saddle", dps: int | None = None):
     """Generalisation error eps(alpha) = arccos(R)/pi of a perceptron student of a perceptron teacher (N -> inf).
 
@@ -541,7 +547,10 @@ def subspace_capacity(dim: int, kappa, dps=None):
           citation="Chung, Lee & Sompolinsky (2016), Phys. Rev. E 93:060301(R) (L2 balls; "
                    "points and lines as limits)",
           examples=({"radius": 1.0, "dim": 3, "kappa": 0.0}, {"radius": 0.5, "dim": 2, "kappa": 0.5},
-                    {"radius": 2.0, "dim": 1, "kappa": 0.2}))
+                    {"radius": 2.0, "dim": 1, "kappa": 0.2}),
+          exempt={"check": "tested through its inverse: check capacity-ball-separability measures the maximal "
+                           "margin of random balls at load alpha against manifold-ball-critical-margin, the root "
+                           "of manifold-capacity-ball(kappa) = alpha (power test: the curve at 1.05 alpha)"})
 def manifold_capacity_ball(radius: float, dim: int, kappa: float = 0.0, dps: int | None = None):
     """alpha_B(kappa,R,D): capacity for P = alpha N random D-dimensional L2 balls of radius R (linear readout).
 
