@@ -242,6 +242,81 @@ def monomial_deep_construction(point, seed, quick):
     return Estimate(float(neurons) if accurate else math.inf, 0.0, 2000)
 
 
+@njit(cache=True, nogil=True)
+def activate(kind, z):
+    """The activation applied entrywise to a 1-D array (the hidden units of a built network)."""
+    out = np.empty_like(z)
+    for i in range(z.shape[0]):
+        out[i] = _act(kind, z[i])
+    return out
+
+
+class GateNetwork:
+    """A feed-forward network of hidden units built gate by gate, evaluated unit by unit.
+
+    Wires 0..n-1 are the inputs; every hidden unit computes sigma(sum_w weight_w wire_w + b);
+    every later wire is a linear read-out of hidden units. ``units`` is the list of hidden units,
+    so ``len(units)`` counts the neurons of what was built (nothing is counted by formula).
+    """
+
+    def __init__(self, n_inputs: int, sigma: str, lam: float):
+        self.sigma, self.lam = sigma, lam
+        self.bias = theory.resolve_bias(sigma, None)
+        self.d2 = theory.derivative(sigma, 2, self.bias)
+        self.wires: list[dict[int, float] | None] = [None] * n_inputs  # None: an input
+        self.units: list[dict[int, float]] = []
+
+    def gate(self, p: int, q: int) -> int:
+        """Append the four units of the multiplication gate of wires p and q; returns its output wire."""
+        lam, first = self.lam, len(self.units)
+        for sign_p, sign_q in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
+            self.units.append({p: sign_p * lam, q: sign_q * lam})
+        c = 1.0 / (4.0 * self.d2 * lam * lam)
+        self.wires.append({first: c, first + 1: c, first + 2: -c, first + 3: -c})
+        return len(self.wires) - 1
+
+    def evaluate(self, x: np.ndarray) -> np.ndarray:
+        """The last wire on each row of x (units in the order built; each reads earlier wires only)."""
+        kind = ACTIVATION_ID[self.sigma]
+        wire_values = [x[:, j] for j in range(x.shape[1])]
+        unit_values: list[np.ndarray] = []
+        for readout in self.wires[x.shape[1]:]:
+            needed = max(readout)
+            while len(unit_values) <= needed:
+                weights = self.units[len(unit_values)]
+                pre = sum(w * wire_values[j] for j, w in weights.items()) + self.bias
+                unit_values.append(activate(kind, np.ascontiguousarray(pre)))
+            wire_values.append(sum(c * unit_values[u] for u, c in readout.items()))
+        return wire_values[-1]
+
+
+def product_tree_network(n: int, sigma: str = "softplus", lam: float = 0.01) -> GateNetwork:
+    """The binary tree of multiplication gates for n inputs (Lin, Tegmark & Rolnick 2017, Sec. III):
+    adjacent wires paired level by level, an odd last wire carried up (a skip connection)."""
+    net = GateNetwork(n, sigma, lam)
+    level = list(range(n))
+    while len(level) > 1:
+        nxt = [net.gate(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        level = nxt + ([level[-1]] if len(level) % 2 else [])
+    return net
+
+
+@check("product-tree-construction", quantity="product-neurons-deep", rule="exact", x="n",
+       grid=lambda quick: [{"n": n} for n in ((2, 3, 5, 8) if quick else (2, 3, 4, 5, 6, 7, 8, 11, 12, 16))],
+       wrong=lambda point: 4 * point["n"], wrong_label="the paper's 'about 4n'",
+       title="Product tree: hidden units of the built network, once it multiplies to relative error 1e-3",
+       ylabel="neurons")
+def product_tree_construction(point, seed, quick):
+    """Build the tree of gates unit by unit, evaluate it on random inputs at lam = 0.01 and count its
+    hidden units if its mean |relative error| is below 1e-3 (else infinitely many: the check fails)."""
+    gen = np.random.Generator(np.random.SFC64(seed))
+    x = draw_inputs(gen, 500 if quick else 2000, point["n"])
+    net = product_tree_network(point["n"])
+    rel = net.evaluate(x) / np.prod(x, axis=1) - 1.0
+    accurate = float(np.mean(np.abs(rel))) < 1e-3
+    return Estimate(float(len(net.units)) if accurate else math.inf, 0.0, len(x))
+
+
 def grouped_product_cost(factors: tuple[int, ...], n: int) -> int:
     """Neurons of the depth-k network multiplying n inputs in groups b_1, b_2, ...: sum (n/b_1..b_i) 2^b_i."""
     left, cost = n, 0
@@ -396,17 +471,29 @@ def smallest_solving_prefix(gen: np.random.Generator, exponents: tuple[int, ...]
     return (solving[0] if solving else len(grid) + 1), (residuals[-2] if len(grid) > 1 else 1.0)
 
 
-@check("monomial-shallow-rank", quantity="monomial-neurons-shallow", rule="exact",
-       grid=lambda quick: [{"exponents": r} for r in ((1, 1), (2, 1), (1, 1, 1), (3, 1))
-                           + (() if quick else ((2, 2), (1, 1, 1, 1), (2, 1, 1), (4, 2)))],
-       wrong=lambda point: theory.monomial_neurons_shallow.function(point["exponents"]) - 1,
-       wrong_label="one neuron fewer, prod(r_i+1) - 1",
-       title="Shallow monomial networks: smallest solving prefix of random product grids",
+def _rank_grid(quick):
+    monomials = ((1, 1), (2, 1), (1, 1, 1), (3, 1)) + (() if quick else ((2, 2), (1, 1, 1, 1), (2, 1, 1), (4, 2)))
+    products = (1, 2, 3) if quick else (1, 2, 3, 4, 5)
+    return ([{"quantity": "monomial-neurons-shallow", "exponents": r} for r in monomials]
+            + [{"quantity": "product-neurons-shallow", "n": n} for n in products])
+
+
+def _exponents(point) -> tuple[int, ...]:
+    """The monomial of a grid point: its exponents, or x_1 ... x_n for the product of n inputs."""
+    return tuple(point["exponents"]) if "exponents" in point else (1,) * point["n"]
+
+
+@check("monomial-shallow-rank", quantity=("monomial-neurons-shallow", "product-neurons-shallow"), rule="exact",
+       grid=_rank_grid,
+       wrong=lambda point: math.prod(r + 1 for r in _exponents(point)) - 1,
+       wrong_label="one neuron fewer, prod(r_i+1) - 1 (2^n - 1 for the product)",
+       title="Shallow monomial and product networks: smallest solving prefix of random product grids",
        ylabel="neurons needed")
 def monomial_shallow_rank(point, seed, quick):
-    """Every random draw must need exactly prod(r_i+1) neurons (exact rule over draws)."""
+    """Every random draw must need exactly prod(r_i+1) neurons (2^n for the product of n inputs;
+    exact rule over draws)."""
     gen = np.random.Generator(np.random.SFC64(seed))
-    draws = [smallest_solving_prefix(gen, point["exponents"]) for _ in range(10 if quick else 50)]
+    draws = [smallest_solving_prefix(gen, _exponents(point)) for _ in range(10 if quick else 50)]
     needed = np.array([d[0] for d in draws], dtype=float)
     se = float(needed.std(ddof=1) / math.sqrt(len(needed)))
     if np.ptp(needed) > 0:  # draws disagree: the mean is then not an exact count
