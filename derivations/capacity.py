@@ -410,7 +410,7 @@ PRIM = (1 + c**2) * Phi(x) + (2 * c - x) * G(x)  # int G(x) (c - x)^2 dx
                                     {"radius": math.inf, "dim": 10, "kappa": 2.0})),
                      Result("kappa_B", "manifold-ball-critical-margin",
                             symbols={"R": "radius", "D": "dim", "alpha": "alpha"},
-                            points=({"radius": 1.0, "dim": 2, "alpha": 0.3},))),  # a root of quadratures: seconds a point
+                            points=({"radius": 1.0, "dim": 2, "alpha": 0.3},))),  # a root of quadratures: slow
             citation="Chung, Lee & Sompolinsky (2016)")
 def ball(doc: Document) -> None:
     R, tt, k = BALL_R, BALL_T, BALL_K

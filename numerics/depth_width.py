@@ -21,6 +21,7 @@ from dltheory.theory import depth_width as theory
 from . import relu_pieces
 from ._bench import Timing, benchmark, best_time
 from ._check import check
+from ._size import sized
 from ._parallel import map_chunks, map_rows
 from ._stats import Estimate, weighted_polyfit
 
@@ -160,7 +161,7 @@ def _gate_grid(quick):
        ylabel="c_sigma (fitted)")
 def gate_error_fit(point, seed, quick):
     """c_sigma = A / (2 E[x^2]) with A the fitted lam -> 0 limit of E[(m/uv - 1)/lam^2]."""
-    est = lambda_fit(point["sigma"], 2, 20_000 if quick else 200_000, seed)
+    est = lambda_fit(point["sigma"], 2, sized(200_000, 20_000, quick), seed)
     scale = 2 * float(INPUT_M2)
     return Estimate(est.value / scale, est.stderr / scale, est.n)
 
@@ -172,7 +173,7 @@ def gate_error_fit(point, seed, quick):
        title="Product tree: growth of the mean relative error with n (leading order in lam^2)",
        ylabel="lim E[relative error]/lam^2")
 def product_tree_error_fit(point, seed, quick):
-    return lambda_fit(point["sigma"], point["n"], 10_000 if quick else 100_000, seed)
+    return lambda_fit(point["sigma"], point["n"], sized(100_000, 10_000, quick), seed)
 
 
 @check("product-shallow-error-fit", quantity="product-shallow-error", x="n",
@@ -183,7 +184,7 @@ def product_tree_error_fit(point, seed, quick):
        title="Shallow 2^n-neuron product: mean relative error per lam^2 as lam -> 0",
        ylabel="lim E[relative error]/lam^2")
 def product_shallow_error_fit(point, seed, quick):
-    return lambda_fit(point["sigma"], point["n"], 10_000 if quick else 100_000, seed, network="shallow")
+    return lambda_fit(point["sigma"], point["n"], sized(100_000, 10_000, quick), seed, network="shallow")
 
 
 @njit(cache=True, nogil=True)
@@ -310,7 +311,7 @@ def product_tree_construction(point, seed, quick):
     """Build the tree of gates unit by unit, evaluate it on random inputs at lam = 0.01 and count its
     hidden units if its mean |relative error| is below 1e-3 (else infinitely many: the check fails)."""
     gen = np.random.Generator(np.random.SFC64(seed))
-    x = draw_inputs(gen, 500 if quick else 2000, point["n"])
+    x = draw_inputs(gen, sized(2000, 500, quick, minimum=500), point["n"])
     net = product_tree_network(point["n"])
     rel = net.evaluate(x) / np.prod(x, axis=1) - 1.0
     accurate = float(np.mean(np.abs(rel))) < 1e-3
@@ -493,7 +494,7 @@ def monomial_shallow_rank(point, seed, quick):
     """Every random draw must need exactly prod(r_i+1) neurons (2^n for the product of n inputs;
     exact rule over draws)."""
     gen = np.random.Generator(np.random.SFC64(seed))
-    draws = [smallest_solving_prefix(gen, _exponents(point)) for _ in range(10 if quick else 50)]
+    draws = [smallest_solving_prefix(gen, _exponents(point)) for _ in range(sized(50, 10, quick, minimum=10))]
     needed = np.array([d[0] for d in draws], dtype=float)
     se = float(needed.std(ddof=1) / math.sqrt(len(needed)))
     if np.ptp(needed) > 0:  # draws disagree: the mean is then not an exact count
