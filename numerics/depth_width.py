@@ -210,6 +210,98 @@ def power_by_squaring(kind, bias, d2, lam, x, r):
     return out
 
 
+@njit(cache=True, nogil=True)
+def activate(kind, z):
+    """The activation applied entrywise to a 1-D array (the hidden units of a built network)."""
+    out = np.empty_like(z)
+    for i in range(z.shape[0]):
+        out[i] = _act(kind, z[i])
+    return out
+
+
+class GateNetwork:
+    """A feed-forward network of hidden units built gate by gate, evaluated unit by unit.
+
+    Wires 0..n-1 are the inputs; every hidden unit computes sigma(sum_w weight_w wire_w + b);
+    every later wire is a linear read-out of hidden units. ``units`` is the list of hidden units,
+    so ``len(units)`` counts the neurons of what was built (nothing is counted by formula).
+    """
+
+    def __init__(self, n_inputs: int, sigma: str, lam: float):
+        self.sigma, self.lam = sigma, lam
+        self.bias = theory.resolve_bias(sigma, None)
+        self.d2 = theory.derivative(sigma, 2, self.bias)
+        self.wires: list[dict[int, float] | None] = [None] * n_inputs  # None: an input
+        self.units: list[dict[int, float]] = []
+        self.output = n_inputs - 1  # the wire the network returns (set by the builders)
+
+    def gate(self, p: int, q: int) -> int:
+        """Append the four units of the multiplication gate of wires p and q; returns its output wire."""
+        lam, first = self.lam, len(self.units)
+        for sign_p, sign_q in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
+            self.units.append({p: sign_p * lam, q: sign_q * lam})
+        c = 1.0 / (4.0 * self.d2 * lam * lam)
+        self.wires.append({first: c, first + 1: c, first + 2: -c, first + 3: -c})
+        return len(self.wires) - 1
+
+    def square(self, p: int) -> int:
+        """Append the three units of the square gate [s(lam p) + s(-lam p) - 2 s(0)] / (sigma''(b) lam^2)
+        (the third unit has no input weight: it computes the constant sigma(b)); returns its output wire."""
+        lam, first = self.lam, len(self.units)
+        self.units += [{p: lam}, {p: -lam}, {}]
+        c = 1.0 / (self.d2 * lam * lam)
+        self.wires.append({first: c, first + 1: c, first + 2: -2 * c})
+        return len(self.wires) - 1
+
+    def tree(self, level: list[int]) -> int:
+        """Multiply the given wires by a binary tree of gates (adjacent pairs, an odd last wire carried up)."""
+        while len(level) > 1:
+            nxt = [self.gate(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+            level = nxt + ([level[-1]] if len(level) % 2 else [])
+        return level[0]
+
+    def evaluate(self, x: np.ndarray) -> np.ndarray:
+        """The last wire on each row of x (units in the order built; each reads earlier wires only)."""
+        kind = ACTIVATION_ID[self.sigma]
+        wire_values = [x[:, j] for j in range(x.shape[1])]
+        unit_values: list[np.ndarray] = []
+        for readout in self.wires[x.shape[1]:]:
+            needed = max(readout)
+            while len(unit_values) <= needed:
+                weights = self.units[len(unit_values)]
+                pre = np.full(x.shape[0], self.bias) + sum(w * wire_values[j] for j, w in weights.items())
+                unit_values.append(activate(kind, pre))
+            wire_values.append(sum(c * unit_values[u] for u, c in readout.items()))
+        return wire_values[self.output]
+
+
+def product_tree_network(n: int, sigma: str = "softplus", lam: float = 0.01) -> GateNetwork:
+    """The binary tree of multiplication gates for n inputs (Lin, Tegmark & Rolnick 2017, Sec. III):
+    adjacent wires paired level by level, an odd last wire carried up (a skip connection)."""
+    net = GateNetwork(n, sigma, lam)
+    net.output = net.tree(list(range(n)))
+    return net
+
+
+def monomial_network(exponents, sigma: str = "softplus", lam: float = 0.01) -> GateNetwork:
+    """Rolnick & Tegmark's (2018) deep network for x_1^r_1 ... x_n^r_n: each power by repeated
+    squaring along the binary digits of r_i (square gates, and product gates for the set digits),
+    then the n powers multiplied by the binary tree of gates."""
+    net = GateNetwork(len(exponents), sigma, lam)
+    powers = []
+    for i, r in enumerate(exponents):
+        base, acc, e = i, None, r
+        while e > 0:
+            if e & 1:
+                acc = base if acc is None else net.gate(acc, base)
+            e >>= 1
+            if e > 0:
+                base = net.square(base)
+        powers.append(acc)
+    net.output = net.tree(powers)
+    return net
+
+
 def deep_monomial(x: np.ndarray, exponents, lam: float, sigma: str = "softplus") -> tuple[np.ndarray, int]:
     """Relative error of the deep monomial network on rows of x, and the network's neuron count.
 
@@ -235,71 +327,15 @@ def deep_monomial(x: np.ndarray, exponents, lam: float, sigma: str = "softplus")
        title="Deep monomial networks: neurons of a construction that reaches relative error 1e-3",
        ylabel="neurons")
 def monomial_deep_construction(point, seed, quick):
-    """Neurons of the squaring-and-product network, once its mean |relative error| at lam = 0.01 is < 1e-3."""
+    """Hidden units of the squaring-and-product network built unit by unit (``monomial_network``),
+    once its mean |relative error| at lam = 0.01 is < 1e-3 (else infinitely many: the check fails)."""
     gen = np.random.Generator(np.random.SFC64(seed))
-    r = point["exponents"]
-    rel, neurons = deep_monomial(draw_inputs(gen, 2000, len(r)), r, 0.01)
+    r = tuple(point["exponents"])
+    x = draw_inputs(gen, 2000, len(r))
+    net = monomial_network(r)
+    rel = net.evaluate(x) / np.prod(x ** np.array(r), axis=1) - 1.0
     accurate = float(np.mean(np.abs(rel))) < 1e-3
-    return Estimate(float(neurons) if accurate else math.inf, 0.0, 2000)
-
-
-@njit(cache=True, nogil=True)
-def activate(kind, z):
-    """The activation applied entrywise to a 1-D array (the hidden units of a built network)."""
-    out = np.empty_like(z)
-    for i in range(z.shape[0]):
-        out[i] = _act(kind, z[i])
-    return out
-
-
-class GateNetwork:
-    """A feed-forward network of hidden units built gate by gate, evaluated unit by unit.
-
-    Wires 0..n-1 are the inputs; every hidden unit computes sigma(sum_w weight_w wire_w + b);
-    every later wire is a linear read-out of hidden units. ``units`` is the list of hidden units,
-    so ``len(units)`` counts the neurons of what was built (nothing is counted by formula).
-    """
-
-    def __init__(self, n_inputs: int, sigma: str, lam: float):
-        self.sigma, self.lam = sigma, lam
-        self.bias = theory.resolve_bias(sigma, None)
-        self.d2 = theory.derivative(sigma, 2, self.bias)
-        self.wires: list[dict[int, float] | None] = [None] * n_inputs  # None: an input
-        self.units: list[dict[int, float]] = []
-
-    def gate(self, p: int, q: int) -> int:
-        """Append the four units of the multiplication gate of wires p and q; returns its output wire."""
-        lam, first = self.lam, len(self.units)
-        for sign_p, sign_q in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
-            self.units.append({p: sign_p * lam, q: sign_q * lam})
-        c = 1.0 / (4.0 * self.d2 * lam * lam)
-        self.wires.append({first: c, first + 1: c, first + 2: -c, first + 3: -c})
-        return len(self.wires) - 1
-
-    def evaluate(self, x: np.ndarray) -> np.ndarray:
-        """The last wire on each row of x (units in the order built; each reads earlier wires only)."""
-        kind = ACTIVATION_ID[self.sigma]
-        wire_values = [x[:, j] for j in range(x.shape[1])]
-        unit_values: list[np.ndarray] = []
-        for readout in self.wires[x.shape[1]:]:
-            needed = max(readout)
-            while len(unit_values) <= needed:
-                weights = self.units[len(unit_values)]
-                pre = sum(w * wire_values[j] for j, w in weights.items()) + self.bias
-                unit_values.append(activate(kind, np.ascontiguousarray(pre)))
-            wire_values.append(sum(c * unit_values[u] for u, c in readout.items()))
-        return wire_values[-1]
-
-
-def product_tree_network(n: int, sigma: str = "softplus", lam: float = 0.01) -> GateNetwork:
-    """The binary tree of multiplication gates for n inputs (Lin, Tegmark & Rolnick 2017, Sec. III):
-    adjacent wires paired level by level, an odd last wire carried up (a skip connection)."""
-    net = GateNetwork(n, sigma, lam)
-    level = list(range(n))
-    while len(level) > 1:
-        nxt = [net.gate(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        level = nxt + ([level[-1]] if len(level) % 2 else [])
-    return net
+    return Estimate(float(len(net.units)) if accurate else math.inf, 0.0, len(x))
 
 
 @check("product-tree-construction", quantity="product-neurons-deep", rule="exact", x="n",

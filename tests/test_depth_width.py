@@ -175,3 +175,19 @@ def _gate_count(n):
 def test_shallow_product_needs_a_nonzero_taylor_coefficient(cli):
     out = cli("eval", "product-shallow-error", "sigma=softplus", "n=3")
     assert out.returncode == 2 and "sigma^(3) vanishes" in out.stderr
+
+
+@pytest.mark.parametrize("exponents", [(1,), (5,), (2, 3), (8, 3), (1, 1, 1), (4, 4, 2), (7, 7, 7)])
+def test_built_monomial_network_matches_the_squaring_kernels(exponents):
+    """The deep monomial network built unit by unit (check monomial-deep-construction) computes what
+    the Numba squaring and tree kernels compute, with Rolnick & Tegmark's gate counts: 3 units per
+    squaring, 4 per product gate (set binary digits beyond the first, and the n - 1 tree gates)."""
+    x = sim.draw_inputs(np.random.default_rng(8), 300, len(exponents))
+    net = sim.monomial_network(exponents, "softplus", 0.05)
+    built = net.evaluate(x) / np.prod(x ** np.array(exponents), axis=1) - 1.0
+    kernels, neurons = sim.deep_monomial(x, exponents, 0.05)
+    # same arithmetic in another order: a gate on small values (x^8 ~ 4e-3, lam x^8 ~ 2e-4) cancels
+    # to ~1e-8 of sigma, so rounding differs by ~1e-16 / 4e-8 relative
+    assert np.allclose(built, kernels, rtol=0, atol=1e-7)
+    assert len(net.units) == neurons
+    assert len(net.units) <= ev("monomial-neurons-deep", exponents=exponents)
