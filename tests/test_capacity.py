@@ -351,6 +351,39 @@ def test_max_margin_solvers_agree_and_hebb_sufficient_statistics():
     assert abs(direct.mean() - fast.mean()) < 4 * se
 
 
+def test_margin_decisions_against_the_adatron_and_the_simplex():
+    """margin_at_least (check capacity-gardner-storable) decides 'max margin >= kappa' as the converged
+    AdaTron's margin says on separable instances, and 'no' on instances the simplex finds non-separable."""
+    from dltheory.numerics import capacity as nc
+
+    g = np.random.default_rng(21)
+    decided = {0: 0, 1: 0}
+    for P, N in ((10, 20), (20, 20), (30, 20), (45, 20)):
+        for _ in range(15):
+            X = g.standard_normal((P, N)) * np.where(g.random((P, 1)) < 0.5, -1.0, 1.0)
+            st, _, _ = nc.gordan_simplex(X)
+            for kappa in (0.1, 0.5, 1.5):
+                verdict = nc.margin_at_least(X, kappa)
+                assert verdict in (0, 1)
+                decided[verdict] += 1
+                if st == 0:
+                    assert verdict == 0
+                else:
+                    _, margin, ok, _ = nc.adatron(X, 1e-10)
+                    assert ok and verdict == (margin >= kappa)
+    assert min(decided.values()) > 20  # both answers occur
+
+
+def test_storable_count_is_the_longest_stored_prefix():
+    from dltheory.numerics import capacity as nc
+
+    g = np.random.default_rng(5)
+    X = g.standard_normal((60, 15)) * np.where(g.random((60, 1)) < 0.5, -1.0, 1.0)
+    pmax, undecided = nc.storable_at_margin(X, 0.5)
+    assert undecided == 0 and 0 < pmax < 60
+    assert nc.margin_at_least(X[:pmax], 0.5) == 1 and nc.margin_at_least(X[:pmax + 1], 0.5) == 0
+
+
 def test_simulators_are_thread_count_independent(monkeypatch):
     from dltheory.numerics import capacity as nc
 
@@ -360,5 +393,6 @@ def test_simulators_are_thread_count_independent(monkeypatch):
         results.append((nc.separable_count(12, 6, 600, 42, chunk=64),
                         nc.ising_storable_counts(7, 40, 42, chunk=8).tolist(),
                         nc.ball_margins(6, 20, 2, 0.5, 6, 42, chunk=2)[0].tolist(),
-                        nc.gibbs_errors(10, 20, 24, 42, chunk=4).tolist()))
+                        nc.gibbs_errors(10, 20, 24, 42, chunk=4).tolist(),
+                        nc.storable_counts(12, 0.5, 24, 42, chunk=4).tolist()))
     assert results[0] == results[1]

@@ -146,10 +146,7 @@ def gardner_capacity_value(kappa, dps=None):
 @quantity("gardner-capacity", _KAPPA_G, _NEG, status="exact",
           citation="Gardner (1988), J. Phys. A 21:257 (RS capacity with margin); rigorous for kappa >= 0: "
                    "Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383",
-          examples=({"kappa": 0.0}, {"kappa": 0.5}, {"kappa": 2.0}),
-          exempt={"check": "tested through its inverse: check capacity-gardner-margin measures the maximal "
-                           "margin at load alpha against gardner-critical-margin, the root of "
-                           "gardner-capacity(kappa) = alpha (power test: the curve at 1.05 alpha)"})
+          examples=({"kappa": 0.0}, {"kappa": 0.5}, {"kappa": 2.0}))
 def gardner_capacity(kappa: float, negative: str = "refuse", dps: int | None = None):
     """alpha_c(kappa) = 1 / int_{-kappa}^inf Dt (t+kappa)^2: capacity of the spherical perceptron with margin kappa.
 

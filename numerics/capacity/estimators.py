@@ -9,7 +9,7 @@ import numpy as np
 
 from .._parallel import map_chunks
 from .kernels import (ball_chunk, bayes_chunk, cover_chunk, gibbs_chunk, ising_chunk, margin_chunk,
-                      max_stability_chunk, separable_dichotomies)
+                      max_stability_chunk, separable_dichotomies, storable_chunk)
 
 
 def separable_count(P: int, N: int, samples: int, seed, chunk: int = 256) -> tuple[int, int]:
@@ -33,6 +33,26 @@ def dichotomy_count(P: int, N: int, seed) -> int:
     if fail:
         raise RuntimeError(f"{fail} simplex certificates failed verification (P={P}, N={N})")
     return int(count)
+
+
+def storable_counts(N: int, kappa: float, samples: int, seed, budget: float = 4.0, chunk: int = 8) -> np.ndarray:
+    """P_max at margin kappa (the largest number of leading random patterns stored with stability
+    min_mu y_mu xi_mu.w/|w| >= kappa, xi ~ N(0, I_N)) of ``samples`` random pattern sequences of
+    length budget N (the capacity at kappa >= 0 is at most 2N: the budget must not be reached)."""
+    P = int(math.ceil(budget * N))
+
+    def work(g, k):
+        Z = g.standard_normal((k, P, N))
+        labels = np.where(g.random((k, P)) < 0.5, -1.0, 1.0)
+        return storable_chunk(Z, labels, float(kappa))
+
+    parts = map_chunks(work, samples, chunk, seed)
+    if sum(p[1] for p in parts):
+        raise RuntimeError(f"storable_counts: {sum(p[1] for p in parts)} failed certificates or AdaTron runs")
+    counts = np.concatenate([p[0] for p in parts])
+    if counts.max() >= P:
+        raise RuntimeError("pattern budget reached; increase budget")
+    return counts
 
 
 def max_margins(P: int, N: int, samples: int, seed, chunk: int = 8) -> np.ndarray:

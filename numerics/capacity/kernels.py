@@ -585,3 +585,82 @@ def bayes_chunk(Z, R0, U):
         qhat[s] = ((total * total).sum() - K) / (K * (K - 1))
     return rbar, qhat
 
+
+
+@njit(cache=True, nogil=True)
+def margin_at_least(X, kappa, max_sweeps=200000):
+    """Whether the rows of X are stored with margin kappa > 0 by some w: 1 yes, 0 no, -1 undecided.
+
+    AdaTron sweeps (exact coordinate ascent on the dual of min |w|^2/2 s.t. X w >= 1, w = X^T lam)
+    with a certified bracket of the maximal margin after each sweep: min_mu x_mu.w / |w| (attained
+    by w, where all fields are positive) below, 1/sqrt(2 dual) above (weak duality: the dual value
+    never exceeds |w*|^2/2 = 1/(2 kappa*^2)). Non-separable rows make the dual grow without bound,
+    so the upper end falls below kappa: no LP is needed.
+    """
+    P, N = X.shape
+    lam = np.zeros(P)
+    w = np.zeros(N)
+    norms = np.empty(P)
+    for mu in range(P):
+        norms[mu] = (X[mu] * X[mu]).sum()
+    for sweep in range(max_sweeps):
+        for mu in range(P):
+            e = 0.0
+            for i in range(N):
+                e += X[mu, i] * w[i]
+            new = lam[mu] + (1.0 - e) / norms[mu]
+            if new < 0.0:
+                new = 0.0
+            d = new - lam[mu]
+            if d != 0.0:
+                lam[mu] = new
+                for i in range(N):
+                    w[i] += d * X[mu, i]
+        nw2 = (w * w).sum()
+        dual = lam.sum() - nw2 / 2
+        if dual > 0.0 and 1.0 / math.sqrt(2.0 * dual) < kappa:
+            return 0
+        lowest = np.inf
+        for mu in range(P):
+            e = 0.0
+            for i in range(N):
+                e += X[mu, i] * w[i]
+            lowest = min(lowest, e)
+        if nw2 > 0.0 and lowest > 0.0 and lowest / math.sqrt(nw2) >= kappa:
+            return 1
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def storable_at_margin(X, kappa):
+    """Largest P such that the first P rows of X are stored with margin kappa > 0 (the maximal margin
+    of a prefix does not increase with P, so a binary search finds it; each probe is decided by
+    ``margin_at_least``). Returns (P_max, undecided probes)."""
+    lo, hi = 0, X.shape[0]  # prefix lo is storable; prefix hi + 1 is not (or hi = P)
+    fail = 0
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        verdict = margin_at_least(X[:mid], kappa)
+        if verdict < 0:
+            fail += 1
+        if verdict == 1:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo, fail
+
+
+@njit(cache=True, nogil=True)
+def storable_chunk(Z, labels, kappa):
+    """P_max at margin kappa of each sample of a chunk: Z (k, P, N) of N(0,1) entries, labels (k, P)."""
+    k, P, N = Z.shape
+    out = np.empty(k, dtype=np.int64)
+    fail = 0
+    X = np.empty((P, N))
+    for s in range(k):
+        for mu in range(P):
+            for i in range(N):
+                X[mu, i] = labels[s, mu] * Z[s, mu, i]
+        out[s], f = storable_at_margin(X, kappa)
+        fail += f
+    return out, fail
