@@ -7,7 +7,8 @@ import numpy as np
 
 from .._bench import Timing, benchmark, best_time
 from .estimators import ising_reference_numpy
-from .kernels import gordan_simplex, ising_max_prefix_parallel
+from .gray_code import ising_max_prefix_parallel
+from .kernels import gordan_simplex
 
 
 @benchmark("capacity-separability", simulator="gordan_simplex (Numba dense-tableau phase-1 simplex)",

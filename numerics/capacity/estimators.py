@@ -8,8 +8,10 @@ import math
 import numpy as np
 
 from .._parallel import map_chunks
-from .kernels import (ball_chunk, bayes_chunk, cover_chunk, gibbs_chunk, ising_chunk, margin_chunk,
-                      max_stability_chunk, separable_dichotomies, storable_chunk)
+from .balls import ball_chunk
+from .gray_code import ising_chunk
+from .hit_and_run import bayes_chunk, gibbs_chunk
+from .kernels import cover_chunk, margin_chunk, max_stability_chunk, separable_dichotomies, storable_chunk
 
 
 def separable_count(P: int, N: int, samples: int, seed, chunk: int = 256) -> tuple[int, int]:

@@ -1,7 +1,6 @@
-"""Numba kernels of the capacity simulators (float64; every kernel and its helpers in this one
-module, so that Numba's cache stays coherent). The ``*_chunk`` kernels run one chunk of
-independent samples for the drivers in ``estimators``.
-
+"""Numba kernels of the perceptron simulators that decide separability and margins (float64; a
+kernel and the helpers it calls live in one module, so that Numba's cache stays coherent). The
+``*_chunk`` kernels run one chunk of independent samples for the drivers in ``estimators``.
 
 - ``gordan_simplex``: exact linear separability of labelled points x_mu = y_mu xi_mu by a
   hyperplane through the origin. By Gordan's theorem exactly one holds: some w has
@@ -14,26 +13,16 @@ independent samples for the drivers in ``estimators``.
 - ``adatron``: coordinate ascent on the dual of the max-margin problem
   min |w|^2 s.t. x_mu . w >= 1 (the AdaTron, Anlauf & Biehl 1989); it converges to the
   maximally stable perceptron whenever the data are separable; stopped on the KKT gap.
-- ``ising_max_prefix``: all 2^(N-1) binary weight vectors with w_N = +1 in Gray-code
-  order (one flip, O(P) field update per vector); for each w and for -w, the number of
-  leading patterns stored; the maximum over all w is the sample's storable count.
-- ``gibbs_coordinate_hit_and_run``: the zero-temperature Gibbs student, a uniform draw from
-  the version space, by coordinate hit-and-run in {X J >= 0, |J| <= 1} started at the
-  teacher (itself an exact posterior draw, so the chain is stationary from the start); the
-  Bayes student's overlap from four independent chains per sample (unbiased estimates of
-  T.J_cm and |J_cm|^2).
-- ``ball_dual_ascent``: maximal margin for labelled L2 balls, exactly: block-coordinate
-  ascent on the dual (one second-order cone per ball), stopped on the duality gap, which
-  brackets the maximal margin between an attained lower bound and a dual upper bound.
-  (A cutting-plane LP/QP, adding each ball's worst point, was tried first: the cut points
-  of one ball crowd together and the point-set QP became too ill-conditioned to converge.)
+  ``margin_at_least`` runs it with a certified bracket of the maximal margin, to decide whether
+  patterns are stored with a given margin; ``max_stability_chunk`` trains the maximally stable
+  student of a teacher.
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 
 @njit(cache=True, nogil=True)
@@ -272,85 +261,6 @@ def margin_chunk(Z, labels, P, N):
     return out, bad
 
 
-
-@njit(cache=True, nogil=True)
-def _prefix_block(XT, g0, g1):
-    """Max over Gray codes g in [g0, g1) of the stored-prefix length of w(g) and of -w(g).
-
-    XT is (N, P) int16 with entries +-1 (pattern times label); w has w[N-1] = +1 and
-    w[i] = +1 - 2 bit_i(gray(g)) for i < N-1. Fields h = X w are updated by one column
-    per step, in Gray-code order.
-    """
-    N, P = XT.shape
-    h = np.zeros(P, dtype=np.int16)
-    w = np.ones(N, dtype=np.int16)
-    gray = g0 ^ (g0 >> 1)
-    for i in range(N - 1):
-        if (gray >> i) & 1:
-            w[i] = -1
-    for i in range(N):
-        for mu in range(P):
-            h[mu] += w[i] * XT[i, mu]
-    best = 0
-    g = g0
-    while True:
-        pos = 0
-        while pos < P and h[pos] > 0:
-            pos += 1
-        neg = 0
-        while neg < P and h[neg] < 0:
-            neg += 1
-        if pos > best:
-            best = pos
-        if neg > best:
-            best = neg
-        g += 1
-        if g >= g1:
-            break
-        bit = 0  # the bit that changes between gray(g-1) and gray(g): trailing zeros of g
-        t = g
-        while (t & 1) == 0:
-            t >>= 1
-            bit += 1
-        w[bit] = -w[bit]
-        d = 2 * w[bit]
-        col = XT[bit]
-        for mu in range(P):
-            h[mu] += d * col[mu]
-    return best
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def ising_max_prefix_parallel(XT, blocks):
-    """Largest number of leading patterns stored by any w in {-1,+1}^N (both cores via prange)."""
-    N = XT.shape[0]
-    total = 1 << (N - 1)
-    nb = min(blocks, total)
-    out = np.zeros(nb, dtype=np.int64)
-    for b in prange(nb):
-        g0 = (total * b) // nb
-        g1 = (total * (b + 1)) // nb
-        out[b] = _prefix_block(XT, g0, g1)
-    return out.max()
-
-
-@njit(cache=True, nogil=True)
-def ising_max_prefix(XT):
-    """Serial version (used inside chunked sample loops)."""
-    N = XT.shape[0]
-    return _prefix_block(XT, 0, 1 << (N - 1))
-
-
-@njit(cache=True, nogil=True)
-def ising_chunk(S, N, P):
-    k = S.shape[0]
-    out = np.empty(k, dtype=np.int64)
-    for s in range(k):
-        out[s] = ising_max_prefix(S[s])
-    return out
-
-
-
 @njit(cache=True, nogil=True)
 def hebb_error_direct(Z):
     """Direct Hebb student from explicit patterns Z (P x N), teacher e_1 (test reference)."""
@@ -379,212 +289,6 @@ def max_stability_chunk(Z):
             bad += 1
         out[s] = math.acos(w[0] / math.sqrt((w * w).sum())) / math.pi
     return out, bad
-
-
-
-@njit(cache=True, nogil=True)
-def ball_chunk(C, U, y, R):
-    k = C.shape[0]
-    lo = np.empty(k)
-    hi = np.empty(k)
-    for s in range(k):
-        A = C[s] * y[s][:, None]
-        _, a, b, ok = ball_dual_ascent(A, U[s], R, 1e-4)
-        lo[s] = a if ok else -np.inf
-        hi[s] = b
-    return lo, hi
-
-
-
-@njit(cache=True, nogil=True)
-def _proj_soc(z):
-    """Euclidean projection of z = (lam, v) onto the second-order cone |v| <= lam."""
-    lam = z[0]
-    nv = math.sqrt((z[1:] * z[1:]).sum())
-    if nv <= lam:
-        return z
-    if nv <= -lam:
-        return np.zeros_like(z)
-    out = np.empty_like(z)
-    c = (lam + nv) / 2
-    out[0] = c
-    out[1:] = c * z[1:] / nv
-    return out
-
-
-@njit(cache=True, nogil=True)
-def ball_dual_ascent(A, B, R, gap=1e-5, max_sweeps=200000):
-    """Max-margin separator of labelled L2 balls {a_mu - R B_mu^T s : |s| <= 1} (D = 0: points).
-
-    Solves min |w|^2/2 s.t. a_mu.w - R |B_mu w| >= 1 through its dual,
-    max sum lam_mu - |w|^2/2 with w = sum_mu (lam_mu a_mu - R B_mu^T v_mu) over the cones
-    |v_mu| <= lam_mu, by block-coordinate proximal ascent (one ball per block, projection
-    onto the second-order cone; for D = 0 it is exactly the AdaTron update). Stops on the
-    duality gap: with m_mu = a_mu.w - R|B_mu w|, w/min m is primal feasible, so the maximal
-    margin kappa* lies in [min m / |w|, 1/sqrt(2 dual)]; returns (w, lower, upper, ok).
-    """
-    P, D, N = B.shape
-    lam = np.zeros(P)
-    V = np.zeros((P, D))
-    w = np.zeros(N)
-    G = np.zeros((P, D + 1, D + 1))
-    L = np.zeros(P)
-    for mu in range(P):
-        cols = np.empty((D + 1, N))
-        cols[0] = A[mu]
-        for d in range(D):
-            cols[d + 1] = -R * B[mu, d]
-        for i in range(D + 1):
-            for j in range(D + 1):
-                G[mu, i, j] = (cols[i] * cols[j]).sum()
-        s = 0.0
-        for i in range(D + 1):  # Gershgorin bound on the largest eigenvalue
-            r = 0.0
-            for j in range(D + 1):
-                r += abs(G[mu, i, j])
-            s = max(s, r)
-        L[mu] = s
-    z = np.empty(D + 1)
-    mtw = np.empty(D + 1)
-    lower, upper = 0.0, np.inf
-    for sweep in range(max_sweeps):
-        for mu in range(P):
-            mtw[0] = (A[mu] * w).sum()
-            for d in range(D):
-                mtw[d + 1] = -R * (B[mu, d] * w).sum()
-            z[0] = lam[mu]
-            z[1:] = V[mu]
-            grad = -mtw
-            grad[0] += 1.0
-            for it in range(3 if D > 0 else 1):
-                if D == 0:
-                    znew = np.empty(1)
-                    znew[0] = max(0.0, z[0] + grad[0] / G[mu, 0, 0])
-                else:
-                    znew = _proj_soc(z + grad / L[mu])
-                dz = znew - z
-                if np.abs(dz).max() == 0.0:
-                    break
-                w += dz[0] * A[mu]
-                for d in range(D):
-                    w -= R * dz[d + 1] * B[mu, d]
-                grad -= G[mu] @ dz
-                z = znew
-            lam[mu] = z[0]
-            V[mu] = z[1:]
-        if sweep % 5 == 4 or D == 0:
-            nw2 = (w * w).sum()
-            dual = lam.sum() - nw2 / 2
-            mmin = np.inf
-            for mu in range(P):
-                f = (A[mu] * w).sum()
-                s2 = 0.0
-                for d in range(D):
-                    g = (B[mu, d] * w).sum()
-                    s2 += g * g
-                mmin = min(mmin, f - R * math.sqrt(s2))
-            if mmin > 0 and dual > 0:
-                lower = mmin / math.sqrt(nw2)
-                upper = 1.0 / math.sqrt(2 * dual)
-                if upper - lower <= gap * upper:
-                    return w, lower, upper, True
-    return w, lower, upper, False
-
-
-
-@njit(cache=True, nogil=True)
-def gibbs_coordinate_hit_and_run(XT, J0, U):
-    """Coordinate hit-and-run in the body {J : X J >= 0, |J| <= 1}, systematic scan.
-
-    XT is X transposed (N x P). Each step i moves J_i to a uniform point of the chord along
-    e_i (O(P) per step); U (sweeps x N) holds the uniforms. The uniform law on the body is
-    invariant, and its directions J/|J| are uniform on the version space: the zero-temperature
-    Gibbs student. Returns J after all sweeps.
-    """
-    N, P = XT.shape
-    J = J0.copy()
-    h = np.zeros(P)
-    inv = np.empty((N, P))
-    for i in range(N):
-        for mu in range(P):
-            h[mu] += XT[i, mu] * J[i]
-            inv[i, mu] = 1.0 / XT[i, mu] if XT[i, mu] != 0.0 else 0.0
-    n2 = (J * J).sum()
-    sweeps = U.shape[0]
-    for sw in range(sweeps):
-        for i in range(N):
-            ji = J[i]
-            r = ji * ji - n2 + 1.0
-            root = math.sqrt(r if r > 0.0 else 0.0)
-            lo = -ji - root
-            hi = -ji + root
-            col = XT[i]
-            ic = inv[i]
-            for mu in range(P):
-                x = col[mu]
-                s = -h[mu] * ic[mu]
-                if x > 0.0:
-                    lo = max(lo, s)
-                elif x < 0.0:
-                    hi = min(hi, s)
-            if hi <= lo:
-                continue
-            s = lo + (hi - lo) * U[sw, i]
-            J[i] = ji + s
-            n2 += 2.0 * ji * s + s * s
-            for mu in range(P):
-                h[mu] += s * col[mu]
-    return J
-
-
-@njit(cache=True, nogil=True)
-def _teacher_signed_patterns(Z, XT):
-    """XT[:, mu] = y_mu x_mu with the teacher T = e_1's labels y_mu = sign(x_mu[0])."""
-    P, N = Z.shape
-    for mu in range(P):
-        y = 1.0 if Z[mu, 0] > 0 else -1.0
-        for i in range(N):
-            XT[i, mu] = y * Z[mu, i]
-
-
-@njit(cache=True, nogil=True)
-def gibbs_chunk(Z, R0, U):
-    k, P, N = Z.shape
-    out = np.empty(k)
-    XT = np.empty((N, P))
-    for s in range(k):
-        _teacher_signed_patterns(Z[s], XT)
-        J0 = np.zeros(N)
-        J0[0] = R0[s]
-        J = gibbs_coordinate_hit_and_run(XT, J0, U[s])
-        out[s] = math.acos(J[0] / math.sqrt((J * J).sum())) / math.pi
-    return out
-
-
-
-@njit(cache=True, nogil=True)
-def bayes_chunk(Z, R0, U):
-    """Per sample: K independent chains from the teacher; returns (T.u mean, unbiased |J_cm|^2)."""
-    k, P, N = Z.shape
-    K = R0.shape[1]
-    rbar = np.empty(k)
-    qhat = np.empty(k)
-    XT = np.empty((N, P))
-    for s in range(k):
-        _teacher_signed_patterns(Z[s], XT)
-        total = np.zeros(N)
-        r = 0.0
-        for a in range(K):
-            J0 = np.zeros(N)
-            J0[0] = R0[s, a]
-            J = gibbs_coordinate_hit_and_run(XT, J0, U[s, a])
-            u = J / math.sqrt((J * J).sum())
-            total += u
-            r += u[0]
-        rbar[s] = r / K
-        qhat[s] = ((total * total).sum() - K) / (K * (K - 1))
-    return rbar, qhat
-
 
 
 @njit(cache=True, nogil=True)
