@@ -3,9 +3,13 @@ capacity, the Ising perceptron (RS and the entropy argument), teacher-student le
 curves and the capacity of L2 balls."""
 from __future__ import annotations
 
+import math
+from functools import lru_cache
+
+import mpmath
 import sympy as sp
 
-from ._document import Document, derivation
+from ._document import Document, Result, derivation
 
 COVER = ("T. M. Cover. Geometrical and statistical properties of systems of linear inequalities "
          "with applications in pattern recognition. IEEE Trans. Electronic Computers EC-14 (1965) 326.")
@@ -44,7 +48,9 @@ def Phi(u):
 
 # ----------------------------------------------------------------------------- Cover
 @derivation("capacity-cover", title="Cover's function counting theorem: recursion and solution",
-            quantities=("cover-count", "cover-separable-probability"), citation="Cover (1965), Theorem 1")
+            results=(Result("C", "cover-count", symbols={"P": "P", "N": "N"}),
+                     Result("p", "cover-separable-probability", symbols={"P": "P", "N": "N"})),
+            citation="Cover (1965), Theorem 1")
 def cover(doc: Document) -> None:
     P = sp.Symbol("P", integer=True, positive=True)
     N = sp.Symbol("N", integer=True, positive=True)
@@ -80,8 +86,37 @@ def cover(doc: Document) -> None:
 
 
 # ----------------------------------------------------------------------------- Gardner
+GARDNER_INTEGRAL = (1 + kappa**2) * H(-kappa) + kappa * G(kappa)  # int_{-kappa}^oo Dt (t + kappa)^2
+
+#: Digits at which the implicit results below are solved (the build compares them at 30).
+ROOT_DIGITS = 40
+
+
+class GardnerMargin(sp.Function):
+    r"""$\kappa_c(\alpha)$: the root $\kappa\ge0$ of $\int_{-\kappa}^\infty Dt\,(t+\kappa)^2=1/\alpha$.
+
+    Unevaluated for a symbolic alpha; for a number, solved by mpmath's secant iteration on the
+    closed form (lambdified from the SymPy expression) at ROOT_DIGITS digits.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, a):
+        if a.is_Number:
+            f = sp.lambdify(kappa, GARDNER_INTEGRAL - 1 / a, "mpmath")
+            with mpmath.workdps(ROOT_DIGITS):
+                return sp.Float(mpmath.findroot(f, mpmath.mpf(1)), ROOT_DIGITS)
+        return None
+
+    def _latex(self, printer):
+        return r"\kappa_c\left(%s\right)" % printer._print(self.args[0])
+
+
 @derivation("capacity-gardner", title="Gardner's capacity of the spherical perceptron with margin",
-            quantities=("gardner-capacity",), citation="Gardner (1988), J. Phys. A 21:257")
+            results=(Result("alpha_c", "gardner-capacity", symbols={"kappa": "kappa"}),
+                     Result("kappa_c", "gardner-critical-margin", symbols={"alpha": "alpha"})),
+            citation="Gardner (1988), J. Phys. A 21:257")
 def gardner(doc: Document) -> None:
     doc.abstract = (r"The fraction of the sphere $|J|^2=N$ storing $P=\alpha N$ random patterns with stability "
                     r"$\kappa$ is computed with replicas; at the replica-symmetric saddle point the overlap "
@@ -107,14 +142,23 @@ def gardner(doc: Document) -> None:
               r"The Gaussian integral $\int_{-\kappa}^\infty Dt\,(t+\kappa)^2$, evaluated by SymPy (left), "
               r"in closed form ($H(x)=\mathrm{erfc}(x/\sqrt2)/2$, $G$ the density):", ranges={kappa: (0, 5)})
     doc.equal(1 / closed.subs(kappa, 0), 2, r"At zero margin, Cover's $\alpha_c=2$:")
+    doc.equal(sp.diff(closed, kappa), 2 * (kappa * H(-kappa) + G(kappa)),
+              r"The integral increases strictly with $\kappa$ (its derivative is positive for $\kappa\ge0$), "
+              r"so $\alpha_c(\kappa)$ decreases strictly from 2 and at a load $\alpha\le2$ the largest "
+              r"margin of the stored patterns is the root $\kappa_c(\alpha)$ of $\alpha_c(\kappa)=\alpha$:",
+              ranges={kappa: (0, 5)})
     doc.result("alpha_c", 1 / closed, r"Gardner's capacity:")
+    doc.result("kappa_c", GardnerMargin(alpha),
+               r"and the critical margin at load $\alpha$, the root $\kappa\ge0$ of "
+               r"$(1+\kappa^2)H(-\kappa)+\kappa G(\kappa)=1/\alpha$ (solved numerically, 40 digits):")
     doc.references = [GARDNER, GD, "M. Shcherbina, B. Tirozzi. Rigorous solution of the Gardner problem. "
                                    "Comm. Math. Phys. 234 (2003) 383."]
 
 
 # ----------------------------------------------------------------------------- Ising
 @derivation("capacity-ising", title="Binary couplings: the replica-symmetric capacity 4/pi and why it is wrong",
-            quantities=("ising-perceptron-capacity",), citation="Gardner & Derrida (1988); Krauth & Mezard (1989)")
+            results=(Result("alpha_first_moment", "ising-perceptron-capacity", relation=">="),),
+            citation="Gardner & Derrida (1988); Krauth & Mezard (1989)")
 def ising(doc: Document) -> None:
     qh = sp.Symbol("qhat", positive=True)
     e = sp.Symbol("epsilon", positive=True)  # 1 - q
@@ -152,16 +196,54 @@ def ising(doc: Document) -> None:
     ann = sp.log(2) * (1 - alpha)
     doc.equal(sp.log(2**1 * sp.Rational(1, 2)**alpha), ann, r"Annealed entropy $\frac1N\ln\mathbb E\mathcal N$:")
     doc.equal(sp.solve(ann, alpha)[0], 1, r"vanishing at the first-moment bound")
-    doc.result("alpha_rs", a_rs, r"The replica-symmetric capacity (wrong):")
-    doc.result("alpha_first_moment", sp.Integer(1), r"The rigorous first-moment upper bound:")
+    doc.keep("alpha_rs", a_rs)  # the wrong RS value: the power test of capacity-ising-enumeration
+    doc.result("alpha_first_moment", sp.Integer(1),
+               r"The rigorous first-moment upper bound on the capacity (above the 1RSB value "
+               r"$0.8330786\ldots$ and below the replica-symmetric $4/\pi$):")
     doc.references = [GD, KM, "W. Krauth, M. Opper. Critical storage capacity of the J = ±1 neural network. "
                               "J. Phys. A 22 (1989) L519.",
                       "J. Ding, N. Sun. Capacity lower bound for the Ising perceptron. STOC (2019). arXiv:1809.07742."]
 
 
 # ----------------------------------------------------------------------------- teacher-student
+def gibbs_constant_integral():
+    """I = int dt exp(-t^2) / (sqrt(2 pi) H(-t)), the Gibbs/Bayes large-alpha constant, as a SymPy integral."""
+    return sp.Integral(sp.exp(-t**2) / (sp.sqrt(2 * sp.pi) * H(-t)), (t, -sp.oo, sp.oo))
+
+
+@lru_cache(maxsize=4)
+def gibbs_constant(digits: int = ROOT_DIGITS) -> sp.Float:
+    """The integral I by mpmath quadrature (independent of the theory module's Gauss-Legendre sum).
+
+    The integrand is the displayed one with H(-t) written as mpmath's ncdf(t): SymPy rewrites
+    erfc(-x) as 2 - erfc(x), which cancels catastrophically in the left tail.
+    """
+    with mpmath.workdps(digits):
+        f = lambda u: mpmath.exp(-u * u) / (mpmath.sqrt(2 * mpmath.pi) * mpmath.ncdf(u))  # noqa: E731
+        return sp.Float(mpmath.quad(f, [-mpmath.inf, -5, 0, 5, mpmath.inf]), digits)
+
+
+_TS_ASYMPTOTE = {"alpha": "alpha"}
+
+
+def _with_constant(point):
+    return {"alpha": point["alpha"], "I": gibbs_constant()}
+
+
 @derivation("capacity-teacher-student", title="Teacher-student learning curves: Hebb, Gibbs, Bayes, maximal stability",
-            quantities=("teacher-student-error",), citation="Engel & Van den Broeck (2001), Chs. 2-4")
+            results=(Result("hebb_eps", "teacher-student-error", symbols=_TS_ASYMPTOTE,
+                            points=({"rule": "hebb", "alpha": 0.3}, {"rule": "hebb", "alpha": 2.0},
+                                    {"rule": "hebb", "alpha": 50.0})),
+                     Result("hebb_asymptote", "teacher-student-error", symbols=_TS_ASYMPTOTE,
+                            points=({"rule": "hebb", "alpha": 2.0, "regime": "large-alpha"},
+                                    {"rule": "hebb", "alpha": 50.0, "regime": "large-alpha"})),
+                     Result("gibbs_asymptote", "teacher-student-error", symbols=_with_constant,
+                            points=({"rule": "gibbs", "alpha": 7.0, "regime": "large-alpha"},
+                                    {"rule": "gibbs", "alpha": 100.0, "regime": "large-alpha"})),
+                     Result("bayes_asymptote", "teacher-student-error", symbols=_with_constant,
+                            points=({"rule": "bayes", "alpha": 7.0, "regime": "large-alpha"},
+                                    {"rule": "bayes", "alpha": 100.0, "regime": "large-alpha"}))),
+            citation="Engel & Van den Broeck (2001), Chs. 2-4")
 def teacher_student(doc: Document) -> None:
     R = sp.Symbol("R", positive=True)
     s = sp.Symbol("s", positive=True)
@@ -225,13 +307,15 @@ def teacher_student(doc: Document) -> None:
               (1 + kappa**2) * H(-kappa) + kappa * G(kappa),
               r"(A) at $R=0$: $\int_{-\infty}^{\kappa}Dt\,2H(0)(\kappa-t)^2$ (SymPy, left) is Gardner's integral:",
               ranges={kappa: (0, 4)})
-    doc.result("hebb_R", RH, r"Hebb overlap:")
-    doc.result("hebb_eps", sp.acos(RH) / sp.pi, r"Hebb error:")
+    doc.keep("hebb_R", RH)
+    doc.result("hebb_eps", sp.acos(RH) / sp.pi, r"Hebb error, $\arccos(R_{\rm Hebb})/\pi$ with "
+                                                 rf"$R_{{\rm Hebb}}={sp.latex(RH)}$:")
     doc.result("hebb_asymptote", 1 / sp.sqrt(2 * sp.pi * alpha), r"Hebb large-$\alpha$ error:")
-    doc.result("gibbs_asymptote", sp.sqrt(2) / (alpha * I), r"Gibbs large-$\alpha$ error:")
+    doc.result("gibbs_asymptote", sp.sqrt(2) / (alpha * I),
+               rf"Gibbs large-$\alpha$ error, with $I={sp.latex(gibbs_constant_integral())}$ "
+               r"(evaluated by mpmath quadrature when the result is compared with the quantity):")
     doc.result("bayes_asymptote", 1 / (alpha * I), r"Bayes large-$\alpha$ error:")
-    doc.result("I", sp.Integral(sp.exp(-t**2) / (sp.sqrt(2 * sp.pi) * H(-t)), (t, -sp.oo, sp.oo)),
-               r"with the constant")
+    doc.keep("I", gibbs_constant_integral())
     doc.references = [EVDB, SST, OH, "J. K. Anlauf, M. Biehl. The AdaTron: an adaptive perceptron algorithm. "
                                      "Europhys. Lett. 10 (1989) 687.",
                       "M. Opper, W. Kinzel, J. Kleinz, R. Nehl. On the ability of the optimal perceptron to "
@@ -239,13 +323,98 @@ def teacher_student(doc: Document) -> None:
 
 
 # ----------------------------------------------------------------------------- balls
+BALL_R = sp.Symbol("R", positive=True)
+BALL_T = sp.Symbol("t", positive=True)  # |t|, chi_D distributed
+BALL_K = sp.Symbol("kappa", real=True)
+BALL_D = sp.Symbol("D", positive=True, integer=True)
+
+
+def ball_inner(R, tt, k):
+    """F(t): the t0-average of the squared distance to the cone v0 - R|v| >= kappa (three regimes)."""
+    a, b = k - tt / R, k + R * tt
+    return ((PRIM.subs({x: b, c: b}) - PRIM.subs({x: a, c: b})) / (1 + R**2)
+            + PRIM.subs({x: a, c: k}) + tt**2 * Phi(a))
+
+
+def chi_density(tt, D):
+    """The chi_D density of t = |t_vec|."""
+    return tt**(D - 1) * sp.exp(-tt**2 / 2) / (2**(D / 2 - 1) * sp.gamma(D / 2))
+
+
+@lru_cache(maxsize=1)
+def _ball_integrand():
+    """chi_D(t) F(t) as an mpmath function of (t, R, D, kappa), lambdified once."""
+    expr = chi_density(BALL_T, BALL_D) * ball_inner(BALL_R, BALL_T, BALL_K)
+    return sp.lambdify((BALL_T, BALL_R, BALL_D, BALL_K), expr, "mpmath")
+
+
+def _ball_inverse(R, D, k):
+    """int_0^oo chi_D(t) F(t) dt by mpmath quadrature of the lambdified SymPy integrand."""
+    f = _ball_integrand()
+    R, D, k = (mpmath.mpf(sp.Float(v, BALL_DIGITS)) for v in (R, D, k))
+    centre = mpmath.sqrt(D)
+    return mpmath.quad(lambda u: f(u, R, D, k), [0, max(centre - 6, 0), centre, centre + 6, mpmath.inf])
+
+
+#: Digits of the ball's quadratures and root: the build compares at relative tolerance 1e-12, and
+#: 40-digit quadratures inside a root search cost seconds per point.
+BALL_DIGITS = 20
+
+
+class BallCapacity(sp.Function):
+    r"""$\alpha_B(R,D,\kappa)=\big(\int_0^\infty dt\,\chi_D(t)F(t)\big)^{-1}$, by mpmath quadrature for numbers."""
+
+    nargs = 3
+
+    @classmethod
+    def eval(cls, R, D, k):
+        if R.is_Number and D.is_Number and k.is_Number:
+            with mpmath.workdps(BALL_DIGITS):
+                return sp.Float(1 / _ball_inverse(R, D, k), BALL_DIGITS)
+        return None
+
+    def _latex(self, printer):
+        R, D, k = (printer._print(a) for a in self.args)
+        return (r"\Big(\int_0^\infty dt\,\chi_{%s}(t)\,F_{%s,%s}(t)\Big)^{-1}" % (D, R, k))
+
+
+class BallMargin(sp.Function):
+    r"""$\kappa_B(R,D,\alpha)$: the root $\kappa\ge0$ of $\alpha_B(R,D,\kappa)=\alpha$ (mpmath secant for numbers)."""
+
+    nargs = 3
+
+    @classmethod
+    def eval(cls, R, D, a):
+        if R.is_Number and D.is_Number and a.is_Number:
+            g = lambda k: _ball_inverse(R, D, k) - 1 / mpmath.mpf(a)  # noqa: E731
+            with mpmath.workdps(8):  # a cheap first root, then refined at full precision
+                k0 = mpmath.findroot(g, (mpmath.mpf("0.5"), mpmath.mpf(1)))
+            with mpmath.workdps(BALL_DIGITS):
+                k0 = mpmath.mpf(k0)
+                return sp.Float(mpmath.findroot(g, (k0, k0 * (1 + mpmath.mpf(10) ** -6))), BALL_DIGITS)
+        return None
+
+    def _latex(self, printer):
+        R, D, a = (printer._print(arg) for arg in self.args)
+        return r"\kappa_B\left(%s,%s;%s\right)" % (R, D, a)
+
+
+PRIM = (1 + c**2) * Phi(x) + (2 * c - x) * G(x)  # int G(x) (c - x)^2 dx
+
+
 @derivation("capacity-ball", title="Capacity of D-dimensional L2 balls: the inner problem",
-            quantities=("manifold-capacity-ball",), citation="Chung, Lee & Sompolinsky (2016)")
+            results=(Result("alpha_B", "manifold-capacity-ball", symbols={"R": "radius", "D": "dim", "kappa": "kappa"}),
+                     Result("alpha_inf", "manifold-capacity-ball", symbols={"D": "dim", "kappa": "kappa"},
+                            points=({"radius": math.inf, "dim": 1, "kappa": 0.0},
+                                    {"radius": math.inf, "dim": 3, "kappa": 0.7},
+                                    {"radius": math.inf, "dim": 10, "kappa": 2.0})),
+                     Result("kappa_B", "manifold-ball-critical-margin",
+                            symbols={"R": "radius", "D": "dim", "alpha": "alpha"},
+                            points=({"radius": 1.0, "dim": 2, "alpha": 0.3},))),  # a root of quadratures: slow
+            citation="Chung, Lee & Sompolinsky (2016)")
 def ball(doc: Document) -> None:
-    R = sp.Symbol("R", positive=True)
-    tt = sp.Symbol("t", positive=True)  # |t|, chi_D distributed
+    R, tt, k = BALL_R, BALL_T, BALL_K
     t0 = sp.Symbol("t_0", real=True)
-    k = sp.Symbol("kappa", real=True)
     doc.abstract = (r"For balls $x_0^\mu+R\sum_i s_iu_i^\mu$, $|s|\le1$, Gardner's calculation leads to a "
                     r"Gaussian average of the squared distance from a random point $(t_0,\vec t)$ to the cone "
                     r"$\{(v_0,\vec v): v_0-R|\vec v|\ge\kappa\}$. We solve this inner problem in its three "
@@ -266,16 +435,15 @@ def ball(doc: Document) -> None:
     d2 = (k + R * tt - t0)**2 / (1 + R**2)
     doc.equal((t0 - (t0 + (k + R * tt - t0) / (1 + R**2)))**2 + (tt - foot_r)**2, d2,
               r"and the squared distance to the line is")
-    prim = (1 + c**2) * Phi(x) + (2 * c - x) * G(x)
+    prim = PRIM
     doc.equal(sp.diff(prim, x), G(x) * (c - x)**2,
               r"Antiderivative used for every $t_0$ integral, $\int G(x)(c-x)^2dx$:")
     a, b = k - tt / R, k + R * tt
-    inner = ((prim.subs({x: b, c: b}) - prim.subs({x: a, c: b})) / (1 + R**2)
-             + prim.subs({x: a, c: k}) + tt**2 * Phi(a))
+    inner = ball_inner(R, tt, k)
     doc.say(r"With this antiderivative (and $\int G=\Phi=1-H$) the $t_0$ average of the three regimes, "
             r"$F(t)=\int_{\kappa-t/R}^{\kappa+Rt}Dt_0\frac{(\kappa+Rt-t_0)^2}{1+R^2}+\int_{-\infty}^{\kappa-t/R}"
-            r"Dt_0\,[(\kappa-t_0)^2+t^2]$, is the closed form in the result below (the tests integrate "
-            r"it over $\chi_D$ with mpmath and compare with the quantity's own quadrature).")
+            r"Dt_0\,[(\kappa-t_0)^2+t^2]$, is the closed form in the result below (the build integrates "
+            r"it over $\chi_D$ with mpmath and compares it with the quantity, result $\alpha_B$).")
     gard = (1 + k**2) * Phi(k) + k * G(k)
     bb = prim.subs({x: b, c: b}) / (1 + R**2)
     ab = prim.subs({x: a, c: b}) / (1 + R**2)
@@ -288,8 +456,8 @@ def ball(doc: Document) -> None:
     doc.equal(liminf, gard + tt**2,
               r"Subspaces ($R\to\infty$): Gardner's integral plus $t^2$, so $\alpha^{-1}=D+\alpha_0(\kappa)^{-1}$ "
               r"after averaging $t^2$ over $\chi_D$ ($\langle t^2\rangle=D$):", ranges={k: (0, 3), tt: (0, 3)})
-    D = sp.Symbol("D", positive=True, integer=True)
-    chi = tt**(D - 1) * sp.exp(-tt**2 / 2) / (2**(D / 2 - 1) * sp.gamma(D / 2))
+    D = BALL_D
+    chi = chi_density(tt, D)
     second_moment = sp.Integral(tt**2 * chi, (tt, 0, sp.oo))
     doc.equal(second_moment.doit(), D, r"The $\chi_D$ average of $t^2$ (Gamma-function integral):",
               lhs_tex=sp.latex(second_moment))
@@ -299,9 +467,15 @@ def ball(doc: Document) -> None:
             r"the Gaussian, the mean squared distance to $K$ is half of $\mathbb E|x|^2=D+1$: "
             r"$\alpha_B(0,1,D)=2/(D+1)$ ($D=0$: Cover's 2). The tests confirm it on the quantity to $10^{-12}$ "
             r"for $D=1,\dots,6$; we did not find it stated in the paper.")
-    doc.result("F", inner, r"The capacity is $\alpha_B(\kappa,R,D)^{-1}=\int_0^\infty dt\,\chi_D(t)F(t)$ with")
+    doc.keep("F", inner)
+    doc.result("alpha_B", BallCapacity(R, D, k),
+               rf"The capacity is $\alpha_B(\kappa,R,D)^{{-1}}=\int_0^\infty dt\,\chi_D(t)F(t)$ with "
+               rf"$F(t)={sp.latex(inner)}$ (the integral over $\chi_D$ by mpmath quadrature, 20 digits):")
     doc.result("alpha_inf", 1 / (D + gard),
-               r"and its $R\to\infty$ limit ($D$-dimensional subspaces; lines for $D=1$) is")
+               r"its $R\to\infty$ limit ($D$-dimensional subspaces; lines for $D=1$) is")
+    doc.result("kappa_B", BallMargin(R, D, alpha),
+               r"and, since $F$ increases with $\kappa$, the largest margin at load $\alpha$ is the root "
+               r"$\kappa_B$ of $\alpha_B(\kappa,R,D)=\alpha$:")
     doc.references = [CLS, GARDNER,
                       "S. Chung, D. D. Lee, H. Sompolinsky. Classification and geometry of general perceptual "
                       "manifolds. Phys. Rev. X 8 (2018) 031003. arXiv:1710.06487."]

@@ -2,11 +2,13 @@
 monomial count, Yarotsky's square and Telgarsky's sawtooth."""
 from __future__ import annotations
 
+from fractions import Fraction
+from functools import lru_cache
 from itertools import product as cartesian
 
 import sympy as sp
 
-from ._document import Document, derivation
+from ._document import Document, Result, derivation
 
 LTR = ("H. W. Lin, M. Tegmark, D. Rolnick. Why does deep and cheap learning work so well? "
        "J. Stat. Phys. 168 (2017). arXiv:1608.08225.")
@@ -42,8 +44,57 @@ ACTIVATION_EXPRESSIONS = {
 }
 
 
+def _shift(name: str, bias):
+    """The bias at which a result is evaluated: the point's, else the activation's default shift."""
+    return ACTIVATION_EXPRESSIONS[name][1] if bias is None else sp.Float(bias, 30)
+
+
+@lru_cache(maxsize=None)
+def taylor_ratio_at(name: str, k: int, bias=None):
+    """sigma_{k+2}/sigma_k (sigma_j = sigma^(j)(b)/j!) of an activation, by SymPy differentiation."""
+    expr = ACTIVATION_EXPRESSIONS[name][0]
+    ratio = (sp.diff(expr, x, k + 2) / sp.factorial(k + 2)) / (sp.diff(expr, x, k) / sp.factorial(k))
+    value = ratio.subs(x, _shift(name, bias))
+    return sp.nsimplify(sp.simplify(value)) if bias is None else sp.N(value, 30)
+
+
+def _sigma_derivatives(point):
+    """The second and fourth derivatives of the point's activation at its bias, by SymPy."""
+    expr, b = ACTIVATION_EXPRESSIONS[point["sigma"]][0], _shift(point["sigma"], point.get("bias"))
+    return {"sigma_2": sp.diff(expr, x, 2).subs(x, b), "sigma_4": sp.diff(expr, x, 4).subs(x, b)}
+
+
+def _m2(point):
+    m2 = point.get("m2")
+    return sp.Rational(7, 12) if m2 is None else sp.nsimplify(Fraction(m2).limit_denominator(10**6))
+
+
+def _tree_symbols(point):
+    """c (the gate's coefficient 2 sigma_4/sigma_2 in Taylor coefficients) and m_2 of a point."""
+    return {"c": 2 * taylor_ratio_at(point["sigma"], 2, point.get("bias")), "m_2": _m2(point)}
+
+
+def _shallow_symbols(point):
+    """rho = sigma_{n+2}/sigma_n, n and m_2 of a point."""
+    return {"rho": taylor_ratio_at(point["sigma"], point["n"], point.get("bias")), "n": point["n"], "m_2": _m2(point)}
+
+
 @derivation("gate-taylor", title="The multiplication gate and its leading error coefficient",
-            quantities=("gate-error-coefficient",), citation="Lin, Tegmark & Rolnick (2017), Eq. 11")
+            results=(Result("c_general", "gate-error-coefficient", symbols=_sigma_derivatives,
+                            points=({"sigma": "softplus"}, {"sigma": "tanh", "bias": 0.3},
+                                    {"sigma": "logistic", "bias": 2.0}, {"sigma": "exp", "bias": 0.5})),
+                     Result("c_softplus", "gate-error-coefficient", points=({"sigma": "softplus"},)),
+                     Result("c_exp", "gate-error-coefficient", points=({"sigma": "exp"},)),
+                     Result("c_tanh", "gate-error-coefficient", points=({"sigma": "tanh"},)),
+                     Result("c_logistic", "gate-error-coefficient", points=({"sigma": "logistic"},)),
+                     Result("c_softplus_of_b", "gate-error-coefficient", symbols={"b": "bias"},
+                            points=({"sigma": "softplus", "bias": -1.2}, {"sigma": "softplus", "bias": 0.37})),
+                     Result("c_exp_of_b", "gate-error-coefficient", points=({"sigma": "exp", "bias": 0.37},)),
+                     Result("c_tanh_of_b", "gate-error-coefficient", symbols={"b": "bias"},
+                            points=({"sigma": "tanh", "bias": 0.3}, {"sigma": "tanh", "bias": -0.8})),
+                     Result("c_logistic_of_b", "gate-error-coefficient", symbols={"b": "bias"},
+                            points=({"sigma": "logistic", "bias": 2.0}, {"sigma": "logistic", "bias": 0.37}))),
+            citation="Lin, Tegmark & Rolnick (2017), Eq. 11")
 def gate_taylor(doc: Document) -> None:
     doc.abstract = (r"Four neurons multiply two numbers: $m(u,v)=[\sigma(u+v)+\sigma(-u-v)-\sigma(u-v)-"
                     r"\sigma(-u+v)]/(4\sigma''(0))$. We expand the gate at scale $\lambda$ and find the "
@@ -99,7 +150,15 @@ def tree_factors(n: int):
 
 
 @derivation("product-tree", title="The product tree: neuron count and error propagation",
-            quantities=("product-neurons-deep", "product-tree-error"),
+            results=(Result("neurons", "product-neurons-deep", symbols={"n": "n"}),
+                     Result("tree_error_2", "product-tree-error", symbols=_tree_symbols,
+                            points=({"sigma": "softplus", "n": 2}, {"sigma": "logistic", "n": 2})),
+                     Result("tree_error_3", "product-tree-error", symbols=_tree_symbols,
+                            points=({"sigma": "tanh", "n": 3}, {"sigma": "exp", "n": 3, "m2": 0.5})),
+                     Result("tree_error_4", "product-tree-error", symbols=_tree_symbols,
+                            points=({"sigma": "softplus", "n": 4}, {"sigma": "tanh", "n": 4, "bias": 0.3})),
+                     Result("tree_error_5", "product-tree-error", symbols=_tree_symbols,
+                            points=({"sigma": "tanh", "n": 5}, {"sigma": "logistic", "n": 5, "m2": 0.25}))),
             citation="Lin, Tegmark & Rolnick (2017), Sec. III")
 def product_tree(doc: Document) -> None:
     doc.abstract = (r"A binary tree of multiplication gates multiplies $n$ numbers with $4(n-1)$ neurons. "
@@ -113,6 +172,9 @@ def product_tree(doc: Document) -> None:
     doc.equal(4 * (na - 1) + 4 * (nb - 1) + 4, 4 * (na + nb - 1),
               r"Neurons: a gate joining subtrees of $n_a$ and $n_b$ inputs adds 4 to their counts, "
               r"so $T(n)=4(n-1)$ satisfies $T(n_a)+T(n_b)+4=T(n_a+n_b)$ with $T(1)=0$:")
+    n_sym = sp.Symbol("n", positive=True, integer=True)
+    doc.equal((4 * (n_sym - 1)).subs(n_sym, 1), 0, r"and indeed $T(1)=4\cdot0=0$ (a single input needs no gate).")
+    doc.result("neurons", 4 * (n_sym - 1), r"Neurons of the tree for $n$ inputs ($n-1$ gates of four):")
     c = sp.Symbol("c", real=True)
     m2 = sp.Symbol("m_2", positive=True)
     eps = sp.Symbol("epsilon", positive=True)  # stands for lambda^2
@@ -138,7 +200,13 @@ def product_tree(doc: Document) -> None:
 
 
 @derivation("monomial-shallow-count", title="Shallow networks for monomials: the product-grid construction",
-            quantities=("monomial-neurons-shallow", "product-neurons-shallow", "monomial-neurons-deep"),
+            results=(Result("neurons_1_1", "monomial-neurons-shallow", points=({"exponents": (1, 1)},)),
+                     Result("neurons_2_1", "monomial-neurons-shallow", points=({"exponents": (2, 1)},)),
+                     Result("neurons_1_1_1", "monomial-neurons-shallow", points=({"exponents": (1, 1, 1)},)),
+                     Result("deep_one_power", "monomial-neurons-deep", symbols=lambda pt: {"r": pt["exponents"][0]},
+                            points=({"exponents": (1,)}, {"exponents": (5,)}, {"exponents": (8,)})),
+                     Result("deep_product", "monomial-neurons-deep", symbols=lambda pt: {"n": len(pt["exponents"])},
+                            points=({"exponents": (1, 1, 1)}, {"exponents": (1,) * 6}))),
             citation="Rolnick & Tegmark (2018), Thm 4.2")
 def monomial_shallow_count(doc: Document) -> None:
     doc.abstract = (r"A bias-free shallow network $f(x)=\sum_j \alpha_j\sigma(w_j\cdot x)$ matches the "
@@ -188,14 +256,18 @@ def monomial_shallow_count(doc: Document) -> None:
             r"most $7\lceil\log_2 r_i\rceil$ neurons (a 3-neuron square gate and a 4-neuron product gate "
             r"per binary digit), and the $n$ powers are multiplied by 4-neuron gates: "
             r"$\sum_i(7\lceil\log_2 r_i\rceil+4)$. A binary tree needs only $n-1$ of those gates.")
-    doc.equal(sp.Sum(4, (rr, 1, sp.Symbol("n", positive=True, integer=True))).doit(),
-              4 * sp.Symbol("n", positive=True, integer=True),
-              r"For the product ($r_i=1$, $\lceil\log_2 1\rceil=0$) the bound is")
+    nn = sp.Symbol("n", positive=True, integer=True)
+    product_bound = doc.equal(sp.Sum(4, (rr, 1, nn)).doit(), 4 * nn,
+                              r"For the product ($r_i=1$, $\lceil\log_2 1\rceil=0$) the bound is")
+    doc.result("deep_one_power", 7 * sp.ceiling(sp.log(rr, 2)) + 4,
+               r"Deep bound for one power $x^r$ ($n=1$):")
+    doc.result("deep_product", product_bound, r"and for the product of $n$ inputs ($r_i=1$):")
     doc.references = [RT, LTR]
 
 
 @derivation("yarotsky-square", title="Yarotsky's sawtooth approximation of the square, and Telgarsky's pieces",
-            quantities=("yarotsky-square-error", "sawtooth-pieces"),
+            results=(Result("sawtooth_pieces", "sawtooth-pieces", symbols={"s": "k"}),
+                     Result("yarotsky_error", "yarotsky-square-error", symbols={"m": "m"})),
             citation="Yarotsky (2017), Prop. 2; Telgarsky (2016)")
 def yarotsky_square(doc: Document) -> None:
     doc.abstract = (r"The tent map $g(x)=2\,\mathrm{relu}(x)-4\,\mathrm{relu}(x-1/2)$ composed $s$ times is "
@@ -229,7 +301,8 @@ def yarotsky_square(doc: Document) -> None:
 
 
 @derivation("product-shallow", title="The shallow product of n inputs and its leading error",
-            quantities=("product-shallow-error", "product-neurons-shallow"),
+            results=(Result("coefficient", "product-shallow-error", symbols=_shallow_symbols),
+                     Result("neurons", "product-neurons-shallow", symbols={"n": "n"})),
             citation="Lin, Tegmark & Rolnick (2017), App. A")
 def product_shallow(doc: Document) -> None:
     doc.abstract = (r"With one hidden layer, $2^n$ neurons multiply $n$ inputs: "
@@ -268,12 +341,17 @@ def product_shallow(doc: Document) -> None:
             ratio = (sp.diff(expr, x, n + 2) / sp.factorial(n + 2)) / (sp.diff(expr, x, n) / sp.factorial(n))
             value = sp.nsimplify(sp.simplify(ratio.subs(x, shift)))
             doc.equal(ratio.subs(x, shift), value, rf"{name}, $n={n}$, $b={sp.latex(shift)}$: $\rho=$")
-            doc.result(f"rho_{name}_{n}", value, rf"$\rho$ for {name}, $n={n}$:")
+            doc.keep(f"rho_{name}_{n}", value)
+    doc.result("neurons", 2**n_sym, r"The network has one hidden neuron per sign pattern $s\in\{\pm1\}^n$:")
     doc.references = [LTR, RT]
 
 
 @derivation("depth-k-product", title="Products at depth k: Rolnick and Tegmark's grouping count",
-            quantities=("product-neurons-depth-k",), citation="Rolnick & Tegmark (2018), Thm 5.1")
+            results=(Result("equal_groups", "product-neurons-depth-k", relation=">=",
+                            symbols=lambda pt: {"n": pt["n"], "q": round(pt["n"] ** (1 / pt["k"]))},
+                            points=({"n": 8, "k": 3}, {"n": 27, "k": 3}, {"n": 16, "k": 2}, {"n": 64, "k": 6},
+                                    {"n": 81, "k": 2})),),
+            citation="Rolnick & Tegmark (2018), Thm 5.1")
 def depth_k_product(doc: Document) -> None:
     doc.abstract = (r"Multiply $n$ inputs with $k$ hidden layers by grouping: layer $i$ multiplies the "
                     r"values left in groups of $b_i$ with shallow $2^{b_i}$-neuron products. With "

@@ -16,13 +16,14 @@ from itertools import product as cartesian
 import numpy as np
 from numba import njit
 
-from dltheory.theory import activations
-from dltheory.theory import depth_width as theory
+from ..theory import activations
+from ..theory import depth_width as theory
 
 from . import relu_pieces
 from .activations import fresh_cache, numba_form
 from ._bench import Timing, benchmark, best_time
 from ._check import check
+from ._size import sized
 from ._parallel import map_chunks, map_rows
 from ._stats import Estimate, weighted_polyfit
 
@@ -164,7 +165,7 @@ def _gate_grid(quick):
        ylabel="c_sigma (fitted)")
 def gate_error_fit(point, seed, quick):
     """c_sigma = A / (2 E[x^2]) with A the fitted lam -> 0 limit of E[(m/uv - 1)/lam^2]."""
-    est = lambda_fit(point["sigma"], 2, 20_000 if quick else 200_000, seed)
+    est = lambda_fit(point["sigma"], 2, sized(200_000, 20_000, quick), seed)
     scale = 2 * float(INPUT_M2)
     return Estimate(est.value / scale, est.stderr / scale, est.n)
 
@@ -176,7 +177,7 @@ def gate_error_fit(point, seed, quick):
        title="Product tree: growth of the mean relative error with n (leading order in lam^2)",
        ylabel="lim E[relative error]/lam^2")
 def product_tree_error_fit(point, seed, quick):
-    return lambda_fit(point["sigma"], point["n"], 10_000 if quick else 100_000, seed)
+    return lambda_fit(point["sigma"], point["n"], sized(100_000, 10_000, quick), seed)
 
 
 @check("product-shallow-error-fit", quantity="product-shallow-error", x="n",
@@ -187,7 +188,7 @@ def product_tree_error_fit(point, seed, quick):
        title="Shallow 2^n-neuron product: mean relative error per lam^2 as lam -> 0",
        ylabel="lim E[relative error]/lam^2")
 def product_shallow_error_fit(point, seed, quick):
-    return lambda_fit(point["sigma"], point["n"], 10_000 if quick else 100_000, seed, network="shallow")
+    return lambda_fit(point["sigma"], point["n"], sized(100_000, 10_000, quick), seed, network="shallow")
 
 
 @njit(cache=True, nogil=True)
@@ -213,7 +214,99 @@ def power_by_squaring(kind, bias, d2, lam, x, r):
     return out
 
 
-fresh_cache(_act, _gate, tree_relative_error, shallow_relative_error, _square, power_by_squaring)
+@njit(cache=True, nogil=True)
+def activate(kind, z):
+    """The activation applied entrywise to a 1-D array (the hidden units of a built network)."""
+    out = np.empty_like(z)
+    for i in range(z.shape[0]):
+        out[i] = _act(kind, z[i])
+    return out
+
+
+fresh_cache(_act, _gate, tree_relative_error, shallow_relative_error, _square, power_by_squaring, activate)
+
+
+class GateNetwork:
+    """A feed-forward network of hidden units built gate by gate, evaluated unit by unit.
+
+    Wires 0..n-1 are the inputs; every hidden unit computes sigma(sum_w weight_w wire_w + b);
+    every later wire is a linear read-out of hidden units. ``units`` is the list of hidden units,
+    so ``len(units)`` counts the neurons of what was built (nothing is counted by formula).
+    """
+
+    def __init__(self, n_inputs: int, sigma: str, lam: float):
+        self.sigma, self.lam = sigma, lam
+        self.bias = theory.resolve_bias(sigma, None)
+        self.d2 = theory.derivative(sigma, 2, self.bias)
+        self.wires: list[dict[int, float] | None] = [None] * n_inputs  # None: an input
+        self.units: list[dict[int, float]] = []
+        self.output = n_inputs - 1  # the wire the network returns (set by the builders)
+
+    def gate(self, p: int, q: int) -> int:
+        """Append the four units of the multiplication gate of wires p and q; returns its output wire."""
+        lam, first = self.lam, len(self.units)
+        for sign_p, sign_q in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
+            self.units.append({p: sign_p * lam, q: sign_q * lam})
+        c = 1.0 / (4.0 * self.d2 * lam * lam)
+        self.wires.append({first: c, first + 1: c, first + 2: -c, first + 3: -c})
+        return len(self.wires) - 1
+
+    def square(self, p: int) -> int:
+        """Append the three units of the square gate [s(lam p) + s(-lam p) - 2 s(0)] / (sigma''(b) lam^2)
+        (the third unit has no input weight: it computes the constant sigma(b)); returns its output wire."""
+        lam, first = self.lam, len(self.units)
+        self.units += [{p: lam}, {p: -lam}, {}]
+        c = 1.0 / (self.d2 * lam * lam)
+        self.wires.append({first: c, first + 1: c, first + 2: -2 * c})
+        return len(self.wires) - 1
+
+    def tree(self, level: list[int]) -> int:
+        """Multiply the given wires by a binary tree of gates (adjacent pairs, an odd last wire carried up)."""
+        while len(level) > 1:
+            nxt = [self.gate(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+            level = nxt + ([level[-1]] if len(level) % 2 else [])
+        return level[0]
+
+    def evaluate(self, x: np.ndarray) -> np.ndarray:
+        """The last wire on each row of x (units in the order built; each reads earlier wires only)."""
+        kind = ACTIVATION_ID[self.sigma]
+        wire_values = [x[:, j] for j in range(x.shape[1])]
+        unit_values: list[np.ndarray] = []
+        for readout in self.wires[x.shape[1]:]:
+            needed = max(readout)
+            while len(unit_values) <= needed:
+                weights = self.units[len(unit_values)]
+                pre = np.full(x.shape[0], self.bias) + sum(w * wire_values[j] for j, w in weights.items())
+                unit_values.append(activate(kind, pre))
+            wire_values.append(sum(c * unit_values[u] for u, c in readout.items()))
+        return wire_values[self.output]
+
+
+def product_tree_network(n: int, sigma: str = "softplus", lam: float = 0.01) -> GateNetwork:
+    """The binary tree of multiplication gates for n inputs (Lin, Tegmark & Rolnick 2017, Sec. III):
+    adjacent wires paired level by level, an odd last wire carried up (a skip connection)."""
+    net = GateNetwork(n, sigma, lam)
+    net.output = net.tree(list(range(n)))
+    return net
+
+
+def monomial_network(exponents, sigma: str = "softplus", lam: float = 0.01) -> GateNetwork:
+    """Rolnick & Tegmark's (2018) deep network for x_1^r_1 ... x_n^r_n: each power by repeated
+    squaring along the binary digits of r_i (square gates, and product gates for the set digits),
+    then the n powers multiplied by the binary tree of gates."""
+    net = GateNetwork(len(exponents), sigma, lam)
+    powers = []
+    for i, r in enumerate(exponents):
+        base, acc, e = i, None, r
+        while e > 0:
+            if e & 1:
+                acc = base if acc is None else net.gate(acc, base)
+            e >>= 1
+            if e > 0:
+                base = net.square(base)
+        powers.append(acc)
+    net.output = net.tree(powers)
+    return net
 
 
 def deep_monomial(x: np.ndarray, exponents, lam: float, sigma: str = "softplus") -> tuple[np.ndarray, int]:
@@ -241,12 +334,31 @@ def deep_monomial(x: np.ndarray, exponents, lam: float, sigma: str = "softplus")
        title="Deep monomial networks: neurons of a construction that reaches relative error 1e-3",
        ylabel="neurons")
 def monomial_deep_construction(point, seed, quick):
-    """Neurons of the squaring-and-product network, once its mean |relative error| at lam = 0.01 is < 1e-3."""
+    """Hidden units of the squaring-and-product network built unit by unit (``monomial_network``),
+    once its mean |relative error| at lam = 0.01 is < 1e-3 (else infinitely many: the check fails)."""
     gen = np.random.Generator(np.random.SFC64(seed))
-    r = point["exponents"]
-    rel, neurons = deep_monomial(draw_inputs(gen, 2000, len(r)), r, 0.01)
+    r = tuple(point["exponents"])
+    x = draw_inputs(gen, 2000, len(r))
+    net = monomial_network(r)
+    rel = net.evaluate(x) / np.prod(x ** np.array(r), axis=1) - 1.0
     accurate = float(np.mean(np.abs(rel))) < 1e-3
-    return Estimate(float(neurons) if accurate else math.inf, 0.0, 2000)
+    return Estimate(float(len(net.units)) if accurate else math.inf, 0.0, len(x))
+
+
+@check("product-tree-construction", quantity="product-neurons-deep", rule="exact", x="n",
+       grid=lambda quick: [{"n": n} for n in ((2, 3, 5, 8) if quick else (2, 3, 4, 5, 6, 7, 8, 11, 12, 16))],
+       wrong=lambda point: 4 * point["n"], wrong_label="the paper's 'about 4n'",
+       title="Product tree: hidden units of the built network, once it multiplies to relative error 1e-3",
+       ylabel="neurons")
+def product_tree_construction(point, seed, quick):
+    """Build the tree of gates unit by unit, evaluate it on random inputs at lam = 0.01 and count its
+    hidden units if its mean |relative error| is below 1e-3 (else infinitely many: the check fails)."""
+    gen = np.random.Generator(np.random.SFC64(seed))
+    x = draw_inputs(gen, sized(2000, 500, quick, minimum=500), point["n"])
+    net = product_tree_network(point["n"])
+    rel = net.evaluate(x) / np.prod(x, axis=1) - 1.0
+    accurate = float(np.mean(np.abs(rel))) < 1e-3
+    return Estimate(float(len(net.units)) if accurate else math.inf, 0.0, len(x))
 
 
 def grouped_product_cost(factors: tuple[int, ...], n: int) -> int:
@@ -403,17 +515,29 @@ def smallest_solving_prefix(gen: np.random.Generator, exponents: tuple[int, ...]
     return (solving[0] if solving else len(grid) + 1), (residuals[-2] if len(grid) > 1 else 1.0)
 
 
-@check("monomial-shallow-rank", quantity="monomial-neurons-shallow", rule="exact",
-       grid=lambda quick: [{"exponents": r} for r in ((1, 1), (2, 1), (1, 1, 1), (3, 1))
-                           + (() if quick else ((2, 2), (1, 1, 1, 1), (2, 1, 1), (4, 2)))],
-       wrong=lambda point: theory.monomial_neurons_shallow.function(point["exponents"]) - 1,
-       wrong_label="one neuron fewer, prod(r_i+1) - 1",
-       title="Shallow monomial networks: smallest solving prefix of random product grids",
+def _rank_grid(quick):
+    monomials = ((1, 1), (2, 1), (1, 1, 1), (3, 1)) + (() if quick else ((2, 2), (1, 1, 1, 1), (2, 1, 1), (4, 2)))
+    products = (1, 2, 3) if quick else (1, 2, 3, 4, 5)
+    return ([{"quantity": "monomial-neurons-shallow", "exponents": r} for r in monomials]
+            + [{"quantity": "product-neurons-shallow", "n": n} for n in products])
+
+
+def _exponents(point) -> tuple[int, ...]:
+    """The monomial of a grid point: its exponents, or x_1 ... x_n for the product of n inputs."""
+    return tuple(point["exponents"]) if "exponents" in point else (1,) * point["n"]
+
+
+@check("monomial-shallow-rank", quantity=("monomial-neurons-shallow", "product-neurons-shallow"), rule="exact",
+       grid=_rank_grid,
+       wrong=lambda point: math.prod(r + 1 for r in _exponents(point)) - 1,
+       wrong_label="one neuron fewer, prod(r_i+1) - 1 (2^n - 1 for the product)",
+       title="Shallow monomial and product networks: smallest solving prefix of random product grids",
        ylabel="neurons needed")
 def monomial_shallow_rank(point, seed, quick):
-    """Every random draw must need exactly prod(r_i+1) neurons (exact rule over draws)."""
+    """Every random draw must need exactly prod(r_i+1) neurons (2^n for the product of n inputs;
+    exact rule over draws)."""
     gen = np.random.Generator(np.random.SFC64(seed))
-    draws = [smallest_solving_prefix(gen, point["exponents"]) for _ in range(10 if quick else 50)]
+    draws = [smallest_solving_prefix(gen, _exponents(point)) for _ in range(sized(50, 10, quick, minimum=10))]
     needed = np.array([d[0] for d in draws], dtype=float)
     se = float(needed.std(ddof=1) / math.sqrt(len(needed)))
     if np.ptp(needed) > 0:  # draws disagree: the mean is then not an exact count

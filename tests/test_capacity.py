@@ -1,11 +1,11 @@
 """Tests for the capacity capability: each quantity against an independent computation, the
-derivations against the quantities, the simulators against references, the checks (quick)
-with their power tests, bad inputs, and thread-count independence."""
+simulators against brute force and references, bad inputs, and thread-count independence.
+(The conformance suite evaluates the examples, builds the derivations and proves their results
+equal to the quantities, and runs every check with its power test.)"""
 from __future__ import annotations
 
 import itertools
 import math
-import os
 from fractions import Fraction
 
 import mpmath
@@ -14,8 +14,6 @@ import pytest
 
 from dltheory.theory import evaluate
 from dltheory.theory import capacity as th
-
-SLOW_SCALE = float(os.environ.get("DLTHEORY_SLOW_SCALE", "1"))
 
 
 # ----------------------------------------------------------------------------- Cover
@@ -34,8 +32,22 @@ def _brute_force_dichotomies(X: np.ndarray) -> int:
 
 @pytest.mark.parametrize("P,N", [(4, 2), (5, 2), (6, 3), (7, 3), (8, 4), (3, 5)])
 def test_cover_count_against_brute_force_lp(P, N):
+    from dltheory.numerics import capacity as nc
+
     X = np.random.default_rng(P * 10 + N).standard_normal((P, N))
     assert evaluate("cover-count", P=P, N=N) == _brute_force_dichotomies(X)
+    # the simulator of check capacity-cover-count (Gordan simplex) on the same points
+    assert nc.separable_dichotomies(X) == (_brute_force_dichotomies(X), 0)
+
+
+def test_dichotomy_counter_sees_points_not_in_general_position():
+    """Two of three points in the plane on one ray (x2 = 2 x1) must share their label: 4 dichotomies,
+    not Cover's 6. The counter measures the point set, it does not recite Cover's count."""
+    from dltheory.numerics import capacity as nc
+
+    X = np.array([[1.0, 0.3], [2.0, 0.6], [0.2, 1.0]])
+    assert nc.separable_dichotomies(X) == (_brute_force_dichotomies(X), 0)
+    assert _brute_force_dichotomies(X) < evaluate("cover-count", P=3, N=2)
 
 
 def test_cover_count_against_the_recursion_and_exact_values():
@@ -79,6 +91,20 @@ def test_gardner_known_values():
     assert evaluate("gardner-capacity", kappa=15.0) * 15.0 ** 2 == pytest.approx(1 / (1 + 1 / 15.0 ** 2), rel=1e-12)
 
 
+def test_gardner_critical_margin_inverts_the_capacity():
+    for alpha in (0.05, 0.3, 1.0, 1.7, 1.999):
+        k = evaluate("gardner-critical-margin", alpha=alpha)
+        assert evaluate("gardner-capacity", kappa=k) == pytest.approx(alpha, rel=1e-12)
+        hi = evaluate("gardner-critical-margin", alpha=alpha, dps=30)
+        assert abs(hi - k) < 1e-12
+        mpmath.mp.dps = 40  # the 30-digit root against mpmath quadrature of Gardner's integral
+        inv = mpmath.quad(lambda t: mpmath.npdf(t) * (t + hi) ** 2, [-hi, mpmath.inf])
+        assert abs(inv - 1 / mpmath.mpf(alpha)) < mpmath.mpf(10) ** -27
+    assert evaluate("gardner-critical-margin", alpha=2.0) == 0.0  # Cover's capacity: zero margin
+    ks = [evaluate("gardner-critical-margin", alpha=a) for a in (0.2, 0.5, 1.0, 1.5)]
+    assert ks == sorted(ks, reverse=True)
+
+
 def test_gardner_negative_kappa_refused_or_warned(cli):
     r = cli("eval", "gardner-capacity", "kappa=-0.5")
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
@@ -90,17 +116,27 @@ def test_gardner_negative_kappa_refused_or_warned(cli):
 
 # ----------------------------------------------------------------------------- Ising
 def test_ising_1rsb_double_against_mpmath_newton():
-    lo = evaluate("ising-perceptron-capacity", method="1rsb")
-    hi = evaluate("ising-perceptron-capacity", method="1rsb", dps=20)
+    lo = evaluate("ising-perceptron-capacity")
+    hi = evaluate("ising-perceptron-capacity", dps=20)
     assert abs(lo - float(hi)) < 1e-11
     # Krauth & Mezard (1989) quote alpha_c ~ 0.83; Ding & Sun (2019, arXiv:1809.07742) 0.833078599
     assert abs(hi - mpmath.mpf("0.833078599")) < 1e-9
 
 
-def test_ising_rs_entropy_changes_sign_and_rs_value():
+def test_ising_rs_entropy_changes_sign():
     assert th.ising_rs_entropy(0.80) > 0 > th.ising_rs_entropy(0.86)
     assert th.ising_rs_entropy(1.0) < 0  # the RS solution at the first-moment bound already has s < 0
-    assert evaluate("ising-perceptron-capacity", method="rs") == pytest.approx(4 / math.pi, rel=1e-15)
+
+
+def test_ising_power_test_is_the_derived_rs_value():
+    """The check's wrong theory is the replica-symmetric capacity that derivation capacity-ising
+    derives (4/pi), not a switch of the quantity."""
+    from dltheory import derivations, numerics
+
+    kept = derivations.get("capacity-ising").document().kept["alpha_rs"]
+    check = numerics.get_check("capacity-ising-enumeration")
+    assert float(kept) == pytest.approx(4 / math.pi, rel=1e-15) == check.wrong_value({})
+    assert check.theory_value({}) == pytest.approx(0.8330785997, rel=1e-9)
 
 
 # ----------------------------------------------------------------------------- teacher-student
@@ -149,26 +185,6 @@ def test_max_stability_equations_against_mpmath():
 
 
 # ----------------------------------------------------------------------------- balls
-@pytest.fixture(scope="module")
-def ball_document(tmp_path_factory):
-    from dltheory.derivations import build
-
-    return build("capacity-ball", tmp_path_factory.mktemp("ball"), pdf=False)[0]
-
-
-@pytest.mark.parametrize("R,D,k", [(1.0, 2, 0.0), (0.5, 3, 0.5), (2.0, 1, 0.2), (0.2, 10, 1.0)])
-def test_ball_against_mpmath_quadrature_of_the_derivation(ball_document, R, D, k):
-    import sympy as sp
-
-    F = ball_document.results["F"]
-    syms = {s.name: s for s in F.free_symbols}
-    f = sp.lambdify((syms["t"],), F.subs({syms["R"]: R, syms["kappa"]: k}), "mpmath")
-    mpmath.mp.dps = 20
-    dens = lambda t: t ** (D - 1) * mpmath.exp(-t * t / 2) / (2 ** (mpmath.mpf(D) / 2 - 1) * mpmath.gamma(mpmath.mpf(D) / 2))  # noqa: E731
-    inv = mpmath.quad(lambda t: dens(t) * f(t), [0, mpmath.sqrt(D), mpmath.inf])
-    assert evaluate("manifold-capacity-ball", radius=R, dim=D, kappa=k) == pytest.approx(float(1 / inv), rel=1e-11)
-
-
 def test_ball_limits():
     for D in (1, 3):
         for k in (0.0, 0.7):
@@ -189,23 +205,33 @@ def test_ball_limits():
 
 
 @pytest.mark.parametrize("D,k", [(1, 0.0), (3, 0.7), (10, 2.0)])
-def test_ball_at_infinite_radius_is_the_derivations_subspace_limit(ball_document, D, k):
-    import sympy as sp
-
-    limit = ball_document.results["alpha_inf"]
-    syms = {s.name: s for s in limit.free_symbols}
-    exact = limit.subs({syms["D"]: D, syms["kappa"]: sp.Rational(k)})  # the float kappa, exactly
+def test_ball_at_infinite_radius_is_the_subspace_limit(D, k):
+    mpmath.mp.dps = 50  # 1/(D + int_{-k}^oo Dt (t+k)^2), the integral by mpmath quadrature
+    exact = 1 / (D + mpmath.quad(lambda t: mpmath.npdf(t) * (t + k) ** 2, [-k, mpmath.inf]))
     at_inf = evaluate("manifold-capacity-ball", radius=math.inf, dim=D, kappa=k)
-    assert at_inf == pytest.approx(float(exact.evalf(30)), rel=1e-14)
+    assert at_inf == pytest.approx(float(exact), rel=1e-14)
     assert evaluate("manifold-capacity-ball", radius="inf", dim=D, kappa=k) == at_inf
-    mpmath.mp.dps = 50
     precise = evaluate("manifold-capacity-ball", radius=math.inf, dim=D, kappa=k, dps=40)
-    assert abs(mpmath.mpf(str(exact.evalf(50))) / precise - 1) < mpmath.mpf("1e-38")
+    mpmath.mp.dps = 50
+    assert abs(exact / precise - 1) < mpmath.mpf("1e-38")
     # finite radii approach the limit, monotonically and at rate O(1/R) (distance shrinks ~10x per decade)
     gaps = [abs(evaluate("manifold-capacity-ball", radius=r, dim=D, kappa=k) - at_inf) for r in (10.0, 100.0, 1000.0)]
     assert gaps[0] > gaps[1] > gaps[2]
     assert gaps[2] < 0.2 * gaps[1] and gaps[1] < 0.2 * gaps[0]
     assert gaps[2] < 1e-3 * at_inf
+
+
+def test_ball_critical_margin_inverts_the_ball_capacity():
+    for R, D, alpha in ((1.0, 2, 0.3), (0.5, 3, 0.2), (3.0, 1, 0.4), (math.inf, 2, 0.3)):
+        k = evaluate("manifold-ball-critical-margin", radius=R, dim=D, alpha=alpha)
+        assert evaluate("manifold-capacity-ball", radius=R, dim=D, kappa=k) == pytest.approx(alpha, rel=1e-12)
+    # R = 0 is Gardner's point perceptron
+    assert evaluate("manifold-ball-critical-margin", radius=0.0, dim=4, alpha=0.7) == \
+        evaluate("gardner-critical-margin", alpha=0.7)
+    # R = 1, D = 3: zero-margin capacity 2/(D+1) = 1/2 (self-dual cone), so the margin vanishes there
+    top = evaluate("manifold-capacity-ball", radius=1.0, dim=3, kappa=0.0)
+    assert top == pytest.approx(0.5, rel=1e-12)
+    assert evaluate("manifold-ball-critical-margin", radius=1.0, dim=3, alpha=top) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_ball_infinite_radius_from_the_cli(cli):
@@ -220,45 +246,18 @@ def test_ball_infinite_radius_from_the_cli(cli):
 
 
 # ----------------------------------------------------------------------------- derivations
-def test_derivations_build_and_match_the_quantities(tmp_path):
-    import sympy as sp
+def test_gibbs_constant_integrand_is_the_displayed_one():
+    """The derivation evaluates I with mpmath's ncdf; its displayed SymPy integrand is the same
+    function (compared where SymPy's rewriting of erfc does not cancel)."""
+    from dltheory import derivations
+    from dltheory.derivations import capacity as dc
 
-    from dltheory.derivations import build
-
-    doc, tex, _ = build("capacity-cover", tmp_path, pdf=False)
-    N, P = sorted(doc.results["C"].free_symbols, key=lambda s: s.name)
-    for p, n in ((5, 2), (12, 7), (30, 30)):
-        assert int(doc.results["C"].subs({P: p, N: n}).doit()) == evaluate("cover-count", P=p, N=n)
-        assert sp.Rational(doc.results["p"].subs({P: p, N: n}).doit()) == evaluate("cover-separable-probability", P=p, N=n)
-
-    doc, _, _ = build("capacity-gardner", tmp_path, pdf=False)
-    (kap,) = doc.results["alpha_c"].free_symbols
-    for k in (0, 0.5, 2):
-        assert float(doc.results["alpha_c"].subs(kap, k).evalf(30)) == pytest.approx(evaluate("gardner-capacity", kappa=k), rel=1e-14)
-
-    doc, _, _ = build("capacity-ising", tmp_path, pdf=False)
-    assert float(doc.results["alpha_rs"]) == evaluate("ising-perceptron-capacity", method="rs")
-    assert evaluate("ising-perceptron-capacity") < doc.results["alpha_first_moment"]
-
-    doc, _, _ = build("capacity-teacher-student", tmp_path, pdf=False)
-    syms = {s.name: s for e in doc.results.values() for s in e.free_symbols}
-    for a in (0.3, 2.0, 50.0):
-        assert float(doc.results["hebb_eps"].subs(syms["alpha"], a)) == pytest.approx(
-            evaluate("teacher-student-error", rule="hebb", alpha=a), rel=1e-14)
-        assert float(doc.results["hebb_asymptote"].subs(syms["alpha"], a)) == pytest.approx(
-            evaluate("teacher-student-error", rule="hebb", alpha=a, regime="large-alpha"), rel=1e-14)
-    integral = doc.results["I"]  # int dt e^{-t^2}/(sqrt(2 pi) H(-t)); its integrand against mpmath's ncdf
+    integral = derivations.get("capacity-teacher-student").document().kept["I"]
     (tv,) = integral.variables
     for x0 in (-4.0, -0.5, 0.0, 2.0):
         ref = mpmath.exp(-x0 * x0) / (mpmath.sqrt(2 * mpmath.pi) * mpmath.ncdf(x0))
         assert float(integral.function.subs(tv, x0).evalf(20)) == pytest.approx(float(ref), rel=1e-12)
-    I = th.gibbs_asymptote_integral()  # = the same integral by mpmath in test_teacher_student_asymptotes_...
-    for rule in ("gibbs", "bayes"):
-        assert float(doc.results[f"{rule}_asymptote"].subs({syms["alpha"]: 7.0, syms["I"]: I})) == pytest.approx(
-            evaluate("teacher-student-error", rule=rule, alpha=7.0, regime="large-alpha"), rel=1e-12)
-
-    # capacity-ball is built (once) by the ball_document fixture and compared in
-    # test_ball_against_mpmath_quadrature_of_the_derivation
+    assert float(dc.gibbs_constant()) == pytest.approx(th.gibbs_asymptote_integral(), rel=1e-12)
 
 
 # ----------------------------------------------------------------------------- bad inputs
@@ -275,7 +274,11 @@ def test_derivations_build_and_match_the_quantities(tmp_path):
     (("cover-count", "P=5", "N=0"), "N"),
     (("cover-count", "P=1000000000", "N=3"), "P"),
     (("cover-separable-probability", "P=1000000", "N=3"), "P"),
-    (("ising-perceptron-capacity", "method=2rsb"), "method"),
+    (("ising-perceptron-capacity", "method=rs"), "method"),
+    (("gardner-critical-margin", "alpha=2.5"), "alpha"),
+    (("gardner-critical-margin", "alpha=0"), "alpha"),
+    (("gardner-critical-margin", "alpha=0.001"), "alpha=0.001: too small a load"),
+    (("manifold-ball-critical-margin", "radius=1", "dim=3", "alpha=0.6"), "alpha=0.6: above the zero-margin"),
 ])
 def test_bad_inputs_exit_2_with_one_line(cli, args, param):
     r = cli("eval", *args)
@@ -348,6 +351,39 @@ def test_max_margin_solvers_agree_and_hebb_sufficient_statistics():
     assert abs(direct.mean() - fast.mean()) < 4 * se
 
 
+def test_margin_decisions_against_the_adatron_and_the_simplex():
+    """margin_at_least (check capacity-gardner-storable) decides 'max margin >= kappa' as the converged
+    AdaTron's margin says on separable instances, and 'no' on instances the simplex finds non-separable."""
+    from dltheory.numerics import capacity as nc
+
+    g = np.random.default_rng(21)
+    decided = {0: 0, 1: 0}
+    for P, N in ((10, 20), (20, 20), (30, 20), (45, 20)):
+        for _ in range(15):
+            X = g.standard_normal((P, N)) * np.where(g.random((P, 1)) < 0.5, -1.0, 1.0)
+            st, _, _ = nc.gordan_simplex(X)
+            for kappa in (0.1, 0.5, 1.5):
+                verdict = nc.margin_at_least(X, kappa)
+                assert verdict in (0, 1)
+                decided[verdict] += 1
+                if st == 0:
+                    assert verdict == 0
+                else:
+                    _, margin, ok, _ = nc.adatron(X, 1e-10)
+                    assert ok and verdict == (margin >= kappa)
+    assert min(decided.values()) > 20  # both answers occur
+
+
+def test_storable_count_is_the_longest_stored_prefix():
+    from dltheory.numerics import capacity as nc
+
+    g = np.random.default_rng(5)
+    X = g.standard_normal((60, 15)) * np.where(g.random((60, 1)) < 0.5, -1.0, 1.0)
+    pmax, undecided = nc.storable_at_margin(X, 0.5)
+    assert undecided == 0 and 0 < pmax < 60
+    assert nc.margin_at_least(X[:pmax], 0.5) == 1 and nc.margin_at_least(X[:pmax + 1], 0.5) == 0
+
+
 def test_simulators_are_thread_count_independent(monkeypatch):
     from dltheory.numerics import capacity as nc
 
@@ -357,28 +393,6 @@ def test_simulators_are_thread_count_independent(monkeypatch):
         results.append((nc.separable_count(12, 6, 600, 42, chunk=64),
                         nc.ising_storable_counts(7, 40, 42, chunk=8).tolist(),
                         nc.ball_margins(6, 20, 2, 0.5, 6, 42, chunk=2)[0].tolist(),
-                        nc.gibbs_errors(10, 20, 24, 42, chunk=4).tolist()))
+                        nc.gibbs_errors(10, 20, 24, 42, chunk=4).tolist(),
+                        nc.storable_counts(12, 0.5, 24, 42, chunk=4).tolist()))
     assert results[0] == results[1]
-
-
-# ----------------------------------------------------------------------------- checks
-CHECKS = ["capacity-cover-separability", "capacity-ising-enumeration", "capacity-gardner-margin",
-          "capacity-teacher-student-simulation", "capacity-ball-separability"]
-
-
-@pytest.mark.parametrize("name", CHECKS)
-def test_checks_pass_quick_and_reject_the_wrong_theory(name):
-    from dltheory.numerics import get_check, run_check
-
-    out = run_check(get_check(name), quick=True)
-    assert out.passed and out.power_rejected, out.records
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", CHECKS)
-def test_checks_at_full_size(name, monkeypatch):
-    from dltheory.numerics import get_check, run_check
-
-    monkeypatch.setenv("DLTHEORY_CHECK_SCALE", str(SLOW_SCALE))
-    out = run_check(get_check(name), quick=False)
-    assert out.passed and out.power_rejected, out.records

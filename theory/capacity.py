@@ -37,8 +37,12 @@ def _mp_tools(dps):
     return mp, H, G
 
 
-def _root(f, a, b, tol=1e-14, maxiter=200):
-    """A root of f in [a, b] (f(a), f(b) of opposite signs): Illinois regula falsi + bisection."""
+def root(f, a, b, tol=1e-14, maxiter=200):
+    """A root of f in [a, b] (f(a), f(b) of opposite signs): Illinois regula falsi + bisection.
+
+    Double precision, no dependencies; the saddle-point solvers here and the simulators' inverse
+    curves use it.
+    """
     fa, fb = f(a), f(b)
     if fa == 0:
         return a
@@ -88,7 +92,8 @@ def cover_count_int(P: int, N: int) -> int:
 
 
 @quantity("cover-count", _P, _N, status="exact",
-          citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1 (function counting)")
+          citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1 (function counting)",
+          examples=({"P": 10, "N": 4}, {"P": 200, "N": 50}, {"P": 3, "N": 5}))
 def cover_count(P: int, N: int) -> int:
     """C(P,N) = 2 sum_{k<N} binom(P-1,k): dichotomies of P points (general position, R^N) separable through the origin.
 
@@ -101,13 +106,17 @@ def cover_count(P: int, N: int) -> int:
 
 
 @quantity("cover-separable-probability", _P, _N, status="exact",
-          citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1")
+          citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1",
+          examples=({"P": 40, "N": 20}, {"P": 12, "N": 8}, {"P": 30, "N": 10}))
 def cover_separable_probability(P: int, N: int) -> Fraction:
     """C(P,N)/2^P: probability that random labels on P points in general position in R^N are linearly separable.
 
     Cover (1965): for points in general position and independent fair labels, the
     probability is C(P, N) / 2^P = 2^{1-P} sum_{k<N} binom(P-1, k) (exact rational); it
-    equals 1/2 at P = 2N and tends to a step at alpha = P/N = 2 as N -> infinity.
+    equals 1/2 at P = 2N and tends to a step at alpha = P/N = 2 as N -> infinity. Read with
+    P = n examples and N = d weights, it is the probability that a homogeneous perceptron
+    fits n uniformly random labels: 1/2 at n = 2d, the perceptron's capacity of two random
+    labels per weight (the memorisation reference point of Zhang et al. 2017).
     Status: exact.
     """
     return Fraction(cover_count_int(P, N), 2 ** P)
@@ -136,7 +145,8 @@ def gardner_capacity_value(kappa, dps=None):
 
 @quantity("gardner-capacity", _KAPPA_G, _NEG, status="exact",
           citation="Gardner (1988), J. Phys. A 21:257 (RS capacity with margin); rigorous for kappa >= 0: "
-                   "Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383")
+                   "Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383",
+          examples=({"kappa": 0.0}, {"kappa": 0.5}, {"kappa": 2.0}))
 def gardner_capacity(kappa: float, negative: str = "refuse", dps: int | None = None):
     """alpha_c(kappa) = 1 / int_{-kappa}^inf Dt (t+kappa)^2: capacity of the spherical perceptron with margin kappa.
 
@@ -164,6 +174,42 @@ def gardner_capacity(kappa: float, negative: str = "refuse", dps: int | None = N
     return gardner_capacity_value(kappa, dps)
 
 
+def gardner_critical_margin_value(alpha, dps=None):
+    """The kappa >= 0 with alpha_c(kappa) = alpha (double precision, or mpmath Newton at ``dps``)."""
+    target = 1.0 / float(alpha)
+    k = root(lambda k: gardner_integral(k) - target, 0.0, 19.0, tol=1e-15)
+    if _dps(dps) <= 15:
+        return k
+    mp, H, G = _mp_tools(_dps(dps))
+    a = mp.mpf(alpha)
+    # d/dk int_{-k}^inf Dt (t+k)^2 = 2 (k H(-k) + G(k))
+    k = mp.findroot(lambda k: (1 + k * k) * H(-k) + k * G(k) - 1 / a, mp.mpf(k),
+                    tol=mp.mpf(10) ** (-_dps(dps) - 4))
+    mp.mp.dps = _dps(dps)
+    return +k
+
+
+@quantity("gardner-critical-margin", Real("alpha", lo=0.0, hi=2.0, lo_open=True, doc="load alpha = P/N"),
+          status="exact",
+          citation="Gardner (1988), J. Phys. A 21:257 (the capacity curve alpha_c(kappa) read at fixed load); "
+                   "rigorous: Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383",
+          examples=({"alpha": 0.25}, {"alpha": 1.0}, {"alpha": 1.5}))
+def gardner_critical_margin(alpha: float, dps: int | None = None):
+    """kappa_c(alpha): the largest margin with which P = alpha N random patterns can be stored (alpha <= 2).
+
+    The inverse of Gardner's capacity curve: alpha_c(kappa) = 1 / int_{-kappa}^inf Dt (t+kappa)^2
+    decreases strictly from 2 at kappa = 0 to 0, so at load alpha <= 2 the maximal stability
+    of the spherical perceptron (the margin of the maximally stable couplings, min_mu
+    sigma^mu J.xi^mu / |J| with |xi| ~ sqrt N) tends to the root kappa_c(alpha) of
+    alpha_c(kappa) = alpha as N -> infinity. kappa_c(2) = 0 (Cover). Status: exact (kappa >= 0,
+    where Gardner's formula is proved).
+    """
+    if alpha < 1.0 / gardner_integral(19.0):
+        raise BadInput("alpha", alpha, f"{1.0 / gardner_integral(19.0):.6g} <= alpha <= 2 (kappa_c <= 19)",
+                       "too small a load: the margin exceeds 19")
+    return gardner_critical_margin_value(alpha, dps)
+
+
 # ----------------------------------------------------------------------------- Ising perceptron
 def _ising_rs_equations_double(alpha: float):
     """RS saddle point (q, qhat) and entropy s(alpha) of binary couplings at kappa = 0."""
@@ -189,7 +235,7 @@ def _ising_inner(alpha, z, w):
     def q_of(qh):
         return float(np.dot(w, np.tanh(math.sqrt(qh) * z) ** 2))
 
-    q = _root(lambda q: q_of(qhat_of(q)) - q, 1e-6, 1 - 1e-6, tol=1e-15)
+    q = root(lambda q: q_of(qhat_of(q)) - q, 1e-6, 1 - 1e-6, tol=1e-15)
     qh = qhat_of(q)
     u = -math.sqrt(q / (1 - q)) * z
     lncosh = np.logaddexp(math.sqrt(qh) * z, -math.sqrt(qh) * z)  # ln(2 cosh x)
@@ -205,7 +251,7 @@ def ising_rs_entropy(alpha: float) -> float:
 @lru_cache(maxsize=8)
 def ising_1rsb_capacity(dps: int = 15):
     """alpha with s_RS(alpha) = 0 (Krauth & Mezard 1989): double, or mpmath Newton at ``dps``."""
-    a0 = _root(ising_rs_entropy, 0.5, 1.2, tol=1e-15)
+    a0 = root(ising_rs_entropy, 0.5, 1.2, tol=1e-15)
     if dps <= 15:
         return a0
     mp, H, G = _mp_tools(dps)
@@ -226,37 +272,27 @@ def ising_1rsb_capacity(dps: int = 15):
     return +a
 
 
-@quantity("ising-perceptron-capacity",
-          Choice("method", choices=("1rsb", "rs"), default="1rsb",
-                 doc="1rsb (Krauth-Mezard, correct) or rs (Gardner-Derrida, wrong)"),
-          status="1rsb",
-          citation="Krauth & Mezard (1989), J. Phys. France 50:3057 (1RSB, alpha_c = 0.833); "
-                   "RS value 4/pi: Gardner & Derrida (1988), J. Phys. A 21:271")
-def ising_perceptron_capacity(method: str = "1rsb", dps: int | None = None):
-    """Storage capacity of the perceptron with binary couplings J_i = +-1 (kappa = 0): 1RSB 0.8330786, RS 4/pi.
+@quantity("ising-perceptron-capacity", status="1rsb",
+          citation="Krauth & Mezard (1989), J. Phys. France 50:3057 (1RSB, alpha_c = 0.833)",
+          examples=({},))
+def ising_perceptron_capacity(dps: int | None = None):
+    """Storage capacity alpha_c = 0.8330786 of the perceptron with binary couplings J_i = +-1 (kappa = 0).
 
-    method=1rsb (Krauth & Mezard 1989): the one-step RSB solution is frozen (Parisi
-    parameter at the point where the complexity vanishes) and its capacity is the alpha at
-    which the replica-symmetric entropy vanishes, s_RS(alpha_c) = 0, with
+    Krauth & Mezard (1989): the one-step RSB solution is frozen (Parisi parameter at the
+    point where the complexity vanishes) and its capacity is the alpha at which the
+    replica-symmetric entropy vanishes, s_RS(alpha_c) = 0, with
     s_RS = extr_{q,qhat} [-qhat (1-q)/2 + int Dz ln 2cosh(sqrt(qhat) z)
     + alpha int Dt ln H(-sqrt(q/(1-q)) t)]. Solved here: alpha_c = 0.83307859...
     (the paper quotes alpha_c ~ 0.83; Ding & Sun 2019 quote 0.833078599 and prove it is a lower
     bound, and Huang 2024 the matching upper bound, each under a numerically checked
     hypothesis, as we recall them; not re-read here). Status: 1rsb (believed exact).
 
-    method=rs (Gardner & Derrida 1988): the RS saddle point reaches q -> 1 at
-    alpha_RS = 4/pi = 1.2732...; wrong: its entropy is negative for alpha > 0.833, impossible
-    for a discrete system, and it exceeds the rigorous first-moment bound alpha <= 1
-    (E #solutions = 2^N 2^{-P}).
+    The replica-symmetric value 4/pi = 1.2732 (Gardner & Derrida 1988) is wrong: its entropy
+    is negative for alpha > 0.833, impossible for a discrete system, and it exceeds the
+    rigorous first-moment bound alpha_c <= 1 (derivation ``capacity-ising``, which derives
+    both); the check ``capacity-ising-enumeration`` uses it as its power test.
     """
-    d = _dps(dps)
-    if method == "rs":
-        if d <= 15:
-            return 4.0 / math.pi
-        mp = _mp()
-        mp.mp.dps = d
-        return 4 / mp.pi
-    return ising_1rsb_capacity(d)
+    return ising_1rsb_capacity(_dps(dps))
 
 
 # ----------------------------------------------------------------------------- teacher-student
@@ -276,7 +312,7 @@ def _gibbs_integral(R: float) -> float:
 def gibbs_overlap(alpha: float) -> float:
     """Teacher-student overlap R of Gibbs learning: R/sqrt(1-R) = (alpha/pi) int Dt e^{-Rt^2/2}/H(-sqrt R t)."""
     f = lambda R: R / math.sqrt(1 - R) - alpha / math.pi * _gibbs_integral(R)  # noqa: E731
-    return _root(f, 0.0, 1 - 1e-16, tol=1e-16)
+    return root(f, 0.0, 1 - 1e-16, tol=1e-16)
 
 
 def _gibbs_overlap_mp(alpha, dps):
@@ -323,7 +359,7 @@ def max_stability_alpha_kappa(R: float) -> tuple[float, float]:
         hi *= 2
         if hi > 64:
             raise ArithmeticError("max-stability: no kappa")
-    kappa = _root(gap, 0.0, hi, tol=1e-14)
+    kappa = root(gap, 0.0, hi, tol=1e-14)
     ia, _, _ = _ms_parts(R, kappa)
     return (1 - R * R) / ia, kappa
 
@@ -341,7 +377,7 @@ def max_stability_overlap(alpha: float) -> tuple[float, float]:
         hi = 1 - (1 - hi) / 4
         if 1 - hi < 1e-12:
             raise BadInput("alpha", alpha, "alpha <= 1e5 for max-stability", "too large to resolve")
-    R = _root(f, lo, hi, tol=1e-13)
+    R = root(f, lo, hi, tol=1e-13)
     return R, max_stability_alpha_kappa(R)[1]
 
 
@@ -379,7 +415,10 @@ def max_stability_asymptote() -> float:
           status="replica-symmetric",
           citation="Engel & Van den Broeck (2001), Statistical Mechanics of Learning, Chs. 2-4 "
                    "(equation numbers not re-checked here); Seung, Sompolinsky & Tishby (1992), Phys. Rev. A 45:6056; "
-                   "Opper & Haussler (1991), Phys. Rev. Lett. 66:2677 (Bayes)")
+                   "Opper & Haussler (1991), Phys. Rev. Lett. 66:2677 (Bayes)",
+          examples=({"rule": "hebb", "alpha": 2.0}, {"rule": "gibbs", "alpha": 1.0}, {"rule": "bayes", "alpha": 3.0},
+                    {"rule": "max-stability", "alpha": 2.0},
+                    {"rule": "gibbs", "alpha": 100.0, "regime": "large-alpha"}))
 def teacher_student_error(rule: str, alpha: float, regime: str = "saddle", dps: int | None = None):
     """Generalisation error eps(alpha) = arccos(R)/pi of a perceptron student of a perceptron teacher (N -> inf).
 
@@ -503,7 +542,12 @@ def subspace_capacity(dim: int, kappa, dps=None):
           Real("kappa", lo=0.0, hi=20.0, default=0.0, doc="margin kappa >= 0"),
           status="replica-symmetric",
           citation="Chung, Lee & Sompolinsky (2016), Phys. Rev. E 93:060301(R) (L2 balls; "
-                   "points and lines as limits)")
+                   "points and lines as limits)",
+          examples=({"radius": 1.0, "dim": 3, "kappa": 0.0}, {"radius": 0.5, "dim": 2, "kappa": 0.5},
+                    {"radius": 2.0, "dim": 1, "kappa": 0.2}),
+          exempt={"check": "tested through its inverse: check capacity-ball-separability measures the maximal "
+                           "margin of random balls at load alpha against manifold-ball-critical-margin, the root "
+                           "of manifold-capacity-ball(kappa) = alpha (power test: the curve at 1.05 alpha)"})
 def manifold_capacity_ball(radius: float, dim: int, kappa: float = 0.0, dps: int | None = None):
     """alpha_B(kappa,R,D): capacity for P = alpha N random D-dimensional L2 balls of radius R (linear readout).
 
@@ -527,3 +571,57 @@ def manifold_capacity_ball(radius: float, dim: int, kappa: float = 0.0, dps: int
     v = 1 / _ball_inverse_capacity_mp(radius, dim, kappa, _dps(dps))
     mp.mp.dps = _dps(dps)
     return +v
+
+
+def ball_critical_margin_value(radius, dim, alpha, dps=None):
+    """The kappa >= 0 with alpha_B(kappa, R, D) = alpha (double, or mpmath secant iteration at ``dps``)."""
+    R, target = float(radius), 1.0 / float(alpha)
+    if math.isinf(R):
+        k = root(lambda k: dim + gardner_integral(k) - target, 0.0, 19.0, tol=1e-15)
+    else:
+        k = root(lambda k: ball_inverse_capacity(R, dim, k) - target, 0.0, 19.0, tol=1e-15)
+    if _dps(dps) <= 15:
+        return k
+    mp = _mp()
+    d = _dps(dps)
+    if math.isinf(R):
+        f = lambda k: dim + 1 / gardner_capacity_value(k, d + 5) - 1 / mp.mpf(alpha)  # noqa: E731
+    else:
+        f = lambda k: _ball_inverse_capacity_mp(radius, dim, k, d) - 1 / mp.mpf(alpha)  # noqa: E731
+    mp.mp.dps = d + 5
+    k = mp.findroot(f, (mp.mpf(k) * (1 - 1e-9), mp.mpf(k) * (1 + 1e-9) + mp.mpf(1e-12)), solver="secant",
+                    tol=mp.mpf(10) ** (-2 * d))
+    mp.mp.dps = d
+    return +k
+
+
+@quantity("manifold-ball-critical-margin",
+          Real("radius", lo=0.0, hi=1e6, allow_inf=True,
+               doc="ball radius R relative to the centre norm; inf: D-dimensional affine subspaces"),
+          Int("dim", lo=1, hi=10000, doc="ball dimension D"),
+          Real("alpha", lo=0.0, lo_open=True, hi=2.0, doc="load alpha = P/N (balls per input dimension)"),
+          status="replica-symmetric",
+          citation="Chung, Lee & Sompolinsky (2016), Phys. Rev. E 93:060301(R) (the ball capacity "
+                   "alpha_B(kappa, R, D) read at fixed load)",
+          examples=({"radius": 1.0, "dim": 2, "alpha": 0.3}, {"radius": 0.5, "dim": 3, "alpha": 0.2},
+                    {"radius": 3.0, "dim": 1, "alpha": 0.4}))
+def manifold_ball_critical_margin(radius: float, dim: int, alpha: float, dps: int | None = None):
+    """kappa_B(alpha; R, D): the largest margin of a linear readout of P = alpha N random labelled L2 balls.
+
+    The inverse in kappa of ``manifold-capacity-ball``: alpha_B(kappa, R, D) decreases in
+    kappa, so at a load alpha below the zero-margin capacity alpha_B(0, R, D) the maximal
+    margin (min over balls and their points of the signed field, |w| = 1, centres of norm
+    ~ sqrt N) tends to the root of alpha_B(kappa, R, D) = alpha as N -> infinity (Chung,
+    Lee & Sompolinsky 2016). R = 0: Gardner's kappa_c(alpha). Status: replica-symmetric.
+    """
+    top = manifold_capacity_ball.function(radius, dim, 0.0)
+    if alpha > top:
+        raise BadInput("alpha", alpha, f"0 < alpha <= alpha_B(0, R, D) = {float(top):.6g}",
+                       "above the zero-margin capacity: no positive margin")
+    if radius == 0.0:
+        return gardner_critical_margin.function(alpha, dps)
+    low = manifold_capacity_ball.function(radius, dim, 19.0)
+    if alpha < low:
+        raise BadInput("alpha", alpha, f"{float(low):.6g} <= alpha <= {float(top):.6g}",
+                       "too small a load: the margin exceeds 19")
+    return ball_critical_margin_value(radius, dim, alpha, dps)
