@@ -211,19 +211,16 @@ class Derivation:
     build: Callable[[Document], None]
     results: tuple[Result, ...] = ()
     citation: str = ""
-    legacy: tuple[str, ...] = ()  # MIGRATION
 
     @property
     def quantities(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(r.quantity for r in self.results)) or self.legacy
+        return tuple(dict.fromkeys(r.quantity for r in self.results))
 
     def document(self) -> Document:
         """Build the document; each declared result is then proved equal to (or a bound of) its
         quantity, and a result that is not declared fails the build."""
         doc = Document(self.name, self.title)
         self.build(doc)
-        if self.legacy:  # MIGRATION
-            return doc
         declared = {r.key for r in self.results}
         for key in doc.results:
             if key not in declared:
@@ -239,17 +236,16 @@ class Derivation:
 _DERIVATIONS: dict[str, Derivation] = {}
 
 
-def derivation(name: str, title: str, *, results: tuple[Result, ...] = (), citation: str = "",
-               quantities: tuple[str, ...] = ()):  # MIGRATION: quantities= goes when every topic declares results
+def derivation(name: str, title: str, *, results: tuple[Result, ...], citation: str = ""):
     """Register a derivation-building function under ``name``; ``results`` link it to the
     quantities it produces (``dltheory list`` reads the literal names from the source)."""
 
     def register(build: Callable[[Document], None]) -> Derivation:
         if name in _DERIVATIONS:
             raise ValueError(f"derivation {name} registered twice")
-        if not results and not quantities:
+        if not results:
             raise ValueError(f"derivation {name} declares no result")
-        d = Derivation(name, title, build, tuple(results), citation, tuple(quantities))
+        d = Derivation(name, title, build, tuple(results), citation)
         _DERIVATIONS[name] = d
         return d
 

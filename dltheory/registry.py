@@ -136,8 +136,7 @@ def static_nodes() -> tuple[dict[str, Node], dict[str, Node]]:
             kw = _keywords(call)
             name = _literal(call.args[0])
             title = _literal(call.args[1] if len(call.args) > 1 else kw.get("title"))
-            linked = _result_quantities(kw.get("results")) or tuple(_literal(kw.get("quantities"), ()))  # MIGRATION
-            derivations[name] = Node("derivation", name, title, linked,
+            derivations[name] = Node("derivation", name, title, _result_quantities(kw.get("results")),
                                      _literal(kw.get("citation"), ""), module=module)
     for module, path in _sources("dltheory.numerics"):
         tree = ast.parse(path.read_text(), str(path))

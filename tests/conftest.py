@@ -4,7 +4,6 @@ import sys
 
 import pytest
 
-SLOW_SCALE = float(os.environ.get("DLTHEORY_SLOW_SCALE", "1"))
 
 
 def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -299,26 +299,9 @@ def test_cover_count_against_its_recursion():
 
     for n in range(1, 30):
         for d in range(1, 12):
-            assert ev("random-labels-separable-probability", n=n, d=d) == Fraction(C(n, d), 2**n)
-    assert ev("random-labels-separable-probability", n=40, d=20) == Fraction(1, 2)  # capacity 2 per weight
-    assert ev("random-labels-separable-probability", n=7, d=2) == Fraction(14, 2**7)  # 2n dichotomies in the plane
-
-
-def test_lp_separability_matches_the_angle_criterion_in_2d():
-    """Through-origin separability in the plane: the vectors y_i x_i fit in an open half-plane,
-    i.e. the largest angular gap between them exceeds pi. Same seed stream as the simulator."""
-    n, trials = 5, 300
-    got = sim.perceptron_fits(n, 2, trials, 17, chunk=trials)
-    gen = np.random.Generator(np.random.SFC64(np.random.SeedSequence(17).spawn(1)[0]))
-    want = 0
-    for _ in range(trials):
-        X = gen.standard_normal((n, 2))
-        y = gen.integers(0, 2, n) * 2.0 - 1.0
-        ang = np.sort(np.arctan2(y * X[:, 1], y * X[:, 0]))
-        gaps = np.diff(np.concatenate([ang, [ang[0] + 2 * np.pi]]))
-        want += gaps.max() > np.pi
-    assert got == want
-    assert abs(want / trials - float(ev("random-labels-separable-probability", n=n, d=2))) < 0.1
+            assert ev("cover-separable-probability", P=n, N=d) == Fraction(C(n, d), 2**n)
+    assert ev("cover-separable-probability", P=40, N=20) == Fraction(1, 2)  # capacity 2 per weight
+    assert ev("cover-separable-probability", P=7, N=2) == Fraction(14, 2**7)  # 2n dichotomies in the plane
 
 
 # ----------------------------------------------------------------- derivations (intermediate expressions)

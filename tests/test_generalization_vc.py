@@ -67,16 +67,6 @@ def test_exact_if_constant_rejects_disagreeing_draws():
     assert math.isnan(estimators.exact_if_constant([7, 8]).value)
 
 
-def test_random_labels_probability_is_the_capacity_cover_result():
-    """random-labels-separable-probability(n, d) is Cover's C(n, d)/2^n, the capacity quantity
-    cover-separable-probability(P=n, N=d), at every small (n, d) (its exemption from a derivation)."""
-    for n in range(1, 13):
-        for d in range(1, 10):
-            want = ev("random-labels-separable-probability", n=n, d=d)
-            assert want == ev("cover-separable-probability", P=n, N=d)
-            assert isinstance(want, Fraction)
-
-
 # ----------------------------------------------------------------- vc-dimension-lower constructions
 @pytest.mark.parametrize("widths,d,kind", [((2,), 1, "line"), ((1,), 3, "halfspace"), ((2, 2), 2, "circle")])
 def test_constructions_shatter_the_claim_and_fail_one_more(widths, d, kind):

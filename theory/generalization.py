@@ -519,28 +519,6 @@ def rademacher_bound(form, input_norm, n, frobenius_norms=None, path_norm=None, 
     return spectral_bound(spectral_norms, l21_norms, max_dim, input_norm, n)
 
 
-# ----------------------------------------------------------------- random labels, perceptron
-@quantity("random-labels-separable-probability", Int("n", lo=1, hi=10**5), Int("d", lo=1, hi=10**5),
-          status="exact",
-          citation="Cover (1965) IEEE Trans. Electronic Computers EC-14, Thm 1 (function counting theorem)",
-          examples=({"n": 40, "d": 20}, {"n": 7, "d": 2}, {"n": 30, "d": 12}),
-          exempt={"derivation": "the same closed form as cover-separable-probability (n = P, d = N), derived in "
-                                "capacity-cover; to become its alias (issue 10: Cover's theorem once)"})
-def random_labels_separable_probability(n, d):
-    """P(a homogeneous perceptron in R^d fits n uniformly random labels) = C(n, d) / 2^n, exact.
-
-    Cover's function counting theorem: n points in general position in R^d admit
-    C(n, d) = 2 sum_{k=0}^{d-1} binom(n-1, k) linearly separable dichotomies by hyperplanes
-    through the origin, so for i.i.d. fair labels the probability is C(n, d) / 2^n: 1 for
-    n <= d, exactly 1/2 at n = 2d (the perceptron's capacity of 2 random labels per weight,
-    Zhang et al. 2017's reference point for memorisation). Exact rational. Status: exact.
-    """
-    from fractions import Fraction
-
-    count = 2 * sum(math.comb(n - 1, k) for k in range(min(d, n)))
-    return Fraction(count, 2**n)
-
-
 @quantity("rademacher-margin-bound", Real("margin_risk", lo=0, hi=1, doc="empirical ramp loss at margin gamma"),
           Real("gamma", lo=0, lo_open=True, doc="margin"),
           Real("rademacher", lo=0, doc="empirical Rademacher complexity of the real-valued class (or a bound)"),

@@ -27,7 +27,7 @@ from .._stats import Estimate, mean, proportion, quantile
 from .constructions import bit_extraction_shattered, largest_constructed_shattered, shattered_count
 from .coverage import pac_bayes_erm_critical, pac_bayes_erm_violation, vc_threshold_critical, vc_threshold_violation
 from .estimators import (erm_min_errors, exact_if_constant, halfplane_counts, hebbian_ramp_risks,
-                         interval_union_counts, perceptron_fits, rademacher_linear_samples,
+                         interval_union_counts, rademacher_linear_samples,
                          relu_rademacher_circle_samples, threshold_erm_errors)
 
 
@@ -223,22 +223,6 @@ def measure_margin_coverage(point, seed, quick):
     n = point["n"]
     ramp = hebbian_ramp_risks(n, 4 * n, point["gamma"], sized(4000, 1000, quick, minimum=1000), seed)
     return quantile(0.5 - ramp, 1.0 - point["delta"])
-
-
-# ----------------------------------------------------------------- random labels, perceptron (Cover)
-def _cover_grid(quick):
-    if quick:
-        return [{"n": n, "d": 8} for n in (12, 16, 20)]
-    return [{"n": n, "d": d} for d in (5, 20) for n in (int(r * d) for r in (1.0, 1.5, 2.0, 2.5, 3.0))]
-
-
-@check("random-labels-perceptron-fit", quantity="random-labels-separable-probability",
-       title="Random labels fitted by a perceptron (LP) vs Cover's count", grid=_cover_grid, x="n",
-       wrong=lambda p: float(evaluate("random-labels-separable-probability", n=p["n"], d=p["d"] + 1)),
-       wrong_label="Cover's count for d+1 weights (an unused bias)", ylabel="P(all n random labels fitted)")
-def measure_perceptron_fit(point, seed, quick):
-    trials = sized(1500, 150, quick, minimum=150)
-    return proportion(perceptron_fits(point["n"], point["d"], trials, seed), trials)
 
 
 # ----------------------------------------------------------------- growth functions, Sauer-Shelah

@@ -51,34 +51,6 @@ def erm_min_errors(n: int, n_classifiers: int, trials: int, seed, chunk: int = 6
     return np.concatenate(map_chunks(work, trials, chunk, seed))
 
 
-# ----------------------------------------------------------------- random labels, perceptron (Cover)
-def perceptron_fits(n: int, d: int, trials: int, seed, chunk: int = 50) -> int:
-    """Number of trials in which n Gaussian points in R^d with fair random labels are linearly
-    separable through the origin. Decided by the LP max t s.t. y_i <w, x_i> >= t, |w_j| <= 1,
-    t <= 1 (always feasible and bounded; HiGHS): separable iff the optimum t* > 0. For
-    non-separable data t* = 0 exactly (w = 0), so the threshold 1e-7 only has to clear solver
-    round-off; separable Gaussian instances have margins far above it."""
-    from scipy.optimize import linprog
-
-    c = np.zeros(d + 1)
-    c[-1] = -1.0  # maximise t
-    bounds = [(-1.0, 1.0)] * d + [(None, 1.0)]
-
-    def work(gen, size):
-        fits = 0
-        for _ in range(size):
-            X = gen.standard_normal((n, d))
-            y = gen.integers(0, 2, n) * 2.0 - 1.0
-            A = np.hstack([-(y[:, None] * X), np.ones((n, 1))])  # t - y_i <w, x_i> <= 0
-            res = linprog(c, A_ub=A, b_ub=np.zeros(n), bounds=bounds, method="highs")
-            if res.status != 0:
-                raise RuntimeError(f"LP solver status {res.status}: {res.message}")
-            fits += -res.fun > 1e-7
-        return fits
-
-    return int(sum(map_chunks(work, trials, chunk, seed)))
-
-
 # ----------------------------------------------------------------- Rademacher, two-layer ReLU networks
 def rademacher_relu_two_layer(X, n_signs: int, seed, frobenius=(1.0, 1.0)):
     """Empirical Rademacher complexity of {x -> w2 . relu(W1 x) : ||W1||_F <= M1, ||w2|| <= M2}
