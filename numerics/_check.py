@@ -20,8 +20,9 @@ every point *and* the wrong theory is rejected at one point at least.
 Resolution is part of the verdict: each point records the smallest deviation it can detect
 (z* standard errors; for an exact value, the tolerance) and the power test's deviation
 |wrong - theory| there. A point whose resolution is not below that deviation cannot tell
-the wrong theory from the right one, and fails as unresolved (where the two coincide, the
-point has nothing to resolve).
+the wrong theory from the right one, and fails as unresolved (where the two coincide, or
+where ``wrong`` returns None, declaring that it makes no distinct claim there, the point has
+nothing to resolve).
 """
 from __future__ import annotations
 
@@ -81,8 +82,13 @@ class Check:
             raise ValueError(f"check {self.name}: point names {name}, not one of {self.quantities}")
         return float(evaluate(name, **params))
 
-    def wrong_value(self, point: dict) -> float:
-        return float(self.wrong(point)) if self.wrong is not None else 1.05 * self.theory_value(point)
+    def wrong_value(self, point: dict) -> float | None:
+        """The wrong theory at ``point``; None where the check declares that it makes no claim
+        distinct from the theory there (the point then carries no power)."""
+        if self.wrong is None:
+            return 1.05 * self.theory_value(point)
+        value = self.wrong(point)
+        return None if value is None else float(value)
 
     def __post_init__(self):
         if self.rule not in RULES:
@@ -170,8 +176,9 @@ def run_check(c: Check, *, seed: int = 0, quick: bool = False,
         est = c.measure(point, np.random.SeedSequence([seed, key, i]), quick)
         theory, wrong = c.theory_value(point), c.wrong_value(point)
         ok, stat = _passes(c, est, theory, threshold)
-        wrong_ok, wrong_stat = _passes(c, est, wrong, threshold)
-        resolution, power_deviation = _resolution(c, est, theory, threshold), abs(wrong - theory)
+        wrong_ok = True if wrong is None else _passes(c, est, wrong, threshold)[0]
+        resolution = _resolution(c, est, theory, threshold)
+        power_deviation = 0.0 if wrong is None else abs(wrong - theory)
         resolved = power_deviation == 0 or resolution < power_deviation  # wrong = theory here: no power to resolve
         record = {"check": c.name, "kind": "point", "point": point, "theory": theory,
                   "estimate": est.value, "stderr": est.stderr, "n": est.n,
@@ -269,7 +276,8 @@ def plot(outcome: Outcome, path) -> None:
             ax.plot(*curve, "-", color=colour, label=f"theory: {label}")
         else:
             ax.plot(xs, [r["theory"] for r in rows], "-", color=colour, label=f"theory: {label}")
-        ax.plot(xs, [r["wrong_theory"] for r in rows], ":", color=colour, alpha=0.6)
+        ax.plot(xs, [np.nan if r["wrong_theory"] is None else r["wrong_theory"] for r in rows], ":",
+                color=colour, alpha=0.6)
         ax.errorbar(xs, [r["estimate"] for r in rows], yerr=[2 * r["stderr"] for r in rows],
                     fmt="o", ms=3.5, color=colour, capsize=2)
     ax.set_xlabel(c.x or "grid point")

@@ -90,3 +90,15 @@ def test_tripled_standard_errors_would_be_caught():
     """The calibration test has the power to see a mis-scaled standard error."""
     z = _z_scores(lambda g: mean(g.exponential(2.0, 50)), 2.0) / 3
     assert abs(z.std(ddof=1) - 1) > 5 / math.sqrt(2 * len(z))
+
+
+def test_a_wrong_theory_of_none_declares_a_point_without_power():
+    values = [1.0, 1.0]
+    c = Check("harness", ("harness-quantity",), "harness", rule="z", grid=lambda quick: [{"i": 0}, {"i": 1}],
+              measure=lambda point, seed, quick: Estimate(values[point["i"]], 0.1, 100),
+              theory=lambda point: 1.0, theory_note="a constant, for the harness test",
+              wrong=lambda point: None if point["i"] == 0 else 2.0)
+    out = run_check(c)
+    first, second = out.records
+    assert first["wrong_theory"] is None and first["resolved"] and first["power_deviation"] == 0
+    assert second["wrong_rejected"] and out.passed
