@@ -55,7 +55,7 @@ def normalise(text: str) -> list[str]:
 @pytest.mark.parametrize("where, command, expected", COMMANDS, ids=[c[0] for c in COMMANDS])
 def test_shown_command_gives_the_shown_output(where, command, expected, tmp_path):
     env = {**os.environ, "PATH": _BIN + os.pathsep + os.environ["PATH"]}
-    run = subprocess.run(["bash", "-c", command + " 2>&1"], capture_output=True, text=True, cwd=tmp_path,
+    run = subprocess.run(["bash", "-c", "{ " + command + "\n} 2>&1"], capture_output=True, text=True, cwd=tmp_path,
                          env=env, timeout=600)
     got, want = normalise(run.stdout), normalise("\n".join(expected))
     assert want, f"{where}: $ {command} shows no output"
