@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SCALE ?= 0.25
 
-.PHONY: run test setup tex clean
+.PHONY: run test setup tex reports clean
 
 $(BIN)/dltheory: pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
@@ -30,7 +30,16 @@ tex:
 run: setup tex
 	$(BIN)/dltheory verify --all --quick --plots docs/figures --out docs/figures/verify.jsonl
 	$(BIN)/dltheory derive --all --out docs/derivations
+	$(BIN)/python tools/meanfield_figures.py docs/figures/meanfield-phase-diagram.png
+	$(BIN)/python tools/tensor_networks_figures.py
+	$(BIN)/python tools/information_figures.py
 	@echo "derivations: $(CURDIR)/docs/derivations  figures: $(CURDIR)/docs/figures"
+
+# The long reports behind docs/information.md (about 2 min) and docs/generalization.md (about
+# 10 min at 100 trials): trained networks over many seeds.
+reports: setup
+	$(BIN)/python tools/information_plane.py
+	$(BIN)/python tools/generalization_report.py --trials 100 --out docs/figures
 
 test: setup tex
 	DLTHEORY_SCALE=$(SCALE) $(BIN)/python -m pytest -m "not slow or slow"
