@@ -190,6 +190,33 @@ def adatron(X, tol=1e-6, max_sweeps=100000):
 
 
 @njit(cache=True, nogil=True)
+def adatron_sweep(X, w, lam, norms):
+    """One AdaTron sweep in place (exact coordinate ascent on the dual of min |w|^2/2 s.t. X w >= 1,
+    w = X^T lam, lam >= 0; Anlauf & Biehl 1989); returns the largest KKT violation seen: 1 - E_mu
+    where lam_mu = 0 and E_mu < 1, |1 - E_mu| where lam_mu > 0 (E = X w before the update)."""
+    P, N = X.shape
+    worst = 0.0
+    for mu in range(P):
+        e = 0.0
+        for i in range(N):
+            e += X[mu, i] * w[i]
+        new = lam[mu] + (1.0 - e) / norms[mu]
+        if new < 0.0:
+            new = 0.0
+        d = new - lam[mu]
+        if d != 0.0:
+            lam[mu] = new
+            for i in range(N):
+                w[i] += d * X[mu, i]
+        v = 1.0 - e
+        if lam[mu] > 0.0 or v > 0.0:
+            v = abs(v) if lam[mu] > 0.0 else v
+            if v > worst:
+                worst = v
+    return worst
+
+
+@njit(cache=True, nogil=True)
 def adatron_warm(X, lam0, tol=1e-6, max_sweeps=100000):
     """Max-margin w for the rows of X (min |w|^2 s.t. X w >= 1), dual coordinate ascent.
 
@@ -212,25 +239,7 @@ def adatron_warm(X, lam0, tol=1e-6, max_sweeps=100000):
         norms[mu] = s
     converged = False
     for sweep in range(max_sweeps):
-        worst = 0.0
-        for mu in range(P):
-            e = 0.0
-            for i in range(N):
-                e += X[mu, i] * w[i]
-            new = lam[mu] + (1.0 - e) / norms[mu]
-            if new < 0.0:
-                new = 0.0
-            d = new - lam[mu]
-            if d != 0.0:
-                lam[mu] = new
-                for i in range(N):
-                    w[i] += d * X[mu, i]
-            v = 1.0 - e
-            if lam[mu] > 0.0 or v > 0.0:
-                v = abs(v) if lam[mu] > 0.0 else v
-                if v > worst:
-                    worst = v
-        if worst < tol:
+        if adatron_sweep(X, w, lam, norms) < tol:
             converged = True
             break
     nw = math.sqrt((w * w).sum())
@@ -308,18 +317,7 @@ def margin_at_least(X, kappa, max_sweeps=200000):
     for mu in range(P):
         norms[mu] = (X[mu] * X[mu]).sum()
     for sweep in range(max_sweeps):
-        for mu in range(P):
-            e = 0.0
-            for i in range(N):
-                e += X[mu, i] * w[i]
-            new = lam[mu] + (1.0 - e) / norms[mu]
-            if new < 0.0:
-                new = 0.0
-            d = new - lam[mu]
-            if d != 0.0:
-                lam[mu] = new
-                for i in range(N):
-                    w[i] += d * X[mu, i]
+        adatron_sweep(X, w, lam, norms)
         nw2 = (w * w).sum()
         dual = lam.sum() - nw2 / 2
         if dual > 0.0 and 1.0 / math.sqrt(2.0 * dual) < kappa:

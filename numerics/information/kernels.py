@@ -50,42 +50,16 @@ def ib_information_at(mu, nu, target):
     return out
 
 
-@njit(cache=True, nogil=True)
 def mixture_log_ratio_sums(centers, noise, z):
     """Per centre i: sum and sum of squares over samples m of g = ln p(t|i) - ln p(t), t = mu_i + s z[i, m].
 
     ln p(t|i) - ln p(t) = -|z|^2/2 - ln[(1/K) sum_j exp(-|t - mu_j|^2/(2 s^2))] exactly (the
-    Gaussian normalisations cancel); the log-sum-exp is stabilised by its largest term.
+    Gaussian normalisations cancel); the log-sum-exp is stabilised by its largest term. This is
+    ``noisy_layer_sums`` with one label for all centres (its I(T;Y) columns are then zero).
     """
-    K, k = centers.shape
-    m = z.shape[1]
-    s1 = np.zeros(K)
-    s2 = np.zeros(K)
-    expo = np.empty(K)
-    t = np.empty(k)
-    inv = 1.0 / (2.0 * noise * noise)
-    for i in range(K):
-        for r in range(m):
-            zz = 0.0
-            for d in range(k):
-                t[d] = centers[i, d] + noise * z[i, r, d]
-                zz += z[i, r, d] * z[i, r, d]
-            top = -np.inf
-            for j in range(K):
-                dist = 0.0
-                for d in range(k):
-                    diff = t[d] - centers[j, d]
-                    dist += diff * diff
-                expo[j] = -dist * inv
-                if expo[j] > top:
-                    top = expo[j]
-            acc = 0.0
-            for j in range(K):
-                acc += math.exp(expo[j] - top)
-            g = -0.5 * zz - (top + math.log(acc / K))
-            s1[i] += g
-            s2[i] += g * g
-    return s1, s2
+    K = centers.shape[0]
+    out = noisy_layer_sums(centers, np.zeros(K, dtype=np.int64), np.array([K], dtype=np.int64), noise, z)
+    return out[:, 0].copy(), out[:, 1].copy()
 
 
 def mixture_log_ratio_numpy(centers: np.ndarray, noise: float, z: np.ndarray) -> np.ndarray:
