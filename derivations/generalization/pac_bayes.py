@@ -93,7 +93,7 @@ def build_kl_inverse(doc):
               r"unbounded as $q\to 0$, where the exact inverse is $1-e^{-c}\approx c$ instead of $\sqrt{c/2}$.",
               ranges={q: (sp.Rational(1, 10), sp.Rational(9, 10))},
               lhs_tex=r"\mathrm{kl}(q\|q+h)+O(h^3)")
-    from dltheory.theory.generalization import kl_inverse_upper
+    from ...theory.generalization import kl_inverse_upper
 
     rows = []
     for qv, cv in ((0.0, 0.02), (0.01, 0.02), (0.1, 0.02), (0.5, 0.02)):
