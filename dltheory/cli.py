@@ -37,7 +37,8 @@ def cmd_list(args) -> int:
         entries.append({"name": q.name, "kind": "quantity", "status": q.status, "citation": q.citation,
                         "derivation": derived[0] if derived else None, "derivations": derived,
                         "checks": g.checks_of(q.name), "exempt": dict(q.exempt), "summary": q.summary,
-                        "params": [p.describe() for p in q.params], "examples": _jsonable_examples(q.examples)})
+                        "params": [p.describe() for p in q.params], "examples": _jsonable_examples(q.examples),
+                        "status_by": q.status_by})
     for d in g.derivations.values():
         entries.append({"name": d.name, "kind": "derivation", "status": "machine-checked",
                         "citation": d.citation, "quantities": list(d.quantities), "summary": d.title})
@@ -95,6 +96,9 @@ def _print_entry(entry: dict, quantity) -> None:
         if entry.get(key):
             value = entry[key]
             print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}")
+    for param, by_value in entry.get("status_by", {}).items():
+        for value, status in by_value.items():
+            print(f"  status with {param}={value}: {status}")
     for what, reason in entry.get("exempt", {}).items():
         print(f"  no {what}: {reason}")
     print()
@@ -124,7 +128,7 @@ def cmd_eval(args) -> int:
     warnings = q.warnings(bound)
     if args.json:
         record = {"name": q.name, "params": _jsonable(bound), "value": shown, "exact": exact,
-                  "status": q.status, "citation": q.citation}
+                  "status": q.status_for(bound), "citation": q.citation}
         if warnings:
             record["warnings"] = warnings
         json.dump(record, sys.stdout)
@@ -132,7 +136,7 @@ def cmd_eval(args) -> int:
     else:
         shown_params = ", ".join(f"{k}={_show(v)}" for k, v in bound.items() if v is not None)
         print(f"{q.name}({shown_params}) = {text}")
-        print(f"  status: {q.status}; {q.citation}")
+        print(f"  status: {q.status_for(bound)}; {q.citation}")
         for w in warnings:
             print(f"  warning: {w}")
     return 0
@@ -193,7 +197,8 @@ def cmd_bounds(args) -> int:
         if warnings:
             text += "  (!)"
         rows.append({"name": q.name, "params": _jsonable(params), "value": shown, "exact": exact,
-                     "display": text, "status": q.status, "citation": q.citation, "log10": log10,
+                     "display": text, "status": q.status_for(q.bind(params)), "citation": q.citation,
+                     "log10": log10,
                      "warnings": warnings})
     if args.json:
         json.dump({"input_dim": input_dim, "widths": list(widths), "activation": args.activation,

@@ -389,3 +389,26 @@ def test_pyproject_lists_every_package():
             parts = init.parent.relative_to(root / top).parts
             found.add(".".join((package, *parts)))
     assert found == listed
+
+
+@pytest.mark.parametrize("args, status, warned", [
+    (["gardner-capacity", "kappa=0.5"], "exact", False),
+    (["gardner-capacity", "kappa=-0.5", "negative=rs-upper-bound"], "rigorous-upper-bound", True),
+    (["trajectory-growth", "width=5", "sigma_w=0.7", "form=paper"], "published-and-refuted", False),
+    (["teacher-student-error", "rule=hebb", "alpha=2"], "exact", False),
+    (["teacher-student-error", "rule=gibbs", "alpha=0.3", "regime=large-alpha"], "asymptotic", True),
+    (["teacher-student-error", "rule=gibbs", "alpha=3"], "replica-symmetric", False),
+    (["ntk-kernel", "activation=relu", "depth=3", "weight_variance=2", "c=0.5", "parameterization=standard",
+      "width=256", "input_dim=16"], "asymptotic", False),
+    (["finite-width-kurtosis", "activation=linear", "depth=4", "width=1", "weight_variance=1"], "asymptotic", True),
+    (["expected-regions-density", "input_dim=2", "widths=2,2,2"], "asymptotic", True),
+])
+def test_status_follows_the_evaluated_form(capsys, args, status, warned):
+    assert main(["eval", *args, "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["status"] == status and bool(record.get("warnings")) == warned
+
+
+def test_max_stability_below_its_resolved_range_is_bad_input(cli):
+    out = cli("eval", "teacher-student-error", "rule=max-stability", "alpha=0.0001")
+    assert out.returncode == 2 and "alpha >= 5e-4" in out.stderr and "Traceback" not in out.stderr

@@ -22,6 +22,7 @@ STATUSES = (
     "1rsb",
     "heuristic",
     "conjecture",
+    "published-and-refuted",
 )
 
 _REQUIRED = object()
@@ -256,6 +257,15 @@ class Quantity:
     exempt: dict[str, str] = field(default_factory=dict, compare=False)
     bounds: Callable[[Architecture], dict | None] | None = field(default=None, compare=False)
     regime: Callable[..., list[str]] | None = field(default=None, compare=False)
+    status_by: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+
+    def status_for(self, bound: dict[str, Any]) -> str:
+        """The status of the evaluated form: ``status_by`` = {parameter: {value: status}} overrides
+        the quantity's status where a parameter takes that value (the first match wins)."""
+        for param, by_value in self.status_by.items():
+            if bound.get(param) in by_value:
+                return by_value[bound[param]]
+        return self.status
 
     def warnings(self, bound: dict[str, Any]) -> list[str]:
         """Why these (validated) parameters lie outside the region where the formula is meant to
@@ -316,7 +326,7 @@ _QUANTITIES: dict[str, Quantity] = {}
 
 def quantity(name: str, *params: Param, status: str, citation: str, examples: tuple[dict, ...] = (),
              exempt: dict[str, str] | None = None, bounds: Callable | None = None,
-             regime: Callable[..., list[str]] | None = None):
+             regime: Callable[..., list[str]] | None = None, status_by: dict[str, dict[str, str]] | None = None):
     """Register ``function`` as the quantity ``name``; returns the Quantity.
 
     ``examples``: parameter points at which it is evaluated by the conformance suite and shown
@@ -325,9 +335,12 @@ def quantity(name: str, *params: Param, status: str, citation: str, examples: tu
     derivations and checks are not declared here: they name it (see ``dltheory.registry``).
     ``regime(**params) -> [warning, ...]``: for an asymptotic formula, why a point lies outside
     the region where it is meant to be used (``eval`` answers with the warnings).
+    ``status_by={param: {value: status}}``: the status of a form that differs from ``status``.
     """
-    if status not in STATUSES:
-        raise ValueError(f"status {status!r} of {name} not in {STATUSES}")
+    status_by = {p: dict(v) for p, v in (status_by or {}).items()}
+    for st in (status, *(s for v in status_by.values() for s in v.values())):
+        if st not in STATUSES:
+            raise ValueError(f"status {st!r} of {name} not in {STATUSES}")
     exempt = dict(exempt or {})
     if set(exempt) - {"derivation", "check"}:
         raise ValueError(f"quantity {name}: exempt keys are 'derivation' and 'check'")
@@ -337,8 +350,11 @@ def quantity(name: str, *params: Param, status: str, citation: str, examples: tu
             raise ValueError(f"quantity {name} registered twice")
         if not inspect.getdoc(function):
             raise ValueError(f"quantity {name} needs a docstring with its formula and reference")
+        known = {p.name for p in params}
+        if set(status_by) - known:
+            raise ValueError(f"quantity {name}: status_by names unknown parameters {sorted(set(status_by) - known)}")
         q = Quantity(name, tuple(params), function, status, citation, tuple(dict(e) for e in examples), exempt,
-                     bounds, regime)
+                     bounds, regime, status_by)
         _QUANTITIES[name] = q
         return q
 

@@ -13,7 +13,6 @@ Nothing here imports numba, sympy or scipy.
 from __future__ import annotations
 
 import math
-import sys
 from fractions import Fraction
 from functools import lru_cache
 
@@ -146,7 +145,10 @@ def gardner_capacity_value(kappa, dps=None):
 @quantity("gardner-capacity", _KAPPA_G, _NEG, status="exact",
           citation="Gardner (1988), J. Phys. A 21:257 (RS capacity with margin); rigorous for kappa >= 0: "
                    "Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383",
-          examples=({"kappa": 0.0}, {"kappa": 0.5}, {"kappa": 2.0}))
+          examples=({"kappa": 0.0}, {"kappa": 0.5}, {"kappa": 2.0}, {"kappa": -0.5, "negative": "rs-upper-bound"}),
+          status_by={"negative": {"rs-upper-bound": "rigorous-upper-bound"}},
+          regime=lambda kappa, negative, **_: [f"kappa={kappa} < 0: replica-symmetric value, unstable (full RSB "
+                                               "needed); only an upper bound on the true capacity"] if kappa < 0 else [])
 def gardner_capacity(kappa: float, negative: str = "refuse", dps: int | None = None):
     """alpha_c(kappa) = 1 / int_{-kappa}^inf Dt (t+kappa)^2: capacity of the spherical perceptron with margin kappa.
 
@@ -161,16 +163,15 @@ def gardner_capacity(kappa: float, negative: str = "refuse", dps: int | None = N
     (Gardner & Derrida 1988: de Almeida-Thouless instability for kappa < 0); the
     true capacity needs full replica-symmetry breaking (Franz & Parisi 2016; Franz, Parisi,
     Sevelev, Urbani & Zamponi 2017) and the RS formula is only an upper bound (Stojnic 2013,
-    arXiv:1306.3809). By default kappa < 0 is refused; ``negative=rs-upper-bound`` returns
-    the RS value with a warning on stderr.
+    "Another look at the Gardner problem", arXiv preprint; the number 1306.3809 cited here
+    before was wrong, and the right one was not re-checked). By default kappa < 0 is refused;
+    ``negative=rs-upper-bound`` returns the RS value (status rigorous-upper-bound) with a warning.
     """
     if kappa < 0:
         if negative == "refuse":
             raise BadInput("kappa", kappa, "kappa >= 0 (or kappa < 0 with negative=rs-upper-bound)",
                            "replica symmetry is unstable for kappa < 0 (Gardner & Derrida 1988): "
                            "the RS formula is only an upper bound there")
-        print(f"warning: gardner-capacity kappa={kappa} < 0: replica-symmetric value, unstable "
-              "(full RSB needed); only an upper bound on the true capacity", file=sys.stderr)
     return gardner_capacity_value(kappa, dps)
 
 
@@ -368,11 +369,15 @@ def max_stability_overlap(alpha: float) -> tuple[float, float]:
     """(R, kappa) of the maximally stable perceptron trained on alpha N teacher-labelled examples."""
     # alpha(R) increases from 0 (R -> 0) to infinity (R -> 1); work in x = artanh-like variable
     f = lambda R: max_stability_alpha_kappa(R)[0] - alpha  # noqa: E731
+    small = BadInput("alpha", alpha, "alpha >= 5e-4 for max-stability", "too small to resolve (margin kappa > 64)")
     lo, hi = 0.5, 0.5
-    while f(lo) > 0:
-        lo /= 2
-        if lo < 1e-3:
-            raise BadInput("alpha", alpha, "alpha >= 1e-4 for max-stability", "too small to resolve")
+    try:
+        while f(lo) > 0:
+            lo /= 2
+            if lo < 1e-3:
+                raise small
+    except ArithmeticError:  # kappa(R) beyond the bracket: alpha below what is resolved (about 3e-4)
+        raise small from None
     while f(hi) < 0:
         hi = 1 - (1 - hi) / 4
         if 1 - hi < 1e-12:
@@ -418,7 +423,11 @@ def max_stability_asymptote() -> float:
                    "Opper & Haussler (1991), Phys. Rev. Lett. 66:2677 (Bayes)",
           examples=({"rule": "hebb", "alpha": 2.0}, {"rule": "gibbs", "alpha": 1.0}, {"rule": "bayes", "alpha": 3.0},
                     {"rule": "max-stability", "alpha": 2.0},
-                    {"rule": "gibbs", "alpha": 100.0, "regime": "large-alpha"}))
+                    {"rule": "gibbs", "alpha": 100.0, "regime": "large-alpha"}),
+          status_by={"regime": {"large-alpha": "asymptotic"}, "rule": {"hebb": "exact"}},
+          regime=lambda alpha, regime, **_: [f"regime=large-alpha is the leading term as alpha -> inf, meant for "
+                                             f"alpha >= 10 (here {alpha:g}); use regime=saddle"]
+          if regime == "large-alpha" and alpha < 10 else [])
 def teacher_student_error(rule: str, alpha: float, regime: str = "saddle", dps: int | None = None):
     """Generalisation error eps(alpha) = arccos(R)/pi of a perceptron student of a perceptron teacher (N -> inf).
 

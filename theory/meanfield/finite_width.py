@@ -40,7 +40,10 @@ def four_point_vertex(activation, depth, weight_variance, bias_variance, q, dps=
                     {"activation": "relu", "depth": 6, "width": 64, "weight_variance": 2.0},
                     {"activation": "linear", "depth": 4, "width": 16, "weight_variance": 1.3},
                     {"activation": "erf", "depth": 6, "width": 100, "weight_variance": 2.0, "bias_variance": 0.1,
-                     "q": 0.8}))
+                     "q": 0.8}),
+          regime=lambda depth, width, **_: [f"the 1/N expansion is in the aspect ratio L/N and is meant for "
+                                            f"L/N << 1; here L/N = {depth / width:.3g} (above 0.25 the neglected "
+                                            "(L/N)^2 terms are not small)"] if depth > 0.25 * width else [])
 def finite_width_kurtosis(activation, depth, width, weight_variance, bias_variance=0.0, q=1.0, dps=None):
     """3 V^L / (N (K^L)^2): leading-order excess kurtosis of a layer-L pre-activation at width N.
 

@@ -85,7 +85,8 @@ _N0 = Int("input_dim", lo=1, hi=10**9, default=None, doc="n0 (standard parameter
                     {"activation": "erf", "depth": 4, "weight_variance": 2.0, "bias_variance": 0.1, "q2": 2.0,
                      "c": 0.2},
                     {"activation": "relu", "depth": 3, "weight_variance": 2.0, "bias_variance": 0.1, "c": 0.4,
-                     "parameterization": "standard", "width": 256, "input_dim": 16}))
+                     "parameterization": "standard", "width": 256, "input_dim": 16}),
+          status_by={"parameterization": {"standard": "asymptotic"}})
 def ntk_kernel(activation, depth, weight_variance, bias_variance=0.0, q1=1.0, q2=1.0, c=1.0,
                parameterization="ntk", width=None, input_dim=None, dps=None):
     """Theta^L(x1, x2): the neural tangent kernel of the layer-L output (scalar output).
