@@ -110,7 +110,7 @@ def test_gardner_negative_kappa_refused_or_warned(cli):
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
     assert "kappa" in r.stderr and "unstable" in r.stderr
     r = cli("eval", "gardner-capacity", "kappa=-0.5", "negative=rs-upper-bound")
-    assert r.returncode == 0 and "warning" in r.stderr and "upper bound" in r.stderr
+    assert r.returncode == 0 and "  warning: kappa=-0.5 < 0" in r.stdout and "upper bound" in r.stdout
     assert float(r.stdout.splitlines()[0].split(" = ")[-1]) > 2.0
 
 
