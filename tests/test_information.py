@@ -352,7 +352,7 @@ def test_expected_posterior_kl_is_the_information_in_the_weights():
 
 def test_pac_bayes_link_calls_the_existing_bound_and_empirical_risk_by_sampling():
     point = {**_DATA, "beta": 0.3, "tolerance": 0.4}
-    mu, sigma, risk = invariance._posterior(point)
+    mu, sigma, risk = invariance.posterior_and_risk(point)
     X, y = np.array(_DATA["design"]).reshape(4, -1), np.array(_DATA["targets"])
     w = np.random.default_rng(0).multivariate_normal(mu, sigma, size=400_000)
     sampled = np.mean(np.abs(y[None] - w @ X.T) > 0.4)
@@ -379,11 +379,11 @@ def test_pac_bayes_bound_fails_on_at_most_a_delta_fraction_of_data_sets():
     gen = np.random.default_rng(2024)
     violations = 0
     for k in range(120):
-        w0, X, y = invariance._problem(3, 30, 1000 + k, 0.5)
+        w0, X, y = invariance.teacher_problem(3, 30, 1000 + k, 0.5)
         point = {"design": list(X.ravel()), "rows": 30, "targets": list(y), "prior_std": 1.0, "noise": 0.5,
                  "beta": 0.1, "tolerance": 0.6}
         bound = float(ev("weight-information-pac-bayes", **point))
-        mu, sigma, _ = invariance._posterior(point)
+        mu, sigma, _ = invariance.posterior_and_risk(point)
         w = gen.multivariate_normal(mu, sigma, size=20_000)
         risk = np.mean(erfc(0.6 / np.sqrt(2 * (((w - w0) ** 2).sum(1) + 0.25))))
         violations += risk > bound

@@ -14,8 +14,6 @@ Nats throughout. Evaluators use mpmath only (imported inside the functions).
 """
 from __future__ import annotations
 
-import math
-
 from ._quantity import BadInput, Choice, Int, Real, RealList, quantity
 from .generalization import PAC_BAYES_FORMS
 

@@ -46,7 +46,7 @@ def lagrangian_objective_minimum(X: np.ndarray, y: np.ndarray, prior_std: float,
     return float(best.fun)
 
 
-def _problem(p: int, n: int, seed: int, teacher_noise: float):
+def teacher_problem(p: int, n: int, seed: int, teacher_noise: float):
     """A data set from the law used by the PAC-Bayes check: x ~ N(0, I_p), y = w0.x + teacher_noise * eps,
     w0 = (1, -1, 1, ...)/sqrt(p) * 1.5; drawn from SFC64(seed)."""
     gen = np.random.Generator(np.random.SFC64(seed))
@@ -64,7 +64,7 @@ _TEACHERS: dict[tuple, tuple[np.ndarray, float]] = {}
 
 
 def _pac_point(p, n, seed, teacher_noise, prior_std, noise, beta, tau) -> dict:
-    w0, X, y = _problem(p, n, seed, teacher_noise)
+    w0, X, y = teacher_problem(p, n, seed, teacher_noise)
     design = tuple(float(v) for v in X.reshape(-1))
     _TEACHERS[design] = (w0, teacher_noise)
     return {"design": design, "rows": n, "targets": tuple(float(v) for v in y), "prior_std": prior_std,
@@ -75,7 +75,7 @@ def _pac_grid(quick: bool) -> list[dict]:
     return [_pac_point(*problem) for problem in (_PAC_PROBLEMS[:3] if quick else _PAC_PROBLEMS)]
 
 
-def _posterior(point: dict):
+def posterior_and_risk(point: dict):
     import mpmath
 
     with mpmath.workdps(30):
@@ -88,7 +88,7 @@ def _posterior(point: dict):
 
 def _empirical_gibbs_risk(point: dict) -> float:
     """The wrong theory: the empirical Gibbs risk alone (the bound without its KL complexity)."""
-    return _posterior(point)[2]
+    return posterior_and_risk(point)[2]
 
 
 @check("weight-information-pac-bayes-holds", quantity="weight-information-pac-bayes", rule="upper-bound",
@@ -106,7 +106,7 @@ def weight_information_pac_bayes_holds(point, seed, quick):
     if w0 is None:  # a grid rebuilt elsewhere: recover the teacher by regenerating the grids
         _pac_grid(False)
         w0, s0 = _TEACHERS[tuple(point["design"])]
-    mu, sigma, _ = _posterior(point)
+    mu, sigma, _ = posterior_and_risk(point)
     chol = np.linalg.cholesky(sigma)
     tau = point["tolerance"]
 
