@@ -60,15 +60,21 @@ def teacher_problem(p: int, n: int, seed: int, teacher_noise: float):
 _PAC_PROBLEMS = [(4, 40, 11, 0.5, 1.0, 0.5, 1.0, 0.6), (4, 40, 12, 0.5, 1.0, 0.5, 0.05, 0.6),
                  (8, 60, 13, 0.3, 1.0, 0.3, 0.2, 0.4), (2, 200, 14, 1.0, 2.0, 1.0, 1.0, 1.5),
                  (6, 30, 15, 0.5, 0.5, 0.5, 0.02, 0.5)]
-_TEACHERS: dict[tuple, tuple[np.ndarray, float]] = {}
 
 
 def _pac_point(p, n, seed, teacher_noise, prior_std, noise, beta, tau) -> dict:
-    w0, X, y = teacher_problem(p, n, seed, teacher_noise)
-    design = tuple(float(v) for v in X.reshape(-1))
-    _TEACHERS[design] = (w0, teacher_noise)
-    return {"design": design, "rows": n, "targets": tuple(float(v) for v in y), "prior_std": prior_std,
-            "noise": noise, "beta": beta, "tolerance": tau}
+    _, X, y = teacher_problem(p, n, seed, teacher_noise)
+    return {"design": tuple(float(v) for v in X.reshape(-1)), "rows": n, "targets": tuple(float(v) for v in y),
+            "prior_std": prior_std, "noise": noise, "beta": beta, "tolerance": tau}
+
+
+def _teacher(point: dict) -> tuple[np.ndarray, float]:
+    """(w0, s0) of the law that drew this grid point's data set (grid points carry only the quantity's
+    parameters: the problem is found by regenerating each listed data set and comparing)."""
+    for problem in _PAC_PROBLEMS:
+        if _pac_point(*problem)["design"] == tuple(point["design"]):
+            return teacher_problem(*problem[:4])[0], problem[3]
+    raise KeyError("not a data set of _PAC_PROBLEMS")
 
 
 def _pac_grid(quick: bool) -> list[dict]:
@@ -102,10 +108,7 @@ def weight_information_pac_bayes_holds(point, seed, quick):
     a fraction delta of data sets, by its statement)."""
     from scipy.special import erfc
 
-    w0, s0 = _TEACHERS[tuple(point["design"])] if tuple(point["design"]) in _TEACHERS else (None, None)
-    if w0 is None:  # a grid rebuilt elsewhere: recover the teacher by regenerating the grids
-        _pac_grid(False)
-        w0, s0 = _TEACHERS[tuple(point["design"])]
+    w0, s0 = _teacher(point)
     mu, sigma, _ = posterior_and_risk(point)
     chol = np.linalg.cholesky(sigma)
     tau = point["tolerance"]
