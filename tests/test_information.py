@@ -302,3 +302,144 @@ def test_numba_trainer_matches_the_numpy_reference(act):
         out.append((p, steps))
     assert out[0][1] == out[1][1] == 5 + 32
     assert np.allclose(out[0][0], out[1][0], rtol=1e-8, atol=1e-10)
+
+
+# ----------------------------------------------------------------------------- weights as PAC-Bayes complexity
+from dltheory.numerics.information import invariance  # noqa: E402
+from dltheory.theory import information_weights as iw  # noqa: E402
+
+_DATA = {"design": [1.0, 0.0, 0.5, 1.0, -1.0, 2.0, 0.3, -0.7], "rows": 4, "targets": [0.9, 1.2, 0.4, -0.5],
+         "prior_std": 1.0, "noise": 0.5}
+
+
+def _posterior_np(design, rows, targets, prior_std, noise, beta):
+    X = np.array(design, dtype=float).reshape(rows, -1)
+    M = X.T @ X + beta * noise**2 / prior_std**2 * np.eye(X.shape[1])
+    return X, np.linalg.solve(M, X.T @ np.array(targets)), beta * noise**2 * np.linalg.inv(M)
+
+
+@pytest.mark.parametrize("beta", [0.05, 1.0, 7.0])
+def test_lagrangian_kl_is_gaussian_posterior_kl_and_bayes_at_beta_1(beta):
+    """Full-rank X^T X: Q* is optimal_gaussian_posterior with H = X^T X / s^2 (eigenbasis), its KL is the
+    existing gaussian-posterior-kl; at beta = 1 the Lagrangian's minimum is the negative log evidence."""
+    X, mu, sigma = _posterior_np(**_DATA, beta=beta)
+    h, R = np.linalg.eigh(X.T @ X / _DATA["noise"] ** 2)
+    w_ls = np.linalg.solve(X.T @ X, X.T @ np.array(_DATA["targets"]))
+    kl = float(ev("gaussian-posterior-kl", hessian=list(h), minimizer=list(R.T @ w_ls), beta=beta, prior_std=1.0))
+    import mpmath
+
+    with mpmath.workdps(30):
+        m, s, _, _ = iw.lagrangian_posterior(**_DATA, beta=beta)
+        assert float(iw.gaussian_kl_from_prior(m, s, 1.0)) == pytest.approx(kl, rel=1e-10)
+    assert np.allclose(np.array(m.tolist(), dtype=float).ravel(), mu) and np.allclose(np.array(s.tolist(), dtype=float), sigma)
+    if beta == 1.0:
+        cov_y = X @ X.T + _DATA["noise"] ** 2 * np.eye(4)
+        evidence = float(weights.gaussian_logpdf(np.array(_DATA["targets"])[None], 0.0, cov_y)[0])
+        assert float(ev("weight-lagrangian-value", **_DATA, beta=1.0)) == pytest.approx(-evidence, rel=1e-12)
+
+
+def test_expected_posterior_kl_is_the_information_in_the_weights():
+    """At beta = 1, E_y KL(p(w|D) || p(w)) = I(w; D) (the data average of the Lagrangian's complexity term
+    is the information in the weights): E|mu|^2 from E[y y^T] = lambda^2 X X^T + s^2 I."""
+    design, rows, lam, s = [1.0, 2.0, 0.0, 1.0, 1.0, 1.0, 0.5, -1.0, 0.2], 3, 0.7, 0.4
+    X, _, sigma = _posterior_np(design, rows, [0.0] * rows, lam, s, 1.0)
+    B = np.linalg.solve(X.T @ X + s**2 / lam**2 * np.eye(3), X.T)  # mu = B y
+    e_mu2 = np.trace(B @ (lam**2 * X @ X.T + s**2 * np.eye(rows)) @ B.T)
+    expected_kl = 0.5 * (np.trace(sigma) / lam**2 + e_mu2 / lam**2 - 3 - np.linalg.slogdet(sigma / lam**2)[1])
+    info = float(ev("bayes-linear-weight-information", design=design, rows=rows, prior_std=lam, noise=s))
+    assert expected_kl == pytest.approx(info, rel=1e-12)
+
+
+def test_pac_bayes_link_calls_the_existing_bound_and_empirical_risk_by_sampling():
+    point = {**_DATA, "beta": 0.3, "tolerance": 0.4}
+    mu, sigma, risk = invariance.posterior_and_risk(point)
+    X, y = np.array(_DATA["design"]).reshape(4, -1), np.array(_DATA["targets"])
+    w = np.random.default_rng(0).multivariate_normal(mu, sigma, size=400_000)
+    sampled = np.mean(np.abs(y[None] - w @ X.T) > 0.4)
+    assert abs(sampled - risk) < 4 * math.sqrt(risk * (1 - risk) / (4 * 400_000)) * 2  # 4 correlated terms: x2
+    import mpmath
+
+    with mpmath.workdps(30):
+        m, s, _, _ = iw.lagrangian_posterior(**_DATA, beta=0.3)
+        kl = float(iw.gaussian_kl_from_prior(m, s, 1.0))
+    for form in ("langford-seeger", "mcallester", "catoni"):
+        expect = ev("pac-bayes-bound", form=form, n=4, delta=0.05, kl=kl, empirical_risk=risk, catoni_c=1.0)
+        assert float(ev("weight-information-pac-bayes", **point, form=form)) == pytest.approx(float(expect), rel=1e-12)
+
+
+def test_pac_bayes_bound_fails_on_at_most_a_delta_fraction_of_data_sets():
+    """The bound's statement is about data sets: over 120 independent data sets (p = 3, n = 30, the checks'
+    teacher law), count those whose Monte Carlo Gibbs risk (20,000 weight draws, exact risk per draw)
+    exceeds the bound. Under the theorem the count is Binomial(120, <= 0.05); one-sided exact test at
+    1%: fail if the count is 13 or more (P(Bin(120, 0.05) >= 13) = 0.0076)."""
+    from scipy.special import erfc
+    from scipy.stats import binom
+
+    assert binom.sf(12, 120, 0.05) < 0.01
+    gen = np.random.default_rng(2024)
+    violations = 0
+    for k in range(120):
+        w0, X, y = invariance.teacher_problem(3, 30, 1000 + k, 0.5)
+        point = {"design": list(X.ravel()), "rows": 30, "targets": list(y), "prior_std": 1.0, "noise": 0.5,
+                 "beta": 0.1, "tolerance": 0.6}
+        bound = float(ev("weight-information-pac-bayes", **point))
+        mu, sigma, _ = invariance.posterior_and_risk(point)
+        w = gen.multivariate_normal(mu, sigma, size=20_000)
+        risk = np.mean(erfc(0.6 / np.sqrt(2 * (((w - w0) ** 2).sum(1) + 0.25))))
+        violations += risk > bound
+    assert violations < 13
+
+
+# ----------------------------------------------------------------------------- invariance example
+_ORTH = {"signal": [1.0, 0.0], "nuisance": [0.0, 1.0], "nuisance_dim": 1, "input_noise": 0.5, "noise": 0.01}
+
+
+def _infos(**p):
+    return {i: float(ev("nuisance-information", **p, information=i)) for i in iw.INFORMATIONS}
+
+
+def test_minimal_sufficient_representation_is_invariant_when_the_nuisance_is_orthogonal():
+    minimal = _infos(**_ORTH, encoder=[1.0, 0.0], rows=1)
+    full = _infos(**_ORTH, encoder=[1.0, 0.0, 0.0, 1.0], rows=2)
+    assert minimal["x-y"] == pytest.approx(0.5 * math.log(5), rel=1e-14)
+    for r in (minimal, full):  # both (nearly) sufficient at s = 0.01
+        assert r["x-y"] - r["t-y"] < 2e-4
+    assert minimal["t-n"] == 0.0 and full["t-n"] > 0.8 and full["t-x"] > minimal["t-x"] + 4
+
+
+def test_minimal_sufficient_representation_is_not_invariant_when_the_nuisance_overlaps():
+    """V = (0.6, 0.8): the sufficient direction (V V^T + sigma^2 I)^{-1} u = (2.848, -1.536) carries N."""
+    p = {**_ORTH, "nuisance": [0.6, 0.8], "encoder": [2.848, -1.536], "rows": 1}
+    r = _infos(**p)
+    assert r["x-y"] - r["t-y"] < 2e-5 and r["t-n"] > 0.01
+    assert r["t-n"] <= float(ev("nuisance-information-bound", **p))
+    # it is the best scalar direction: any other unit direction keeps less about Y at the same noise
+    for angle in np.linspace(0, np.pi, 37):
+        q = {**p, "encoder": [3.2 * math.cos(angle), 3.2 * math.sin(angle)]}
+        assert float(ev("nuisance-information", **q, information="t-y")) <= r["x-y"]
+
+
+def test_bound_schur_formulas_and_sufficient_form_on_random_representations():
+    reps = invariance.random_representations(200, 99)
+    failures_of_sufficient_form = 0
+    for p in reps:
+        exact = invariance.schur_informations(p)
+        assert exact["t-n"] <= float(ev("nuisance-information-bound", **p)) + 1e-9
+        assert exact["t-x"] - exact["t-y"] == pytest.approx(float(ev("nuisance-information-bound", **p)), rel=1e-9, abs=1e-12)
+        failures_of_sufficient_form += exact["t-n"] > exact["t-x"] - exact["x-y"] + 1e-9
+    assert failures_of_sufficient_form > 0  # the sufficient-T form is not a bound for every T
+
+
+@pytest.mark.parametrize("args, text", [
+    (("weight-lagrangian-value", "design=1,2,3", "rows=2", "targets=1,2", "prior_std=1", "noise=1", "beta=1"),
+     "multiple of 2"),
+    (("weight-information-pac-bayes", "design=1,2", "rows=2", "targets=1", "prior_std=1", "noise=1", "beta=1",
+      "tolerance=1"), "wrong length"),
+    (("nuisance-information", "signal=1,0", "nuisance=1,0,0", "nuisance_dim=1", "input_noise=1", "encoder=1,0",
+      "rows=1", "noise=1", "information=t-n"), "nuisance"),
+    (("nuisance-information-bound", "signal=1,0", "nuisance=0,1", "nuisance_dim=1", "input_noise=1", "encoder=1,0,1",
+      "rows=1", "noise=1"), "encoder"),
+])
+def test_weights_and_invariance_bad_input_is_one_line_exit_2(cli, args, text):
+    out = cli("eval", *args)
+    assert out.returncode == 2 and text in out.stderr and len(out.stderr.strip().splitlines()) == 1

@@ -1,2 +1,2 @@
 """Information (issue 15): Numba kernels (``kernels``, ``trainer``), the checks of the information
-quantities (``checks``, ``weights``), benchmarks, and the information-plane experiment (``plane``)."""
+quantities (``checks``, ``weights``, ``invariance``), benchmarks, and the information-plane experiment (``plane``)."""
