@@ -123,9 +123,9 @@ def cmd_eval(args) -> int:
     q = theory.get(args.name)
     params = _parse_assignments(args.params)
     bound = q.bind(params)
-    value = q(dps=args.dps, **bound) if args.dps else q(**bound)
+    value, numerical = _guarded(lambda: q(dps=args.dps, **bound) if args.dps else q(**bound), q.name, bound)
     shown, exact, text = theory.present(value, args.dps or 15)
-    warnings = q.warnings(bound)
+    warnings = q.warnings(bound) + numerical
     if args.json:
         record = {"name": q.name, "params": _jsonable(bound), "value": shown, "exact": exact,
                   "status": q.status_for(bound), "citation": q.citation}
@@ -140,6 +140,37 @@ def cmd_eval(args) -> int:
         for w in warnings:
             print(f"  warning: {w}")
     return 0
+
+
+EVAL_SECONDS = 20  # the cost guard of one evaluation
+
+
+def _guarded(evaluate, name: str, bound: dict):
+    """(value, numerical warnings) of ``evaluate()``: a numerical library's warnings become one-line
+    warnings of the answer, and an evaluation that runs past EVAL_SECONDS is refused (exit 2)."""
+    import signal
+    import warnings
+
+    from .theory import BadInput
+
+    def expired(signum, frame):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, EVAL_SECONDS)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = evaluate()
+    except TimeoutError:
+        shown = ", ".join(f"{k}={_show(v)}" for k, v in bound.items() if v is not None)
+        raise BadInput(name, shown, f"parameters it evaluates within {EVAL_SECONDS} s",
+                       f"cost guard: refused after {EVAL_SECONDS} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    notes = [f"numerical: {w.category.__name__}: {str(w.message).splitlines()[0]}" for w in caught]
+    return value, list(dict.fromkeys(notes))
 
 
 def _show(v) -> str:
@@ -183,9 +214,9 @@ def cmd_bounds(args) -> int:
         params = q.bounds(arch)
         if params is None:
             continue
-        log10 = None
+        log10, numerical = None, []
         try:
-            value = q(**params)
+            value, numerical = _guarded(lambda: q(**params), q.name, params)
             shown, exact, text = theory.present(value)
             if isinstance(value, int) and value > 0:
                 log10 = math.log10(value)
@@ -193,7 +224,7 @@ def cmd_bounds(args) -> int:
                     text += f"  (10^{log10:.2f})"
         except theory.BadInput as e:  # a bound whose conditions this architecture does not meet
             shown, exact, text = None, None, f"n/a ({e})"
-        warnings = q.warnings(q.bind(params)) if shown is not None else []
+        warnings = q.warnings(q.bind(params)) + numerical if shown is not None else []
         if warnings:
             text += "  (!)"
         rows.append({"name": q.name, "params": _jsonable(params), "value": shown, "exact": exact,

@@ -315,10 +315,38 @@ class Quantity:
                 raise BadInput(p.name, bound[p.name], f"parameters of form={form}: {own}", "not used by this form")
 
     def __call__(self, dps: int | None = None, **values):
+        """Validate and evaluate. Where a validated point takes the evaluation out of double
+        precision (an overflow, a division by zero, a value that is not finite), the answer is
+        BadInput naming the point, never a traceback, NaN or an unannounced infinity."""
         kwargs = self.bind(values)
         if dps is not None and self.takes_dps:
             kwargs["dps"] = dps
-        return self.function(**kwargs)
+        try:
+            value = self.function(**kwargs)
+        except (OverflowError, ZeroDivisionError, FloatingPointError) as e:
+            raise self._unrepresentable(kwargs, f"the evaluation fails ({type(e).__name__}: {e})") from None
+        if _not_finite(value):
+            raise self._unrepresentable(kwargs, f"the value is not finite ({value})")
+        return value
+
+    def _unrepresentable(self, kwargs: dict[str, Any], problem: str) -> BadInput:
+        shown = ", ".join(f"{k}={_text(v)}" for k, v in kwargs.items() if v is not None and k != "dps")
+        return BadInput(self.name, shown, "parameters at which it is finite in double precision", problem)
+
+
+def _text(v) -> str:
+    return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+
+
+def _not_finite(value) -> bool:
+    """A float or mpmath number that is infinite or NaN (exact ints and Fractions are finite)."""
+    if isinstance(value, (bool, int, Fraction)):
+        return False
+    if type(value).__module__.startswith("mpmath"):  # an mpf beyond the double range is finite
+        import mpmath
+
+        return not mpmath.isfinite(value)
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 _QUANTITIES: dict[str, Quantity] = {}
