@@ -1,0 +1,76 @@
+"""The Dask backend (docs/distributed.md): check points as tasks on a local cluster of worker
+processes give records bit-identical to a serial run; without --workers/--scheduler Dask is
+never imported; an unreachable scheduler is one line, exit 2, nothing written."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from dltheory.cli import main
+
+CHECKS = ["subset-sum-endpoints-mc", "meanfield-chi1"]  # quick, Monte Carlo (seeded), several points each
+
+
+def _records(path, kind="point"):
+    return [json.loads(line) for line in path.read_text().splitlines() if json.loads(line)["kind"] == kind]
+
+
+def test_verify_without_a_backend_does_not_import_dask(tmp_path):
+    code = ("import sys; from dltheory.cli import main; rc = main(['verify', 'meanfield-chi1', '--quick']); "
+            "print(rc, 'dask' in sys.modules, 'distributed' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert run.stdout.split()[-3:] == ["0", "False", "False"], run.stderr[-2000:]
+
+
+def test_a_local_cluster_gives_the_serial_records_bit_for_bit(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    serial, dask = tmp_path / "serial.jsonl", tmp_path / "dask.jsonl"
+    assert main(["verify", *CHECKS, "--quick", "--seed", "3", "--out", str(serial)]) == 0
+    assert main(["verify", *CHECKS, "--quick", "--seed", "3", "--workers", "2", "--out", str(dask),
+                 "--plots", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    want, got = _records(serial), _records(dask)
+    assert len(want) == len(got) > len(CHECKS)
+    key = lambda r: (r["check"], json.dumps(r["point"], sort_keys=True))  # noqa: E731
+    assert sorted(map(json.dumps, want)) == sorted(map(json.dumps, got))  # identical JSON, in finishing order
+    assert {key(r) for r in got} == {key(r) for r in want}
+    summaries = _records(dask, "summary")
+    assert [s["check"] for s in sorted(summaries, key=lambda s: s["check"])] == sorted(CHECKS)
+    assert all(s["pass"] and s["points"] > 1 for s in summaries)
+    assert f"[{len(got)}/{len(got)}]" in err and "worker 0:" in err and "worker 1:" in err  # progress, per worker
+    assert (tmp_path / "meanfield-chi1.png").stat().st_size > 0
+    other = tmp_path / "other-seed.jsonl"  # the seed matters: the same points with seed 4 differ
+    assert main(["verify", "meanfield-chi1", "--quick", "--seed", "4", "--out", str(other)]) == 0
+    assert [r["estimate"] for r in _records(other)] != [r["estimate"] for r in want if r["check"] == "meanfield-chi1"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_scheduler_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    out = tmp_path / "out.jsonl"
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    rc = main(["verify", "meanfield-chi1", "--quick", "--scheduler", address, "--connect-timeout", "1",
+               "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1 and "cannot reach the scheduler" in err[0] and address in err[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+    (["--workers", "0"], "--workers=0"),
+    (["--scheduler", "tcp://127.0.0.1:1", "--connect-timeout", "-1"], "--connect-timeout=-1"),
+])
+def test_bad_backend_options_are_one_line_exit_2(args, fragment, capsys):
+    assert main(["verify", "meanfield-chi1", "--quick", *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and fragment in err[0]
