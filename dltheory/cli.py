@@ -526,6 +526,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--quick", action="store_true")
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=cmd_bench)
+    from . import sweep_command
+    sweep_command.add_parser(sub)
     return p
 
 

@@ -74,3 +74,40 @@ def test_bad_backend_options_are_one_line_exit_2(args, fragment, capsys):
     assert main(["verify", "meanfield-chi1", "--quick", *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and fragment in err[0]
+
+
+def test_sweep_writes_records_and_a_figure_the_same_serial_and_on_a_cluster(tmp_path, capsys):
+    args = ["sweep", "subset-sum-endpoints-mc", "n=4,6,8", "eps=0.1,0.2", "--quick", "--seed", "5"]
+    serial, dask = tmp_path / "serial.jsonl", tmp_path / "dask.jsonl"
+    assert main([*args, "--out", str(serial), "--plot", str(tmp_path / "sweep.png")]) == 0
+    want = _records(serial, "sweep-point")
+    assert [(r["point"]["n"], r["point"]["eps"]) for r in want] == [(4, 0.1), (4, 0.2), (6, 0.1), (6, 0.2),
+                                                                   (8, 0.1), (8, 0.2)]
+    assert all(r["agrees"] for r in want) and (tmp_path / "sweep.png").stat().st_size > 0
+    summary = _records(serial, "sweep-summary")[0]
+    assert summary["swept"] == ["n", "eps"] and summary["points"] == 6 and not summary["errors"]
+    # a point's draws do not depend on the rest of the sweep: n=6 alone gives the same records
+    alone = tmp_path / "alone.jsonl"
+    assert main(["sweep", "subset-sum-endpoints-mc", "n=6", "eps=0.1,0.2", "--quick", "--seed", "5",
+                 "--out", str(alone)]) == 0
+    drawn = lambda r: (r["point"], r["estimate"], r["stderr"], r["n"], r["theory"])  # noqa: E731 (z* depends on the sweep's size)
+    assert [drawn(r) for r in _records(alone, "sweep-point")] == [drawn(r) for r in want[2:4]]
+    pytest.importorskip("distributed")
+    assert main([*args, "--workers", "2", "--out", str(dask)]) == 0
+    assert sorted(map(json.dumps, _records(dask, "sweep-point"))) == sorted(map(json.dumps, want))
+    assert "worker 0:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("params, fragment", [
+    (["n=0"], "n=0: outside its domain"),
+    (["n=a"], "n=a: not an integer"),
+    (["width=8"], "width=8: unknown parameter"),
+    (["n"], "expected PARAM=V1,V2"),
+    (["n=4,,5"], "empty value"),
+    (["n=4", "--x", "eps2"], "--x=eps2"),
+])
+def test_sweep_validates_its_grid_before_writing(params, fragment, tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    assert main(["sweep", "subset-sum-endpoints-mc", *params, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and fragment in err[0] and not out.exists()
