@@ -310,7 +310,7 @@ def cmd_verify(args) -> int:
         target = Path(args.out)
         if target.is_dir() or not target.parent.is_dir():
             raise BadInput("--out", args.out, "a file in an existing folder")
-    backend = _backend(args)  # a cluster that cannot be reached fails before anything is written
+    backend = backend_from_args(args)  # a cluster that cannot be reached fails before anything is written
     try:
         sink = open(args.out, "a") if args.out else None
     except OSError as e:
@@ -334,7 +334,7 @@ def cmd_verify(args) -> int:
             print(f"[{i}/{len(selected)}] {c.name}: {c.title} ...", file=sys.stderr, flush=True)
 
             def progress(record, c=c):
-                print(f"    {_point_line(record)}", file=sys.stderr, flush=True)
+                print(f"    {point_line(record)}", file=sys.stderr, flush=True)
                 emit(record)
 
             outcome = numerics.run_check(c, seed=args.seed, quick=args.quick, on_record=progress)
@@ -354,7 +354,7 @@ def cmd_verify(args) -> int:
     return 0 if all_passed else 1
 
 
-def _point_line(record: dict) -> str:
+def point_line(record: dict) -> str:
     verdict = "ok" if record["pass"] else "FAIL" if not record["agrees"] else \
         "UNRESOLVED (cannot detect the power test's deviation)"
     stat = record.get("z", record.get("deviation"))
@@ -370,7 +370,7 @@ def _verdict_line(outcome) -> str:
     return f"{'PASS' if outcome.passed else 'FAIL'} ({c.rule_text}; {power}; {outcome.seconds:.1f}s)"
 
 
-def _backend(args):
+def backend_from_args(args):
     """The Dask backend that ``--workers N`` / ``--scheduler ADDRESS`` ask for, else None (Dask not imported)."""
     from .theory import BadInput
 
@@ -402,7 +402,7 @@ def _verify_distributed(backend, selected, args, emit, plots, sink) -> int:
     results = []
 
     def on_record(record, worker, seconds, done, total):
-        print(f"  [{done}/{total}] {record['check']} {_point_line(record)} [worker {worker}, {seconds:.1f}s]",
+        print(f"  [{done}/{total}] {record['check']} {point_line(record)} [worker {worker}, {seconds:.1f}s]",
               file=sys.stderr, flush=True)
         emit(record)
 

@@ -127,7 +127,7 @@ def _axis(c, points: list[dict], swept: list[str], chosen: str | None) -> str | 
 
 def run(args) -> int:
     from . import numerics
-    from .cli import _backend, _jsonable, _point_line, _show_point
+    from .cli import backend_from_args, point_line
     from .numerics import z_critical
     from .numerics._check import Outcome, conclude, measure_point, point_record
     from .theory import BadInput
@@ -145,7 +145,7 @@ def run(args) -> int:
         if figure.is_dir() or not figure.parent.is_dir() or figure.suffix.lower() not in (".png", ".pdf", ".svg"):
             raise BadInput("--plot", args.plot, "a .png, .pdf or .svg file in an existing folder")
     x = _axis(c, points, swept, args.x)
-    backend = _backend(args)
+    backend = backend_from_args(args)
     threshold = z_critical(c.alpha, len(points))
     start = time.perf_counter()
     try:
@@ -169,12 +169,12 @@ def run(args) -> int:
         record["kind"], record["sweep_index"] = "sweep-point", point_index(points[i])
         records[i] = record
         where = f" [worker {worker}, {seconds:.1f}s]" if worker is not None else ""
-        print(f"  [{len(records) + len(errors)}/{len(points)}] {_point_line(record)}{where}", file=sys.stderr,
+        print(f"  [{len(records) + len(errors)}/{len(points)}] {point_line(record)}{where}", file=sys.stderr,
               flush=True)
         emit(record)
 
     def failed(i, e):
-        errors.append(f"{_show_point(points[i])}: {type(e).__name__}: {' '.join(str(e).split())[:200]}")
+        errors.append(f"{' '.join(f'{k}={v}' for k, v in points[i].items())}: {type(e).__name__}: {' '.join(str(e).split())[:200]}")
         print(f"  point failed: {errors[-1]}", file=sys.stderr, flush=True)
 
     print(f"sweep {c.name}: {len(points)} points over {', '.join(swept) or 'the first grid point'}",
@@ -193,7 +193,7 @@ def run(args) -> int:
         outcome = conclude(Outcome(dataclasses.replace(c, x=x), [records[i] for i in sorted(records)]))
         outcome.seconds = time.perf_counter() - start
         summary = {**outcome.summary, "kind": "sweep-summary", "swept": swept, "seed": args.seed,
-                   "quick": args.quick, "base": _jsonable(c.grid(args.quick)[0]), "errors": errors}
+                   "quick": args.quick, "base": c.grid(args.quick)[0], "errors": errors}
         emit(summary)
     except KeyboardInterrupt:
         print("dltheory: sweep interrupted; records so far are written", file=sys.stderr)

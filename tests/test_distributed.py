@@ -111,3 +111,21 @@ def test_sweep_validates_its_grid_before_writing(params, fragment, tmp_path, cap
     assert main(["sweep", "subset-sum-endpoints-mc", *params, "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and fragment in err[0] and not out.exists()
+
+
+def test_sigterm_stops_a_cluster_run_and_keeps_the_records_that_finished(tmp_path):
+    import signal
+    import time
+
+    pytest.importorskip("distributed")
+    out = tmp_path / "records.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "dltheory", "verify", "--all", "--quick", "--workers", "2",
+                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not out.exists() or len(out.read_text().splitlines()) < 3):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    records = [json.loads(line) for line in out.read_text().splitlines()]  # every kept line is a whole record
+    assert len(records) >= 3 and all(r["kind"] in ("point", "summary") for r in records)
