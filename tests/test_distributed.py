@@ -129,3 +129,21 @@ def test_sigterm_stops_a_cluster_run_and_keeps_the_records_that_finished(tmp_pat
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
     records = [json.loads(line) for line in out.read_text().splitlines()]  # every kept line is a whole record
     assert len(records) >= 3 and all(r["kind"] in ("point", "summary") for r in records)
+
+
+def test_a_point_that_fails_on_every_try_fails_its_check_with_the_error():
+    """The workers look checks up by name: one they do not know raises there, is retried, then
+    reported (the check fails, the run goes on)."""
+    pytest.importorskip("distributed")
+    from dltheory import distributed
+    from dltheory.numerics import Check, Estimate
+
+    ghost = Check("not-registered-anywhere", ("harness-quantity",), "harness", grid=lambda quick: [{"i": 0}],
+                  measure=lambda point, seed, quick: Estimate(1.0, 0.1, 10), theory=lambda point: 1.0)
+    seen = []
+    with distributed.connect(workers=1) as backend:
+        distributed.verify(backend, [ghost], seed=0, quick=True, on_record=lambda *a: seen.append(a),
+                           on_check=lambda outcome, errors: seen.append((outcome, errors)))
+    (outcome, errors), = seen
+    assert not outcome.passed and not outcome.records
+    assert len(errors) == 1 and "not-registered-anywhere" in errors[0] and "BadInput" in errors[0]
