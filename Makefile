@@ -11,7 +11,7 @@ $(BIN)/dltheory: pyproject.toml
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && \
 		$(PYTHON) -m venv --clear $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,distributed]'
 	touch $@
 
 setup: $(BIN)/dltheory

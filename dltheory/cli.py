@@ -346,9 +346,12 @@ def cmd_verify(args) -> int:
         target = Path(args.out)
         if target.is_dir() or not target.parent.is_dir():
             raise BadInput("--out", args.out, "a file in an existing folder")
+    backend = backend_from_args(args)  # a cluster that cannot be reached fails before anything is written
     try:
         sink = open(args.out, "a") if args.out else None
     except OSError as e:
+        if backend:
+            backend.close()
         raise BadInput("--out", args.out, "a writable file", e.strerror or "cannot be opened") from None
 
     def emit(record: dict) -> None:
@@ -360,28 +363,21 @@ def cmd_verify(args) -> int:
             print(line, flush=True)
 
     all_passed = True
+    if backend:
+        return _verify_distributed(backend, selected, args, emit, plots, sink)
     try:
         for i, c in enumerate(selected, 1):
             print(f"[{i}/{len(selected)}] {c.name}: {c.title} ...", file=sys.stderr, flush=True)
 
             def progress(record, c=c):
-                verdict = "ok" if record["pass"] else "FAIL" if not record["agrees"] else \
-                    "UNRESOLVED (cannot detect the power test's deviation)"
-                stat = record.get("z", record.get("deviation"))
-                print(f"    {_show_point(record['point'])}: theory {record['theory']:.6g}, "
-                      f"estimate {record['estimate']:.6g} (s.e. {record['stderr']:.2g}, n={record['n']}) "
-                      f"({'z' if 'z' in record else 'dev'}={_fmt(stat)}) {verdict}",
-                      file=sys.stderr, flush=True)
+                print(f"    {point_line(record)}", file=sys.stderr, flush=True)
                 emit(record)
 
             outcome = numerics.run_check(c, seed=args.seed, quick=args.quick, on_record=progress)
             emit(outcome.summary)
             if plots:
                 numerics.plot(outcome, plots / f"{c.name}.png")
-            power = "power test rejects " + c.wrong_label if outcome.power_rejected else \
-                "POWER TEST FAILED: " + c.wrong_label + " not rejected"
-            print(f"  {'PASS' if outcome.passed else 'FAIL'} ({c.rule_text}; {power}; "
-                  f"{outcome.seconds:.1f}s)", file=sys.stderr, flush=True)
+            print(f"  {_verdict_line(outcome)}", file=sys.stderr, flush=True)
             all_passed &= outcome.passed
     except KeyboardInterrupt:
         print("dltheory: verify interrupted; records so far are written", file=sys.stderr)
@@ -389,6 +385,87 @@ def cmd_verify(args) -> int:
     finally:
         if sink:
             sink.close()
+    if not args.json:
+        print(f"{'all checks passed' if all_passed else 'some checks FAILED'} ({len(selected)} checks)")
+    return 0 if all_passed else 1
+
+
+def point_line(record: dict) -> str:
+    verdict = "ok" if record["pass"] else "FAIL" if not record["agrees"] else \
+        "UNRESOLVED (cannot detect the power test's deviation)"
+    stat = record.get("z", record.get("deviation"))
+    return (f"{_show_point(record['point'])}: theory {record['theory']:.6g}, "
+            f"estimate {record['estimate']:.6g} (s.e. {record['stderr']:.2g}, n={record['n']}) "
+            f"({'z' if 'z' in record else 'dev'}={_fmt(stat)}) {verdict}")
+
+
+def _verdict_line(outcome) -> str:
+    c = outcome.check
+    power = "power test rejects " + c.wrong_label if outcome.power_rejected else \
+        "POWER TEST FAILED: " + c.wrong_label + " not rejected"
+    return f"{'PASS' if outcome.passed else 'FAIL'} ({c.rule_text}; {power}; {outcome.seconds:.1f}s)"
+
+
+def backend_from_args(args):
+    """The Dask backend that ``--workers N`` / ``--scheduler ADDRESS`` ask for, else None (Dask not imported)."""
+    from .theory import BadInput
+
+    if args.workers is not None and args.scheduler:
+        raise UsageError(f"{args.command}: give --workers or --scheduler, not both")
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        raise BadInput("--workers", args.workers, "integer from 1 to 1024")
+    if args.connect_timeout is not None and not 0 < args.connect_timeout <= 3600:
+        raise BadInput("--connect-timeout", args.connect_timeout, "seconds in (0, 3600]")
+    if args.workers is None and not args.scheduler:
+        return None
+    from . import distributed
+
+    backend = distributed.connect(args.scheduler, args.workers,
+                                  args.connect_timeout or distributed.CONNECT_TIMEOUT)
+    print(f"dltheory: {args.command} on {backend.description}", file=sys.stderr, flush=True)
+    return backend
+
+
+def _report_workers(backend) -> None:
+    for worker, (points, seconds) in sorted(backend.per_worker.items()):
+        print(f"  worker {worker}: {points} points, {seconds:.1f}s", file=sys.stderr, flush=True)
+
+
+def _verify_distributed(backend, selected, args, emit, plots, sink) -> int:
+    """Every point of every selected check as a task; records written as they finish."""
+    from . import distributed, numerics
+
+    results = []
+
+    def on_record(record, worker, seconds, done, total):
+        print(f"  [{done}/{total}] {record['check']} {point_line(record)} [worker {worker}, {seconds:.1f}s]",
+              file=sys.stderr, flush=True)
+        emit(record)
+
+    def on_check(outcome, errors):
+        summary = outcome.summary
+        if errors:
+            summary["errors"] = errors
+        emit(summary)
+        if plots and outcome.records:
+            numerics.plot(outcome, plots / f"{outcome.check.name}.png")
+        for e in errors:
+            print(f"  {outcome.check.name}: {e}", file=sys.stderr, flush=True)
+        print(f"  {outcome.check.name}: {_verdict_line(outcome)}", file=sys.stderr, flush=True)
+        results.append(outcome.passed)
+
+    try:
+        with backend:
+            distributed.verify(backend, selected, seed=args.seed, quick=args.quick, on_record=on_record,
+                               on_check=on_check)
+            _report_workers(backend)
+    except KeyboardInterrupt:
+        print("dltheory: verify interrupted; records so far are written", file=sys.stderr)
+        return 130
+    finally:
+        if sink:
+            sink.close()
+    all_passed = len(results) == len(selected) and all(results)
     if not args.json:
         print(f"{'all checks passed' if all_passed else 'some checks FAILED'} ({len(selected)} checks)")
     return 0 if all_passed else 1
@@ -427,6 +504,13 @@ def cmd_bench(args) -> int:
         json.dump(rows, sys.stdout, indent=1)
         print()
     return 0 if all(r["agree"] for r in rows) else 1
+
+
+def add_backend_options(s) -> None:
+    """``--workers N`` / ``--scheduler ADDRESS``: run points as tasks on dask.distributed (docs/distributed.md)."""
+    s.add_argument("--workers", type=int, help="run points on a local Dask cluster of N worker processes")
+    s.add_argument("--scheduler", help="run points on the Dask scheduler at ADDRESS (tcp://host:8786)")
+    s.add_argument("--connect-timeout", type=float, help="seconds to reach --scheduler (default 10)")
 
 
 # ---------------------------------------------------------------- main
@@ -470,6 +554,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--plots")
     s.add_argument("--out", help="append JSON records to this file as they finish")
+    add_backend_options(s)
     s.set_defaults(run=cmd_verify)
 
     s = sub.add_parser("bench", help="simulators against NumPy references")
@@ -477,6 +562,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--quick", action="store_true")
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=cmd_bench)
+    from . import sweep_command
+    sweep_command.add_parser(sub)
     return p
 
 

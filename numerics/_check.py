@@ -164,6 +164,47 @@ class Outcome:
                 "seconds": round(self.seconds, 3)}
 
 
+def point_seed(c: Check, seed: int, index: int) -> np.random.SeedSequence:
+    """The seed of grid point ``index`` of check ``c``: (seed, check name, point index)."""
+    return np.random.SeedSequence([seed, zlib.crc32(c.name.encode()), index])
+
+
+def measure_point(c: Check, point: dict, index: int, seed: int = 0, quick: bool = False) -> Estimate:
+    """Evaluate one grid point: the simulator's estimate there, reproducible alone (serial or on a cluster)."""
+    return c.measure(point, point_seed(c, seed, index), quick)
+
+
+def point_record(c: Check, point: dict, est: Estimate, threshold: float) -> dict:
+    """Decide one point: the estimate against the theory and the wrong theory, as a JSON record."""
+    theory, wrong = c.theory_value(point), c.wrong_value(point)
+    ok, stat = _passes(c, est, theory, threshold)
+    wrong_ok = True if wrong is None else _passes(c, est, wrong, threshold)[0]
+    resolution = _resolution(c, est, theory, threshold)
+    power_deviation = 0.0 if wrong is None else abs(wrong - theory)
+    resolved = power_deviation == 0 or resolution < power_deviation  # wrong = theory here: no power to resolve
+    record = {"check": c.name, "kind": "point", "point": point, "theory": theory,
+              "estimate": est.value, "stderr": est.stderr, "n": est.n,
+              ("deviation" if c.rule == "exact" or est.stderr == 0 else "z"): json_float(stat),
+              "threshold": c.tolerance if c.rule == "exact" or est.stderr == 0 else threshold,
+              "resolution": json_float(resolution),
+              "relative_resolution": json_float(resolution / abs(theory)) if theory else None,
+              "power_deviation": json_float(power_deviation), "resolved": resolved, "agrees": ok,
+              "pass": ok and resolved,
+              "wrong_theory": wrong, "wrong_rejected": not wrong_ok}
+    if est.interval is not None:
+        record["interval"] = list(est.interval)
+    if est.finite_size is not None:
+        record["finite_size"] = est.finite_size.record()
+    return record
+
+
+def conclude(out: Outcome) -> Outcome:
+    """Decide the check from its point records (in grid order): every point passes and the power test rejects."""
+    out.power_rejected = any(r["wrong_rejected"] for r in out.records)
+    out.passed = all(r["pass"] for r in out.records) and out.power_rejected
+    return out
+
+
 def run_check(c: Check, *, seed: int = 0, quick: bool = False,
               on_record: Callable[[dict], None] | None = None) -> Outcome:
     """Run check ``c``: seeded per point (seed, check name, point index), so points are reproducible alone."""
@@ -171,33 +212,12 @@ def run_check(c: Check, *, seed: int = 0, quick: bool = False,
     points = c.grid(quick)
     threshold = z_critical(c.alpha, len(points))
     out = Outcome(c)
-    key = zlib.crc32(c.name.encode())
     for i, point in enumerate(points):
-        est = c.measure(point, np.random.SeedSequence([seed, key, i]), quick)
-        theory, wrong = c.theory_value(point), c.wrong_value(point)
-        ok, stat = _passes(c, est, theory, threshold)
-        wrong_ok = True if wrong is None else _passes(c, est, wrong, threshold)[0]
-        resolution = _resolution(c, est, theory, threshold)
-        power_deviation = 0.0 if wrong is None else abs(wrong - theory)
-        resolved = power_deviation == 0 or resolution < power_deviation  # wrong = theory here: no power to resolve
-        record = {"check": c.name, "kind": "point", "point": point, "theory": theory,
-                  "estimate": est.value, "stderr": est.stderr, "n": est.n,
-                  ("deviation" if c.rule == "exact" or est.stderr == 0 else "z"): json_float(stat),
-                  "threshold": c.tolerance if c.rule == "exact" or est.stderr == 0 else threshold,
-                  "resolution": json_float(resolution),
-                  "relative_resolution": json_float(resolution / abs(theory)) if theory else None,
-                  "power_deviation": json_float(power_deviation), "resolved": resolved, "agrees": ok,
-                  "pass": ok and resolved,
-                  "wrong_theory": wrong, "wrong_rejected": not wrong_ok}
-        if est.interval is not None:
-            record["interval"] = list(est.interval)
-        if est.finite_size is not None:
-            record["finite_size"] = est.finite_size.record()
+        record = point_record(c, point, measure_point(c, point, i, seed, quick), threshold)
         out.records.append(record)
         if on_record:
             on_record(record)
-    out.power_rejected = any(r["wrong_rejected"] for r in out.records)
-    out.passed = all(r["pass"] for r in out.records) and out.power_rejected
+    conclude(out)
     out.seconds = time.perf_counter() - start
     return out
 
