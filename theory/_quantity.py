@@ -323,7 +323,7 @@ class Quantity:
             kwargs["dps"] = dps
         try:
             value = self.function(**kwargs)
-        except (OverflowError, ZeroDivisionError, FloatingPointError) as e:
+        except ArithmeticError as e:  # overflow, division by zero, a root finder that lost its bracket
             raise self._unrepresentable(kwargs, f"the evaluation fails ({type(e).__name__}: {e})") from None
         if _not_finite(value):
             raise self._unrepresentable(kwargs, f"the value is not finite ({value})")
@@ -432,11 +432,17 @@ def present(value: Any, dps: int = 15) -> tuple[Any, str | None, str]:
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return present(value.numerator, dps)
+        if max(value.numerator.bit_length(), value.denominator.bit_length()) > 10_000 and sys.get_int_max_str_digits():
+            sys.set_int_max_str_digits(0)  # exact rationals are printed whole, however long
+        exact = f"{value.numerator}/{value.denominator}"
         try:
             f = float(value)
-        except OverflowError:
-            f = None
-        return f, f"{value.numerator}/{value.denominator}", f"{value}  (= {f!r})" if f is not None else str(value)
+        except OverflowError:  # beyond the double range: JSON carries it as text, like a large mpf
+            import mpmath
+
+            f = mpmath.nstr(mpmath.mpf(value.numerator) / value.denominator, max(dps, 15))
+            return f, exact, f"{exact}  (~{f})"
+        return f, exact, f"{value}  (= {f!r})"
     if isinstance(value, float):
         return value, None, repr(value)
     import mpmath  # only reached for mpmath results
