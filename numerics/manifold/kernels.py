@@ -4,7 +4,7 @@ A manifold is given in its own (D+1)-dimensional frame as M points s~_i = (s_i, 
 coordinate is the centre direction, normalised to 1). For a Gaussian T in R^{D+1}, the inner
 problem of the replica theory is the projection
 
-    F(T) = min_V |V - T|^2  subject to  V . s~_i >= kappa for all i            (PRX 2018, Eq. 11)
+    F(T) = min_V |V - T|^2  subject to  V . s~_i >= kappa for all i            (PRX 2018, Sec. III A)
 
 Its Lagrangian dual is  min_{lam >= 0} |S^T lam|^2/2 + lam . (S T - kappa 1), S the M x (D+1) matrix
 of points; since the centre coordinate of every point is 1, kappa 1 = S (kappa e_c), so the dual is
@@ -128,8 +128,11 @@ def anchor_one(ST, t, kappa):
 def anchor_chunk(ST, T, kappa):
     """Per sample (rows of T): F(T), |s(T)|^2 (the anchor's manifold part), (t . s_hat)^2, fails.
 
-    The last two follow the anchor radius and dimension of PRX 2018 (R_M^2 = <|s|^2>, D_M =
-    <(t . s_hat)^2>, t and s the D manifold coordinates)."""
+    The last two follow the anchor radius and dimension of PRX 2018, Eqs. (28)-(29) as cited by the
+    reference implementation (R_M^2 = <|s|^2>, D_M = <(t . s_hat)^2>, t and s the D manifold
+    coordinates; the reference code itself estimates R_M about the mean anchor and D_M as
+    D <t_hat . s_hat>^2, variants that agree for balls). Where V = T is feasible (F = 0) the anchor is the
+    point minimising T . s~, as in the reference implementation."""
     k, D1 = T.shape
     F = np.empty(k)
     R2 = np.empty(k)
