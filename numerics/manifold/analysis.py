@@ -34,9 +34,13 @@ class ManifoldAnalysis:
     dimensions: np.ndarray
     samples: int
     kappa: float
+    center_rank: int | None = None  # K of the centre-correlation correction (None: not applied)
+    center_correlation: tuple[float, float] | None = None  # mean |residual centre correlation| before, after
 
     def as_dict(self) -> dict:
-        return {"capacity": self.alpha, "capacity_stderr": self.stderr, "radius": self.radius,
+        return {"center_correction": None if self.center_rank is None else
+                {"rank": self.center_rank, "correlation_before": self.center_correlation[0],
+                 "correlation_after": self.center_correlation[1]},"capacity": self.alpha, "capacity_stderr": self.stderr, "radius": self.radius,
                 "dimension": self.dimension, "manifolds": int(len(self.alphas)), "samples": self.samples,
                 "kappa": self.kappa, "capacities": [float(a) for a in self.alphas],
                 "radii": [float(r) for r in self.radii], "dimensions": [float(d) for d in self.dimensions]}
@@ -73,14 +77,25 @@ def validate(manifolds) -> list[np.ndarray]:
     return out
 
 
-def frames(manifolds) -> list[np.ndarray]:
+def frames(manifolds, center_correction: bool = False, seed=0, info: dict | None = None) -> list[np.ndarray]:
     """Each manifold as ST (shape (D+1, M)): coordinates (x - centre)/|centre| in an orthonormal basis of the
-    span of the centred points (D = its rank), the global mean of all points removed first; last row 1."""
+    span of the centred points (D = its rank), the global mean of all points removed first; last row 1.
+    ``center_correction``: first project out the centre-correlation subspace (``centers``; Cohen et al.
+    2020), its rank and the residual correlations before/after written into ``info``."""
     xs = validate(manifolds)
     origin = np.concatenate(xs).mean(axis=0)
+    xs = [x - origin for x in xs]
+    if center_correction:
+        if len(xs) < 3:
+            raise BadInput("manifolds", len(xs), "at least three manifolds for the centre-correlation correction")
+        from .centers import center_subspace
+
+        basis, K, before, after = center_subspace(np.array([x.mean(axis=0) for x in xs]), seed)
+        xs = [x - (x @ basis) @ basis.T for x in xs]
+        if info is not None:
+            info.update(rank=K, before=before, after=after)
     out = []
     for i, x in enumerate(xs):
-        x = x - origin
         c = x.mean(axis=0)
         norm = float(np.linalg.norm(c))
         if not norm > 1e-12 * max(1.0, float(np.abs(x).max())):
@@ -133,11 +148,20 @@ def analyse_frames(sts: list[np.ndarray], kappa: float = 0.0, samples: int = 200
                             1.0 / inv, np.array(radii), np.array(dims), samples, float(kappa))
 
 
-def analyse(manifolds, kappa: float = 0.0, samples: int = 2000, seed=0) -> ManifoldAnalysis:
+def analyse(manifolds, kappa: float = 0.0, samples: int = 2000, seed=0,
+            center_correction: bool = False) -> ManifoldAnalysis:
     """Mean-field capacity alpha_M (with s.e.), anchor radius R_M and dimension D_M of point-cloud manifolds.
 
     ``manifolds``: an array (P, M, N) or a list of (M_i, N) arrays (P >= 2). alpha_M^{-1} is the mean over
     manifolds of <F(T)>_T (Chung, Lee & Sompolinsky 2018, PRX 8:031003; heterogeneous manifolds: the
     inverse capacities add, Cohen et al. 2020); R_M and D_M are the means over manifolds of the anchor
-    radius and dimension."""
-    return analyse_frames(frames(manifolds), kappa, samples, seed)
+    radius and dimension. ``center_correction``: remove the centre-correlation subspace first (Cohen,
+    Chung, Lee & Sompolinsky 2020; see ``centers``)."""
+    info: dict = {}
+    sts = frames(manifolds, center_correction, seed, info)
+    result = analyse_frames(sts, kappa, samples, seed)
+    if not center_correction:
+        return result
+    from dataclasses import replace
+
+    return replace(result, center_rank=info["rank"], center_correlation=(info["before"], info["after"]))
