@@ -515,6 +515,7 @@ def add_backend_options(s) -> None:
 
 # ---------------------------------------------------------------- main
 def parser() -> argparse.ArgumentParser:
+    from . import capacity_command, sweep_command
     p = _Parser(prog="dltheory", description="A symbolic-numeric companion to deep-learning theory.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -562,8 +563,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--quick", action="store_true")
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=cmd_bench)
-    from . import sweep_command
     sweep_command.add_parser(sub)
+    capacity_command.add_parser(sub)
     return p
 
 
