@@ -33,6 +33,7 @@ run: setup tex
 	$(BIN)/python tools/meanfield_figures.py docs/figures/meanfield-phase-diagram.png
 	$(BIN)/python tools/tensor_networks_figures.py
 	$(BIN)/python tools/information_figures.py
+	$(BIN)/python tools/manifold_figures.py
 	@echo "derivations: $(CURDIR)/docs/derivations  figures: $(CURDIR)/docs/figures"
 
 # The long reports behind docs/information.md (about 2 min) and docs/generalization.md (about
