@@ -7,7 +7,7 @@ import sympy as sp
 from ._document import Document, Result, derivation
 
 LUEKER = ("G. S. Lueker. Exponentially small bounds on the expected optimum of the partition and subset sum "
-          "problems. Random Structures & Algorithms 12 (1998).")
+          "problems. Random Structures \\& Algorithms 12 (1998).")
 PENSIA = ("A. Pensia, S. Rajput, A. Nagle, H. Vishwakarma, D. Papailiopoulos. Optimal Lottery Tickets via "
           "SubsetSum: Logarithmic Over-Parameterization is Sufficient. NeurIPS (2020). arXiv:2006.07990.")
 

@@ -89,3 +89,15 @@ def test_list_imports_neither_numba_nor_sympy(cli):
     assert out.stderr.strip() == "[]"
     entries = json.loads(out.stdout)
     assert {e["kind"] for e in entries} == {"quantity", "derivation", "check"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DERIVATIONS)
+def test_derivation_compiles_to_pdf(name, tmp_path):
+    """`make run` builds every PDF: each document must compile where LaTeX is installed."""
+    import shutil
+
+    if not (shutil.which("latexmk") or shutil.which("pdflatex")):
+        pytest.skip("no LaTeX installed")
+    doc, tex, message = derivations.build(name, tmp_path)
+    assert (tmp_path / f"{name}.pdf").exists(), message
