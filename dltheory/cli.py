@@ -395,6 +395,7 @@ def cmd_bench(args) -> int:
 
 # ---------------------------------------------------------------- main
 def parser() -> argparse.ArgumentParser:
+    from . import kernel_command
     p = _Parser(prog="dltheory", description="A symbolic-numeric companion to deep-learning theory.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -441,6 +442,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--quick", action="store_true")
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=cmd_bench)
+    kernel_command.add_parser(sub)
     return p
 
 
