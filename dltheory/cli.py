@@ -515,7 +515,7 @@ def add_backend_options(s) -> None:
 
 # ---------------------------------------------------------------- main
 def parser() -> argparse.ArgumentParser:
-    from . import capacity_command, sweep_command
+    from . import capacity_command, kernel_command, sweep_command
     p = _Parser(prog="dltheory", description="A symbolic-numeric companion to deep-learning theory.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -565,6 +565,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(run=cmd_bench)
     sweep_command.add_parser(sub)
     capacity_command.add_parser(sub)
+    kernel_command.add_parser(sub)
     return p
 
 
