@@ -3,9 +3,9 @@ quantity is covered the moment it is registered): exit 0 with a finite value in 
 exit 2 with one line on stderr; never a traceback, never NaN, never a bare Infinity.
 
 Property-based (hypothesis) over each quantity's declared parameter domains, starting from its
-examples: a few draws per quantity (more draws, 25 each, found nothing the corners did not, and
-cost a minute of CI); plus the corners of every domain (the bounds themselves, the smallest
-positive double, 1e300) under ``slow``.
+examples: a few draws per quantity (25 draws each were run once, found three defects, now fixed,
+and are left out of CI for its time budget); plus the corners of every domain (the bounds
+themselves, the smallest positive double, 1e300) under ``slow``.
 """
 from __future__ import annotations
 
