@@ -258,6 +258,7 @@ class Quantity:
     bounds: Callable[[Architecture], dict | None] | None = field(default=None, compare=False)
     regime: Callable[..., list[str]] | None = field(default=None, compare=False)
     status_by: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+    verified: str = field(default="", compare=False)
 
     def status_for(self, bound: dict[str, Any]) -> str:
         """The status of the evaluated form: ``status_by`` = {parameter: {value: status}} overrides
@@ -349,12 +350,14 @@ def _not_finite(value) -> bool:
     return isinstance(value, float) and not math.isfinite(value)
 
 
+VERIFIED = ("paper", "secondary", "recomputed")
 _QUANTITIES: dict[str, Quantity] = {}
 
 
 def quantity(name: str, *params: Param, status: str, citation: str, examples: tuple[dict, ...] = (),
              exempt: dict[str, str] | None = None, bounds: Callable | None = None,
-             regime: Callable[..., list[str]] | None = None, status_by: dict[str, dict[str, str]] | None = None):
+             regime: Callable[..., list[str]] | None = None, status_by: dict[str, dict[str, str]] | None = None,
+             verified: str = ""):
     """Register ``function`` as the quantity ``name``; returns the Quantity.
 
     ``examples``: parameter points at which it is evaluated by the conformance suite and shown
@@ -364,7 +367,11 @@ def quantity(name: str, *params: Param, status: str, citation: str, examples: tu
     ``regime(**params) -> [warning, ...]``: for an asymptotic formula, why a point lies outside
     the region where it is meant to be used (``eval`` answers with the warnings).
     ``status_by={param: {value: status}}``: the status of a form that differs from ``status``.
+    ``verified``: how the citation was verified, one of ``VERIFIED`` (``paper``: read in the paper's
+    text; ``secondary``: from a secondary source; ``recomputed``: derived or recomputed here).
     """
+    if verified and verified not in VERIFIED:
+        raise ValueError(f"quantity {name}: verified={verified!r} not in {VERIFIED}")
     status_by = {p: dict(v) for p, v in (status_by or {}).items()}
     for st in (status, *(s for v in status_by.values() for s in v.values())):
         if st not in STATUSES:
@@ -382,7 +389,7 @@ def quantity(name: str, *params: Param, status: str, citation: str, examples: tu
         if set(status_by) - known:
             raise ValueError(f"quantity {name}: status_by names unknown parameters {sorted(set(status_by) - known)}")
         q = Quantity(name, tuple(params), function, status, citation, tuple(dict(e) for e in examples), exempt,
-                     bounds, regime, status_by)
+                     bounds, regime, status_by, verified)
         _QUANTITIES[name] = q
         return q
 
