@@ -4,7 +4,9 @@ Optional: ``pip install 'dltheory[distributed]'``. Only ``verify``/``sweep`` wit
 (a local cluster of N worker processes) or ``--scheduler ADDRESS`` (a running scheduler)
 import this module, and so Dask; without them nothing here runs.
 
-One grid point is one task. A task carries the check's *name*, the point, its index, the seed
+One grid point is one task; a large point (at least ``SPLIT_CHUNKS`` seeded chunks in one
+``map_chunks`` call) also spreads its chunks over the cluster as tasks of their own, in groups,
+gathered back in chunk order. A task carries the check's *name*, the point, its index, the seed
 and the run's ``$DLTHEORY_SCALE``; the worker looks the check up in its own installed copy of
 dltheory (the package must be importable there) and calls the same ``measure_point`` as a
 serial run, seeded by (seed, check name, point index): records are bit-identical to a serial
@@ -22,6 +24,7 @@ from typing import Callable
 from .theory import BadInput
 
 RETRIES = 2  # a task that raises is run again this many times (on any worker) before it counts as failed
+SPLIT_CHUNKS = 8  # a map_chunks call with at least this many chunks spreads them over the cluster
 CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler before giving up with a one-line error
 INSTALL = "pip install 'dltheory[distributed]'"
 
@@ -34,14 +37,40 @@ def _distributed():
     return distributed
 
 
+def _chunk_task(work, gens: list, sizes: list[int]) -> list:
+    """On a worker: a group of a point's chunks, on the worker's simulator threads, in order."""
+    from .numerics._parallel import run_chunks
+
+    return run_chunks(work, gens, sizes)
+
+
+def _spread_chunks(work, gens: list, sizes: list[int]) -> list:
+    """A large point's chunks as tasks (the point's own task secedes while they run); the
+    generators were drawn by the point's task, so the results equal a local run's."""
+    from distributed import worker_client
+
+    from .numerics._parallel import run_chunks
+
+    if len(sizes) < SPLIT_CHUNKS:
+        return run_chunks(work, gens, sizes)
+    with worker_client() as client:
+        groups = max(2, min(len(sizes), 2 * len(client.nthreads())))
+        bounds = [len(sizes) * g // groups for g in range(groups + 1)]
+        futures = [client.submit(_chunk_task, work, gens[a:b], sizes[a:b], pure=False, retries=RETRIES)
+                   for a, b in zip(bounds, bounds[1:])]
+        return [r for part in client.gather(futures) for r in part]
+
+
 def _measure_task(check_name: str, point: dict, index: int, seed: int, quick: bool, scale: str):
     """On a worker: the estimate at one point, with the worker's name and the seconds it took."""
     os.environ["DLTHEORY_SCALE"] = scale  # the client's sample sizes (every task of a run sets the same value)
     from .numerics import get_check
     from .numerics._check import measure_point
+    from .numerics._parallel import spreading
 
     start = time.perf_counter()
-    estimate = measure_point(get_check(check_name), point, index, seed, quick)
+    with spreading(_spread_chunks):
+        estimate = measure_point(get_check(check_name), point, index, seed, quick)
     try:
         from distributed import get_worker
 

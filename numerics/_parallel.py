@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Callable, TypeVar
 
 import numpy as np
@@ -15,6 +17,10 @@ import numpy as np
 from ..theory import BadInput
 
 T = TypeVar("T")
+
+# Where the chunks of a point run: None = this process's threads (``run_chunks``); a cluster backend
+# sets a function (work, generators, sizes) -> results in chunk order (see ``spreading``).
+_SPREAD: ContextVar[Callable | None] = ContextVar("dltheory_spread_chunks", default=None)
 
 
 def threads() -> int:
@@ -40,11 +46,30 @@ def map_chunks(work: Callable[[np.random.Generator, int], T], n: int, chunk: int
     """
     sizes = chunk_sizes(n, chunk)
     gens = [np.random.Generator(np.random.SFC64(s)) for s in as_seed_sequence(seed).spawn(len(sizes))]
+    spread = _SPREAD.get()
+    if spread is not None and len(sizes) > 1:
+        return spread(work, gens, sizes)
+    return run_chunks(work, gens, sizes)
+
+
+def run_chunks(work: Callable[[np.random.Generator, int], T], gens: list, sizes: list[int]) -> list[T]:
+    """``work(gens[i], sizes[i])`` for every chunk on this process's threads, in chunk order."""
     workers = min(threads(), len(sizes))
     if workers == 1:
         return [work(g, k) for g, k in zip(gens, sizes)]
     with ThreadPoolExecutor(workers) as pool:
         return list(pool.map(work, gens, sizes))
+
+
+@contextmanager
+def spreading(spread: Callable):
+    """Within the block, :func:`map_chunks` hands a point's chunks (generators already drawn, so the
+    draws are those of a local run) to ``spread(work, generators, sizes)``, e.g. as cluster tasks."""
+    token = _SPREAD.set(spread)
+    try:
+        yield
+    finally:
+        _SPREAD.reset(token)
 
 
 def map_rows(work: Callable[[np.ndarray], T], x: np.ndarray) -> list[T]:

@@ -147,3 +147,41 @@ def test_a_point_that_fails_on_every_try_fails_its_check_with_the_error():
     (outcome, errors), = seen
     assert not outcome.passed and not outcome.records
     assert len(errors) == 1 and "not-registered-anywhere" in errors[0] and "BadInput" in errors[0]
+
+
+def _serial_estimates(name: str, seed: int) -> list:
+    from dltheory.numerics import get_check
+    from dltheory.numerics._check import measure_point
+
+    check = get_check(name)
+    return [measure_point(check, p, i, seed, True) for i, p in enumerate(check.grid(True))]
+
+
+def test_a_large_point_spreads_its_chunks_as_tasks_and_a_lost_worker_loses_nothing():
+    """subset-sum-endpoints-mc's quick points have 25 seeded chunks each: they run as chunk tasks
+    on both workers. One worker process is killed after the first point finishes; its tasks are
+    rescheduled and every estimate still equals the serial one, bit for bit."""
+    import os
+    import signal
+
+    pytest.importorskip("distributed")
+    from dltheory import distributed
+    from dltheory.numerics import get_check
+
+    name, seed = "subset-sum-endpoints-mc", 7
+    check = get_check(name)
+    tasks = [((name, i), name, p, i, seed, True) for i, p in enumerate(check.grid(True))]
+    got, killed = {}, []
+    with distributed.connect(workers=2) as backend:
+        def on_result(tag, estimate, worker, seconds):
+            got[tag[1]] = estimate
+            if not killed:  # kill a worker while the other points (and their chunk tasks) are in flight
+                victim = sorted(backend.client.scheduler_info()["workers"])[0]
+                killed.append(victim)
+                pid = backend.client.run(os.getpid, workers=[victim])[victim]
+                os.kill(pid, signal.SIGKILL)
+
+        backend.map_points(tasks, on_result, lambda tag, e: pytest.fail(f"{tag} failed: {e}"))
+        prefixes = backend.client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+    assert killed and "chunk_task" in prefixes  # the scheduler strips the leading underscore
+    assert [got[i] for i in range(len(tasks))] == _serial_estimates(name, seed)
