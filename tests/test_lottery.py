@@ -92,3 +92,41 @@ def test_benchmark_reference_agrees():
     draws = kernels.sample(np.random.default_rng(5), 300, 8)
     for e in (0.05, 0.2):
         assert kernels.count_good(draws, e) == benchmarks.count_good_numpy(draws, e)
+
+
+def test_magnitude_pruning_removes_the_smallest_remaining_weights_per_layer():
+    from dltheory.numerics.generalization.mlp import layer_sizes, weight_mask
+    from dltheory.numerics.lottery.tickets import layer_slices, prune, random_mask
+
+    sizes = layer_sizes(5, (10, 8))
+    gen = np.random.default_rng(1)
+    params = gen.standard_normal(int(weight_mask(sizes).size))
+    mask = np.ones_like(params)
+    new = prune(params, mask, sizes, 0.2)
+    slices = layer_slices(sizes)
+    assert [int(new[s].sum()) for s in slices] == [40, 64, 8 - round(0.1 * 8)]  # 20 %, 20 %, output 10 %
+    biases = weight_mask(sizes) == 0
+    assert np.all(new[biases] == 1)
+    for s in slices:  # every pruned weight is no larger than every kept one
+        kept, cut = np.abs(params[s][new[s] == 1]), np.abs(params[s][new[s] == 0])
+        assert cut.size == 0 or cut.max() <= kept.min()
+    again = prune(params, new, sizes, 0.2)  # the next round prunes among the survivors only
+    assert np.all(again <= new) and int(again[slices[0]].sum()) == 40 - round(0.2 * 40)
+    rnd = random_mask(gen, again, sizes)
+    assert [int(rnd[s].sum()) for s in slices] == [int(again[s].sum()) for s in slices]
+    assert np.all(rnd[biases] == 1) and not np.array_equal(rnd, again)
+
+
+def test_a_pruned_weight_stays_zero_through_training_and_a_trial_is_seeded():
+    from dltheory.numerics.generalization.mlp import init_params, layer_sizes
+    from dltheory.numerics.lottery.tickets import Setup, prune, teacher_task, train_and_stop, trial
+
+    setup = Setup(input_dim=6, widths=(12,), n_train=200, n_val=100, n_test=100, epochs=3, rounds=2)
+    gen = np.random.default_rng(0)
+    sizes = layer_sizes(6, (12,))
+    theta = init_params(gen, sizes)
+    mask = prune(theta, np.ones_like(theta), sizes, 0.5)
+    _, err, w = train_and_stop(theta, mask, sizes, teacher_task(gen, setup), setup, gen)
+    assert np.all(w[mask == 0] == 0) and np.any(w[mask == 1] != theta[mask == 1]) and 0 <= err <= 1
+    a, b = trial(3, setup), trial(3, setup)
+    assert a == b and a["remaining"][0] == 1.0 and a["remaining"][1] < 1.0
