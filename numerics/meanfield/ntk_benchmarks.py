@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from .._bench import Timing, benchmark, interleaved, spread
+from .._bench import Timing, benchmark, generator_rate, interleaved, spread
 from .._parallel import threads
 from .._stats import mean
 from .estimators import empirical_ntk
@@ -30,16 +30,11 @@ def _bench_fast_ntk(quick):
     b = empirical_ntk(*args, 4 * n_ref, 14)
     ea, eb = mean(a[:, 1]), mean(b[:, 1])
     z = (ea.value - eb.value) / math.hypot(ea.stderr, eb.stderr)
-    g, buf, times = np.random.Generator(np.random.SFC64(0)), np.empty(1_000_000), []
-    for _ in range(5):  # the generator's rate, by the same clock (CPU time), median of 5
-        t = time.process_time()
-        g.standard_normal(out=buf)
-        times.append(time.process_time() - t)
-    gen = buf.size / float(np.median(times))
+    gen = generator_rate(clock=time.process_time)  # the limit, by the same clock (CPU time)
     rate = n_sim / sim_s  # networks per CPU second
     return Timing(sim_s, ref_s, work=f"{n_sim} networks: empirical NTK of two inputs, relu, depth {depth}, width "
                                      f"{width} ({rate:.0f} networks per CPU s, {threads()} threads)",
                   agree=bool(abs(z) <= 4.5), ratios=ratios,
                   limit=f"{spread(ratios)}; at {4 * n_ref} networks each, s.e. of Theta_12 {ea.stderr:.3g} (fast) "
                         f"vs {eb.stderr:.3g} (weights), z = {z:.2f}; {normals_per_network(depth, width) * rate / gen:.2f}"
-                        f" x one SFC64 stream's normal rate ({gen / 1e6:.0f} M/s, CPU time)")
+                        f" x one SFC64 stream's normal rate ({gen / 1e6:.0f} M per CPU s)")
