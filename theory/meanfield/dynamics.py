@@ -152,24 +152,20 @@ def _circle_problem(activation, depth, weight_variance, bias_variance, train, ta
 
 
 @quantity("ntk-gd-test-mean", ACTIVATION, DEPTH, WEIGHT_VARIANCE, BIAS_VARIANCE, TRAIN, TARGETS, TEST, TIME, RATE,
-          status="exact", citation=CITATION, examples=_EXAMPLES, verified="recomputed",
-          exempt={"derivation": "matrix functions of kernel matrices evaluated numerically; the one-point case "
-                                "and the solution of the linear dynamics are derived in docs/meanfield.md"})
+          status="exact", citation=CITATION, examples=_EXAMPLES, verified="recomputed")
 def ntk_gd_test_mean(activation, depth, weight_variance, train, targets, test, bias_variance=0.0, time=math.inf,
                      learning_rate=0.0):
     """mu_t(x) = Theta(x, X) Theta^{-1} (I - A_t) Y: the mean output of an infinitely wide network
     (NTK parameterisation, depth L, inputs on the unit circle at the given angles) after gradient
     flow for time t (A_t = exp(-t Theta)) or t / eta steps of full-batch GD on (1/2) sum (f - y)^2
-    (A_t = (I - eta Theta)^(t/eta)). Exact at infinite width (Lee et al. 2019, Sec. 2.3; the
-    solution of the linearised dynamics is recomputed in docs/meanfield.md)."""
+    (A_t = (I - eta Theta)^(t/eta)). Exact at infinite width (Lee et al. 2019, Sec. 2.3; derivation
+    ``meanfield-ntk-dynamics`` for one training input, recomputed here)."""
     return _circle_problem(activation, depth, weight_variance, bias_variance, train, targets, test, time,
                            learning_rate)[0]
 
 
 @quantity("ntk-gd-test-variance", ACTIVATION, DEPTH, WEIGHT_VARIANCE, BIAS_VARIANCE, TRAIN, TARGETS, TEST, TIME,
-          RATE, status="exact", citation=CITATION, examples=_EXAMPLES, verified="recomputed",
-          exempt={"derivation": "matrix functions of kernel matrices evaluated numerically; the covariance of "
-                                "the linear dynamics is derived in docs/meanfield.md"})
+          RATE, status="exact", citation=CITATION, examples=_EXAMPLES, verified="recomputed")
 def ntk_gd_test_variance(activation, depth, weight_variance, train, targets, test, bias_variance=0.0,
                          time=math.inf, learning_rate=0.0):
     """Sigma_t(x, x) = K(x,x) - 2 Theta(x,X) B_t K(X,x) + Theta(x,X) B_t K(X,X) B_t Theta(X,x),
