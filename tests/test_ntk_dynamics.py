@@ -226,3 +226,12 @@ def test_fast_ntk_benchmark_agrees_and_is_20x_the_weight_path():
 
     t = numerics.all_benchmarks()["meanfield-fast-ntk"].run(True)
     assert t.agree and len(t.ratios) == 3 and t.speedup >= 20, (t.speedup, t.limit)
+
+
+def test_cost_guard_and_degenerate_kernels_are_one_line_errors():
+    p = dict(weight_variance=1.5, train=[0.0, 1.0, 2.0], targets=[1.0, 2.0, 3.0], test=0.5)
+    with pytest.raises(BadInput):  # relu kernels at depth 10000 and sigma_w^2 = 1.5 are not finite numbers
+        theory.evaluate("ntk-gd-test-mean", activation="relu", depth=10000, **p)
+    with pytest.raises(BadInput):  # quadrature cost guard
+        theory.evaluate("ntk-gd-test-variance", activation="tanh", depth=10000, **dict(p, train=[0.0] * 6,
+                                                                                          targets=[1.0] * 6))

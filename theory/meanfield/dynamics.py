@@ -46,7 +46,12 @@ def coefficients(theta_train, time, learning_rate):
     """B_t = Theta^{-1}(I - A_t) through the eigen-decomposition of the training NTK."""
     import numpy as np
 
-    lam, V = np.linalg.eigh(theta_train)
+    if not np.all(np.isfinite(theta_train)):
+        raise BadInput("theta", "non-finite training NTK", "finite kernels (smaller depth or weight variance)")
+    try:
+        lam, V = np.linalg.eigh(theta_train)
+    except np.linalg.LinAlgError:
+        raise BadInput("theta", "eigen-decomposition failed", "a well-conditioned training NTK") from None
     top = float(lam[-1]) if lam.size else 0.0
     if lam.size and lam[0] < -1e-10 * max(top, 1e-300):
         raise BadInput("theta", float(lam[0]), "positive semi-definite training NTK")
@@ -90,6 +95,8 @@ def gd_prediction(X_train, y_train, X_test, *, activation, depth, weight_varianc
     kw = dict(activation=activation, depth=depth, weight_variance=weight_variance, bias_variance=bias_variance)
     A = np.concatenate([Xte, Xtr])
     K, T = kernel_matrices(A, None, **kw)
+    if not (np.all(np.isfinite(K)) and np.all(np.isfinite(T))):
+        raise BadInput("depth", depth, "a depth at which the kernels are finite numbers (here they overflow, or underflow to 0/0)")
     m = Xte.shape[0]
     B = coefficients(T[m:, m:], time, learning_rate)
     mean = T[:m, m:] @ B @ Y
@@ -130,6 +137,7 @@ TIME = Real("time", lo=0, hi=1e9, allow_inf=True, default=math.inf,
             doc="training time t (gradient flow) or steps x learning_rate (GD); inf: converged")
 RATE = Real("learning_rate", lo=0, hi=1e6, default=0.0, doc="eta of full-batch GD; 0: gradient flow")
 _MAX_TRAIN = 400  # cost guard: the kernel matrices of n + 1 inputs and one n x n eigen-decomposition
+_MAX_QUADRATURE = 4e5  # cost guard: (n + 1)^2 x depth for the quadrature activations (~10 s on one core)
 
 _EXAMPLES = ({"activation": "relu", "depth": 2, "weight_variance": 2.0, "bias_variance": 0.1,
               "train": (0.0, 1.2, 2.5), "targets": (1.0, -0.5, 0.5), "test": 0.6, "time": 2.0},
@@ -140,11 +148,21 @@ _EXAMPLES = ({"activation": "relu", "depth": 2, "weight_variance": 2.0, "bias_va
               "train": (-1.0, 0.3, 2.0, 4.0), "targets": (0.2, 1.0, -1.0, 0.3), "test": 1.0})
 
 
+def _guard(activation, depth, train):
+    from .gauss import CLOSED
+
+    if len(train) > _MAX_TRAIN:
+        raise BadInput("train", f"{len(train)} angles", f"at most {_MAX_TRAIN} (cost guard)")
+    cost = (len(train) + 1) ** 2 * depth
+    if activation not in CLOSED and cost > _MAX_QUADRATURE:
+        raise BadInput("depth", depth, f"(angles + 1)^2 x depth <= {_MAX_QUADRATURE:.0e} for {activation} "
+                       f"(quadrature; cost guard)", f"too costly ({cost:.1e})")
+
+
 def _circle_problem(activation, depth, weight_variance, bias_variance, train, targets, test, time, learning_rate):
     if len(targets) != len(train):
         raise BadInput("targets", ",".join(map(str, targets)), f"one target per training angle ({len(train)})")
-    if len(train) > _MAX_TRAIN:
-        raise BadInput("train", f"{len(train)} angles", f"at most {_MAX_TRAIN} (cost guard)")
+    _guard(activation, depth, train)
     mean, cov = gd_prediction(circle(train), targets, circle([test]), activation=activation, depth=depth,
                               weight_variance=weight_variance, bias_variance=bias_variance, time=time,
                               learning_rate=learning_rate)
@@ -189,8 +207,7 @@ def nngp_posterior_mean(activation, depth, weight_variance, train, targets, test
     infinite-width prior K^L) at a test input on the unit circle (Lee et al. 2018)."""
     if len(targets) != len(train):
         raise BadInput("targets", ",".join(map(str, targets)), f"one target per training angle ({len(train)})")
-    if len(train) > _MAX_TRAIN:
-        raise BadInput("train", f"{len(train)} angles", f"at most {_MAX_TRAIN} (cost guard)")
+    _guard(activation, depth, train)
     mean, _ = nngp_posterior(circle(train), targets, circle([test]), activation=activation, depth=depth,
                              weight_variance=weight_variance, bias_variance=bias_variance)
     return float(mean[0])
