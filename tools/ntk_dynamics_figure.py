@@ -33,7 +33,8 @@ def trajectories(path, widths=(64, 1024), networks=12, steps=100, lr=0.1):
         out = trained_outputs(kw["activation"], kw["depth"], N, kw["weight_variance"], kw["bias_variance"], train, y,
                               test, lr, ks, networks, 2019)
         t = ks * lr
-        ax.fill_between(t, mean - 2 * sd, mean + 2 * sd, color="C0", alpha=0.2, label=r"infinite width: mean $\pm 2\sigma$")
+        ax.fill_between(t, mean - 2 * sd, mean + 2 * sd, color="C0", alpha=0.2,
+                        label=r"infinite width: mean $\pm 2\sigma$")
         ax.plot(t, mean, "C0", lw=2)
         for s in range(networks):
             ax.plot(t, out[s, :, -1], color="C3", lw=0.7, alpha=0.8, label=f"width {N}" if s == 0 else None)

@@ -111,6 +111,7 @@ def build_dynamics(doc):
     r = 1 - eta * th
     gd_B = doc.equal(sp.Sum(eta * r**j, (j, 0, k - 1)), (1 - r**k) / th,
                      "a geometric sum, which is $B_t$ with $e^{-\\Theta_{XX} t}$ replaced by "
-                     "$(1 - \\eta\\Theta_{XX})^k$, $t = \\eta k$:", ranges={eta: (sp.Rational(1, 100), sp.Rational(3, 10)), th: (sp.Rational(1, 2), 3)})
+                     "$(1 - \\eta\\Theta_{XX})^k$, $t = \\eta k$:",
+                     ranges={eta: (sp.Rational(1, 100), sp.Rational(3, 10)), th: (sp.Rational(1, 2), 3)})
     doc.result("mean_gd", mean_B.subs(B, gd_B), "Gradient descent, the mean after $k = t/\\eta$ steps:")
     doc.result("variance_gd", var_B.subs(B, gd_B), "and the variance:")

@@ -50,7 +50,8 @@ def _bench_ntk(quick):
     return Timing(sim, ref, work=f"{n} networks: empirical NTK of a depth-3 (3 hidden layers), width-512 relu "
                                  f"net on two inputs ({rate:.0f} samples per CPU s, {threads()} threads)",
                   agree=bool(np.allclose(a, b, rtol=1e-10, atol=0)), ratios=ratios,
-                  limit=f"{spread(ratios)}; {normals * rate / gen:.2f} x one SFC64 stream's normal rate ({gen / 1e6:.0f} M per CPU s); "
+                  limit=f"{spread(ratios)}; {normals * rate / gen:.2f} x one SFC64 stream's normal rate "
+                        f"({gen / 1e6:.0f} M per CPU s); "
                         f"{flops * rate / 1e9 / peak:.3f} of BLAS peak ({peak:.0f} GFLOP/s): generator-bound")
 
 
@@ -73,7 +74,8 @@ def _bench_sampling(quick):
     normals = n * (depth - 1) * 2 * width
     return Timing(sim, ref, work=f"{n} relu networks, depth {depth}, width {width}, two inputs: layer Gram matrices",
                   agree=bool(agree), ratios=ratios,
-                  limit=f"{spread(ratios)}; {normals / sim / gen:.2f} x one SFC64 stream's normal rate ({gen / 1e6:.0f} M per CPU s), "
+                  limit=f"{spread(ratios)}; {normals / sim / gen:.2f} x one SFC64 stream's normal rate "
+                        f"({gen / 1e6:.0f} M per CPU s), "
                         f"{threads()} threads; reference draws {width}x more normals per layer")
 
 

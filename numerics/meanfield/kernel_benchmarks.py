@@ -26,7 +26,8 @@ def _loop(X, rows, depth, sw, sb):
     out = np.empty((rows, X.shape[0]))
     for i in range(rows):
         for j in range(X.shape[0]):
-            c = 1.0 if np.array_equal(X[i], X[j]) else min(1.0, max(-1.0, float(X[i] @ X[j]) / math.sqrt(sq[i] * sq[j])))
+            c = 1.0 if np.array_equal(X[i], X[j]) else \
+                min(1.0, max(-1.0, float(X[i] @ X[j]) / math.sqrt(sq[i] * sq[j])))
             out[i, j] = ntk_kernel(activation="relu", depth=depth, weight_variance=sw, bias_variance=sb,
                                    q1=sq[i] / d, q2=sq[j] / d, c=c)
     return out

@@ -36,5 +36,6 @@ def _bench_fast_ntk(quick):
                                      f"{width} ({rate:.0f} networks per CPU s, {threads()} threads)",
                   agree=bool(abs(z) <= 4.5), ratios=ratios,
                   limit=f"{spread(ratios)}; at {4 * n_ref} networks each, s.e. of Theta_12 {ea.stderr:.3g} (fast) "
-                        f"vs {eb.stderr:.3g} (weights), z = {z:.2f}; {normals_per_network(depth, width) * rate / gen:.2f}"
+                        f"vs {eb.stderr:.3g} (weights), z = {z:.2f}; "
+                        f"{normals_per_network(depth, width) * rate / gen:.2f}"
                         f" x one SFC64 stream's normal rate ({gen / 1e6:.0f} M per CPU s)")

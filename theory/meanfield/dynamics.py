@@ -96,7 +96,8 @@ def gd_prediction(X_train, y_train, X_test, *, activation, depth, weight_varianc
     A = np.concatenate([Xte, Xtr])
     K, T = kernel_matrices(A, None, **kw)
     if not (np.all(np.isfinite(K)) and np.all(np.isfinite(T))):
-        raise BadInput("depth", depth, "a depth at which the kernels are finite numbers (here they overflow, or underflow to 0/0)")
+        raise BadInput("depth", depth, "a depth at which the kernels are finite numbers "
+                       "(here they overflow, or underflow to 0/0)")
     m = Xte.shape[0]
     B = coefficients(T[m:, m:], time, learning_rate)
     mean = T[:m, m:] @ B @ Y
