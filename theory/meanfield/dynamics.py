@@ -94,7 +94,8 @@ def gd_prediction(X_train, y_train, X_test, *, activation, depth, weight_varianc
         raise BadInput("learning_rate", learning_rate, "finite real number >= 0 (0: gradient flow)")
     kw = dict(activation=activation, depth=depth, weight_variance=weight_variance, bias_variance=bias_variance)
     A = np.concatenate([Xte, Xtr])
-    K, T = kernel_matrices(A, None, **kw)
+    with np.errstate(all="ignore"):  # overflow and 0/0 are refused just below
+        K, T = kernel_matrices(A, None, **kw)
     if not (np.all(np.isfinite(K)) and np.all(np.isfinite(T))):
         raise BadInput("depth", depth, "a depth at which the kernels are finite numbers "
                        "(here they overflow, or underflow to 0/0)")
