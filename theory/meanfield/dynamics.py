@@ -215,7 +215,7 @@ def nngp_posterior_mean(activation, depth, weight_variance, train, targets, test
     return float(mean[0])
 
 
-@quantity("ntk-gd-deviation-exponent", ACTIVATION, DEPTH, status="rigorous-upper-bound", verified="secondary",
+@quantity("ntk-gd-deviation-exponent", ACTIVATION, DEPTH, status="rigorous-upper-bound", verified="recomputed",
           citation=CITATION + " (sup_t of the distance between the network and its linearisation is O(N^-1/2)); "
                               "Jacot, Gabriel & Hongler (2018), NeurIPS, Thm 1 (the empirical NTK converges to Theta)",
           examples=({"activation": "relu", "depth": 2}, {"activation": "erf", "depth": 3}),
