@@ -6,6 +6,13 @@ Rows of X (n1 x d) and Y (n2 x d, default X) are inputs; the output is the (n1 x
 (``dltheory.theory.meanfield.kernel_matrix``; entry (i, j) is ``nngp-kernel``/``ntk-kernel`` of the
 rows i and j). Bad files, shapes or values: one line on stderr, exit 2, nothing written.
 Imports neither numba nor sympy.
+
+Training dynamics (``dltheory.theory.meanfield.dynamics``): with ``--y T.npy`` (one target per row
+of --x, the training inputs) the output is the law of the infinite-width network's outputs at the
+rows of --x2 (the test inputs, default --x): with --ntk, after gradient flow up to ``--time``
+(default inf) or ``--time / --learning-rate`` steps of full-batch gradient descent on
+(1/2) sum (f - y)^2 (Lee et al. 2019); with --nngp, the NNGP posterior. The file has one row per
+test input: the mean, then that row of the covariance matrix (n2 x (1 + n2)).
 """
 from __future__ import annotations
 
@@ -33,6 +40,10 @@ def add_parser(subparsers) -> None:
     s.add_argument("--x", required=True, help="inputs, one per row (.npy or .csv)")
     s.add_argument("--x2", help="second inputs (default: --x)")
     s.add_argument("--out", required=True, help="output matrix (.npy or .csv)")
+    s.add_argument("--y", help="training targets for the rows of --x (.npy or .csv): predict at --x2 instead")
+    s.add_argument("--time", type=float, default=math.inf, help="with --y --ntk: training time (default inf)")
+    s.add_argument("--learning-rate", type=float, default=0.0,
+                   help="with --y --ntk: GD learning rate (time / rate steps); 0 (default): gradient flow")
     s.set_defaults(run=run, kind="ntk")
 
 
@@ -103,15 +114,30 @@ def run(args) -> int:
     X2 = _load("--x2", args.x2) if args.x2 else None
     if X2 is not None and X2.shape[1] != X1.shape[1]:
         raise BadInput("--x2", args.x2, f"{X1.shape[1]} columns (the dimension of --x)", f"shape {X2.shape}")
+    Y = _load("--y", args.y) if args.y else None
+    if Y is None and (args.time != math.inf or args.learning_rate != 0.0):
+        raise BadInput("--time" if args.time != math.inf else "--learning-rate", "given", "only with --y", "unused")
+    if Y is not None:
+        if Y.size != X1.shape[0] or min(Y.shape) != 1:
+            raise BadInput("--y", args.y, f"{X1.shape[0]} targets (one per row of --x)", f"shape {Y.shape}")
+        if args.parameterization != "ntk":
+            raise BadInput("--parameterization", args.parameterization, "ntk (with --y)", "unsupported")
+        if not (args.time >= 0) or not (0 <= args.learning_rate < math.inf):
+            raise BadInput("--time" if not args.time >= 0 else "--learning-rate",
+                           args.time if not args.time >= 0 else args.learning_rate, "a number >= 0 (time: or inf)")
     if args.activation not in CLOSED:
         cost = _quadrature_cost(args, X1, X2)
         if cost > MAX_QUADRATURE_EVALUATIONS:
             raise BadInput("--x", args.x, f"at most ~{MAX_QUADRATURE_EVALUATIONS:.0e} quadrature evaluations for "
                            f"{args.activation} (fewer pairs or less depth)", f"too costly ({cost:.1e})")
-    K, T = kernel_matrices(X1, X2, activation=args.activation, depth=args.depth,
-                           weight_variance=args.weight_variance, bias_variance=args.bias_variance,
-                           parameterization=args.parameterization, width=args.width, ntk=args.kind == "ntk")
-    M = T if args.kind == "ntk" else K
+    if Y is not None:
+        M, what = _predict(args, X1, X2, Y.reshape(-1))
+    else:
+        K, T = kernel_matrices(X1, X2, activation=args.activation, depth=args.depth,
+                               weight_variance=args.weight_variance, bias_variance=args.bias_variance,
+                               parameterization=args.parameterization, width=args.width, ntk=args.kind == "ntk")
+        M = T if args.kind == "ntk" else K
+        what = f"NTK ({args.parameterization} parameterisation)" if args.kind == "ntk" else "NNGP kernel"
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
@@ -123,8 +149,26 @@ def run(args) -> int:
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise BadInput("--out", args.out, "a writable file", e.strerror or "cannot be written") from None
-    what = f"NTK ({args.parameterization} parameterisation)" if args.kind == "ntk" else "NNGP kernel"
     print(f"wrote {args.out}: {M.shape[0]} x {M.shape[1]} {what} of {args.activation}, depth {args.depth}, "
           f"sigma_w^2 = {args.weight_variance:g}, sigma_b^2 = {args.bias_variance:g}; "
           f"entries in [{float(M.min()):.6g}, {float(M.max()):.6g}]", file=sys.stdout)
     return 0
+
+
+def _predict(args, X_train, X_test, y):
+    """(n_test x (1 + n_test) array [mean | covariance], description)."""
+    import numpy as np
+
+    from .theory.meanfield.dynamics import gd_prediction, nngp_posterior
+
+    kw = dict(activation=args.activation, depth=args.depth, weight_variance=args.weight_variance,
+              bias_variance=args.bias_variance)
+    Xt = X_train if X_test is None else X_test
+    if args.kind == "nngp":
+        mean, cov = nngp_posterior(X_train, y, Xt, **kw)
+        what = "NNGP posterior [mean | covariance]"
+    else:
+        mean, cov = gd_prediction(X_train, y, Xt, **kw, time=args.time, learning_rate=args.learning_rate)
+        how = "gradient flow" if args.learning_rate == 0 else f"GD at learning rate {args.learning_rate:g}"
+        what = f"NTK {how} to time {args.time:g}: [mean | covariance]"
+    return np.concatenate([mean[:, None], cov], axis=1), what

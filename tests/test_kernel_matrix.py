@@ -200,3 +200,35 @@ def test_kernel_command_bad_input_one_line_exit_2_nothing_written(tmp_path, caps
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and option in err, err
     assert set(tmp_path.rglob("*")) == before  # nothing written
+
+
+# ----------------------------------------------------------------------------- --y: training dynamics
+def test_kernel_command_predictions_from_files(tmp_path, capsys):
+    """--y: the GD prediction [mean | covariance] at the rows of --x2, equal to gd_prediction; --nngp:
+    the NNGP posterior; bad targets and --time without --y: one line, exit 2, nothing written."""
+    from dltheory.theory.meanfield.dynamics import gd_prediction, nngp_posterior
+
+    X1, X2 = _inputs(7, n1=4, n2=2)
+    y = np.array([[1.0], [-0.5], [0.3], [0.2]])
+    np.save(tmp_path / "x.npy", X1)
+    np.save(tmp_path / "t.npy", X2)
+    np.savetxt(tmp_path / "y.csv", y, delimiter=",")
+    base = ["kernel", "--activation", "relu", "--depth", "3", "--weight-variance", "2", "--bias-variance", "0.1",
+            "--x", str(tmp_path / "x.npy"), "--x2", str(tmp_path / "t.npy"), "--y", str(tmp_path / "y.csv")]
+    kw = dict(activation="relu", depth=3, weight_variance=2.0, bias_variance=0.1)
+    assert main(base + ["--time", "1.5", "--learning-rate", "0.05", "--out", str(tmp_path / "p.npy")]) == 0
+    mean, cov = gd_prediction(X1, y.ravel(), X2, **kw, time=1.5, learning_rate=0.05)
+    assert np.array_equal(np.load(tmp_path / "p.npy"), np.concatenate([mean[:, None], cov], axis=1))
+    assert main(base + ["--nngp", "--out", str(tmp_path / "q.npy")]) == 0
+    pm, pc = nngp_posterior(X1, y.ravel(), X2, **kw)
+    assert np.array_equal(np.load(tmp_path / "q.npy"), np.concatenate([pm[:, None], pc], axis=1))
+    capsys.readouterr()
+    np.save(tmp_path / "bad.npy", np.ones((3, 1)))
+    before = set(tmp_path.rglob("*"))
+    bad_y = base[:-1] + [str(tmp_path / "bad.npy"), "--out", str(tmp_path / "r.npy")]
+    no_y = base[:-2] + ["--time", "2", "--out", str(tmp_path / "r.npy")]
+    for argv, option in ((bad_y, "--y"), (no_y, "--time")):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and option in err, err
+    assert set(tmp_path.rglob("*")) == before

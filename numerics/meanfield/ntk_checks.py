@@ -1,0 +1,137 @@
+"""Checks of the NTK training dynamics (``dltheory.theory.meanfield.dynamics``): ensembles of
+finite-width networks trained by full-batch gradient descent (``ntk_training``) against the
+infinite-width mean and variance of their test output, extrapolated in 1/N.
+
+Estimators (unbiased at every width). With B_t and the infinite-width kernels of the theory,
+cv = f_0(x) - Theta(x, X) B_t f_0(X) has mean exactly 0 at every width (flipping the sign of the
+last layer's weights and bias flips f_0), so E[f_t(x)] is estimated by the mean of
+r = f_t(x) - cv, whose spread is only the network's distance from its infinite-width
+linearisation (O(N^-1/2)); any fixed coefficients would leave it unbiased, so the mean check
+does not assume what it tests. For depth 2, E[f_0 f_0^T] = K (the NNGP matrix) exactly at every
+width (the first layer's pre-activations are exactly Gaussian), so
+Var f_t(x) = E[cv^2] + Var(r) + 2 Cov(cv, r) with E[cv^2] = c^T K c computed here from the NNGP
+matrix (c = (1, -B_t Theta(X, x))), and the rest estimated per network: the variance check is
+restricted to depth 2. It tests the training dynamics (r) and the NNGP law of f_0, not the algebra
+of Sigma_t, which tests/test_ntk_dynamics.py checks against a direct computation.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...theory import evaluate
+from ...theory.meanfield.dynamics import circle, coefficients
+from ...theory.meanfield.kernel_matrix import kernel_matrices
+from .._check import check
+from .._size import sized
+from .._stats import Estimate, extrapolate
+from .estimators import fluctuation_exponent
+from .ntk_training import trained_outputs
+
+_BASE = dict(activation="relu", depth=2, weight_variance=2.0, bias_variance=0.1, train=(0.0, 1.2, 2.5),
+             targets=(1.0, -0.5, 0.5), test=0.6, learning_rate=0.1)
+
+
+def _grid(quick):
+    pts = [dict(_BASE, time=0.5), dict(_BASE, time=2.0), dict(_BASE, time=10.0),
+           dict(_BASE, activation="erf", weight_variance=1.5, bias_variance=0.0, time=2.0)]
+    return [pts[1], pts[3]] if quick else pts
+
+
+def _sizes(quick):
+    return ((64, 128, 256), 300) if quick else ((64, 128, 256, 512, 1024), sized(1200, minimum=300))
+
+
+def _ensemble(point, seed_sequence, quick, sizes=_sizes):
+    """Per width: (r, cv) per network and c^T K c (see the module docstring)."""
+    widths, n = sizes(quick)
+    Xtr, Xte = circle(point["train"]), circle([point["test"]])
+    kw = {k: point[k] for k in ("activation", "depth", "weight_variance", "bias_variance")}
+    K, T = kernel_matrices(np.concatenate([Xte, Xtr]), None, **kw)
+    lr = point["learning_rate"]
+    steps = round(point["time"] / lr)
+    B = coefficients(T[1:, 1:], point["time"], lr)
+    c = np.concatenate([[1.0], -(T[0, 1:] @ B)])
+    out = []
+    for N, ss in zip(widths, seed_sequence.spawn(len(widths))):
+        o = trained_outputs(kw["activation"], kw["depth"], N, kw["weight_variance"], kw["bias_variance"], Xtr,
+                            point["targets"], Xte, lr, (0, steps), n, ss)
+        f0 = np.concatenate([o[:, 0, -1:], o[:, 0, :-1]], axis=1)  # (test, train) as K's rows
+        cv = f0 @ c
+        out.append((o[:, 1, -1] - cv, cv))
+    return widths, out, float(c @ K @ c)
+
+
+def _mean_estimate(x) -> Estimate:
+    return Estimate(float(np.mean(x)), float(np.std(x, ddof=1) / math.sqrt(x.size)), int(x.size))
+
+
+def _nngp_wrong(point):
+    return evaluate("nngp-posterior-mean", **{k: point[k] for k in ("activation", "depth", "weight_variance",
+                                                                     "bias_variance", "train", "targets", "test")})
+
+
+@check("meanfield-ntk-gd-mean", quantity="ntk-gd-test-mean", grid=_grid, x="time",
+       title="NTK dynamics: mean test output of networks trained by GD, extrapolated in 1/N",
+       wrong=_nngp_wrong, wrong_label="NNGP posterior mean in place of the NTK prediction")
+def _check_mean(point, seed_sequence, quick):
+    """Mean over networks of f_t(x) - cv (an unbiased estimate of E f_t(x)), weighted fit a + b/N."""
+    widths, ens, _ = _ensemble(point, seed_sequence, quick)
+    return extrapolate(widths, [_mean_estimate(r) for r, _ in ens])
+
+
+def _variance_grid(quick):
+    """Depth 2 (see the module docstring), before convergence: at t = 10 the variance has converged
+    and the power test's slower learning rate makes almost no difference there."""
+    return [p for p in _grid(quick) if p["depth"] == 2 and p["time"] < 10]
+
+
+def _rate_wrong(point):
+    """The loss as a mean over the n training points: learning rate eta / n, i.e. time t / n."""
+    n = len(point["train"])
+    return evaluate("ntk-gd-test-variance", **dict(point, time=point["time"] / n, learning_rate=point["learning_rate"]
+                                                   / n))
+
+
+@check("meanfield-ntk-gd-variance", quantity="ntk-gd-test-variance", grid=_variance_grid, x="time",
+       title="NTK dynamics: variance over initialisations of the trained test output, extrapolated in 1/N",
+       wrong=_rate_wrong, wrong_label="learning rate divided by n (loss as a mean, not a sum)")
+def _check_variance(point, seed_sequence, quick):
+    """c^T K c + mean of (r - rbar)^2 + 2 cv (r - rbar) per width (depth 2), weighted fit a + b/N."""
+    widths, ens, ckc = _ensemble(point, seed_sequence, quick)
+    ests = []
+    for r, cv in ens:
+        d = r - r.mean()
+        w = d * d * r.size / (r.size - 1) + 2 * cv * d
+        e = _mean_estimate(w)
+        ests.append(Estimate(ckc + e.value, e.stderr, e.n))
+    return extrapolate(widths, ests)
+
+
+def _exponent_grid(quick):
+    pts = [dict(activation="erf", depth=2), dict(activation="relu", depth=2)]
+    return pts[:1] if quick else pts
+
+
+def _exponent_sizes(quick):
+    return ((32, 64, 128, 256), 300) if quick else ((32, 64, 128, 256, 512, 1024), sized(1200, minimum=300))
+
+
+@check("meanfield-ntk-gd-deviation", quantity="ntk-gd-deviation-exponent", grid=_exponent_grid, rule="upper-bound",
+       title="NTK dynamics: RMS distance of trained networks from the infinite-width linear model ~ N^p, p <= -1/2",
+       wrong=lambda point: -1.0, wrong_label="distance decaying as 1/N", ylabel="exponent p of RMS ~ N^p")
+def _check_deviation(point, seed_sequence, quick):
+    """p in log RMS(r - mu_t) = a + p log N + d/N (weighted least squares; the d/N term absorbs the
+    approach to the asymptotic slope), at t = 2 in the setting of the mean check; RMS by the delta method."""
+    base = dict(_BASE, activation=point["activation"], depth=point["depth"], time=2.0)
+    if point["activation"] == "erf":
+        base.update(weight_variance=1.5, bias_variance=0.0)
+    mu = evaluate("ntk-gd-test-mean", **base)
+    widths, ens, _ = _ensemble(base, seed_sequence, quick, _exponent_sizes)
+    logs = []
+    for r, _ in ens:
+        w = (r - mu) ** 2
+        logs.append(Estimate(0.5 * math.log(w.mean()), float(np.std(w, ddof=1) / (2 * w.mean() * math.sqrt(w.size))),
+                             int(w.size)))
+    return fluctuation_exponent(widths, logs)
