@@ -1,0 +1,165 @@
+"""Sharpness experiments (observations, not theorems): Keskar et al. (2017) large vs small batch, and
+Krueger et al. (2017) sharpness against the fraction of noisy labels, with a small one-hidden-layer ReLU
+MLP on synthetic data.
+
+Data: x ~ N(0, I_d); the clean label is the sign of a fixed random teacher MLP (2-layer, tanh); a test set
+of 2000 clean points. Training: minibatch SGD (Numba kernel ``train_sgd``, logistic loss) for a fixed
+number of epochs from a seeded initialisation. Sharpness: Keskar's Metric 2.1 with A = I and
+eps = 1e-3 (the paper's value), estimated as the paper does with L-BFGS-B from the solution
+(``box_sharpness``, 10 iterations from z = 0 and 2 random starts, one coordinate sweep), on the full
+training loss. Each level has many seeds; we report the mean with its standard error and an OLS slope
+(all runs; its standard error from the residuals) of sharpness and of test error against the level.
+
+Run by hand: ``python tools/sharpness_experiments.py`` (a few minutes) writes
+docs/figures/sharpness/{batch_size,label_noise}.png and sharpness_experiments.json; ``--tiny`` is the
+seconds-long version the tests run; ``--out DIR`` writes elsewhere.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from dltheory.numerics.sharpness import kernels
+
+ROOT = Path(__file__).resolve().parents[1]
+FULL = {"dim": 10, "hidden": 32, "train": 256, "test": 2000, "epochs": 150, "lr": 0.1, "seeds": 16,
+        "batches": (4, 16, 64, 256), "noise_batch": 16, "noise_epochs": 300, "noises": (0.0, 0.2, 0.4, 0.6, 0.8),
+        "epsilon": 1e-3}
+TINY = {"dim": 4, "hidden": 6, "train": 48, "test": 200, "epochs": 4, "lr": 0.1, "seeds": 2,
+        "batches": (8, 48), "noise_batch": 8, "noise_epochs": 4, "noises": (0.0, 0.5), "epsilon": 1e-3}
+
+
+def teacher_data(cfg: dict, seed: int, noise: float = 0.0):
+    """Training (labels of a fraction ``noise`` replaced by fair coin flips) and clean test data."""
+    gen = np.random.default_rng([7, seed])
+    teacher = np.random.default_rng(7)  # the same teacher for every seed
+    d = cfg["dim"]
+    w, v = teacher.standard_normal((8, d)) / math.sqrt(d), teacher.standard_normal(8)
+
+    def label(x):
+        return (np.tanh(x @ w.T) @ v > 0).astype(np.float64)
+
+    x_train, x_test = gen.standard_normal((cfg["train"], d)), gen.standard_normal((cfg["test"], d))
+    y_train = label(x_train)
+    noisy = gen.random(cfg["train"]) < noise
+    y_train[noisy] = (gen.random(int(noisy.sum())) < 0.5).astype(np.float64)
+    return x_train, y_train, x_test, label(x_test)
+
+
+def train_and_measure(cfg: dict, seed: int, batch: int, epochs: int, noise: float = 0.0) -> dict:
+    x, y, xt, yt = teacher_data(cfg, seed, noise)
+    gen = np.random.default_rng([11, seed, batch, int(round(noise * 1000))])
+    d, h = cfg["dim"], cfg["hidden"]
+    w1, b1, w2 = gen.standard_normal((h, d)) * math.sqrt(2.0 / d), np.zeros(h), gen.standard_normal(h) / math.sqrt(h)
+    order = np.stack([gen.permutation(len(y)) for _ in range(epochs)])
+    b2 = kernels.train_sgd(x, y, w1, b1, w2, 0.0, cfg["lr"], batch, order)
+    theta = np.concatenate([w1.ravel(), b1, w2, [b2]])
+    loss = kernels.mlp_loss_grad(theta, x, y, h)[0]
+    sharp = kernels.box_sharpness(lambda t: kernels.mlp_loss_grad(t, x, y, h), theta, cfg["epsilon"], restarts=2,
+                                  gen=gen, maxiter=10, sweeps=1)
+    return {"seed": seed, "train_loss": loss, "train_error": kernels.mlp_error(theta, x, y, h),
+            "test_error": kernels.mlp_error(theta, xt, yt, h), "sharpness": sharp}
+
+
+def ols(x, y) -> dict:
+    """Least-squares slope of y on x with its standard error (residual variance, n - 2 dof)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    xc = x - x.mean()
+    slope = float(xc @ (y - y.mean()) / (xc @ xc))
+    resid = y - y.mean() - slope * xc
+    se = math.sqrt(float(resid @ resid) / (len(x) - 2) / float(xc @ xc))
+    return {"slope": slope, "slope_stderr": se, "z": slope / se if se > 0 else math.inf}
+
+
+def summarise(runs: list[dict], levels, key: str) -> list[dict]:
+    out = []
+    for level in levels:
+        rows = [r for r in runs if r[key] == level]
+        entry = {key: level}
+        for q in ("sharpness", "test_error", "train_error", "train_loss"):
+            v = np.array([r[q] for r in rows])
+            entry[q] = float(v.mean())
+            entry[q + "_stderr"] = float(v.std(ddof=1) / math.sqrt(len(v)))
+        out.append(entry)
+    return out
+
+
+def experiment(cfg: dict, kind: str) -> dict:
+    runs = []
+    if kind == "batch":
+        levels, key = list(cfg["batches"]), "batch"
+        for b in levels:
+            runs += [{"batch": b, **train_and_measure(cfg, s, b, cfg["epochs"])} for s in range(cfg["seeds"])]
+        xs = [math.log2(r["batch"]) for r in runs]
+        xlabel = "log2(batch size)"
+    else:
+        levels, key = list(cfg["noises"]), "noise"
+        for p in levels:
+            runs += [{"noise": p, **train_and_measure(cfg, s, cfg["noise_batch"], cfg["noise_epochs"], p)}
+                     for s in range(cfg["seeds"])]
+        xs = [r["noise"] for r in runs]
+        xlabel = "fraction of random labels"
+    fit = {"x": xlabel, **ols(xs, [r["sharpness"] for r in runs])}
+    err = ols(xs, [r["test_error"] for r in runs])
+    fit.update({"test_error_slope": err["slope"], "test_error_slope_stderr": err["slope_stderr"]})
+    return {"levels": levels, "seeds": cfg["seeds"], "runs": runs, "summary": summarise(runs, levels, key), "fit": fit}
+
+
+def figure(result: dict, key: str, xlabel: str, path: Path, logx: bool) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    for ax, q, label in ((axes[0], "sharpness", "Keskar sharpness (eps = 1e-3, %)"),
+                         (axes[1], "test_error", "test error")):
+        xs = [r[key] for r in result["runs"]]
+        ax.plot(xs, [r[q] for r in result["runs"]], ".", color="0.7", ms=4, label="one seed")
+        s = result["summary"]
+        ax.errorbar([e[key] for e in s], [e[q] for e in s], yerr=[2 * e[q + "_stderr"] for e in s], fmt="o-",
+                    color="C0", capsize=3, label="mean, 2 s.e.")
+        if logx:
+            ax.set_xscale("log", base=2)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(label)
+        ax.legend(fontsize=7)
+    fit = result["fit"]
+    fig.suptitle(f"sharpness slope {fit['slope']:.3g} +- {fit['slope_stderr']:.2g} per unit of {fit['x']}; "
+                 f"test-error slope {fit['test_error_slope']:.3g} +- {fit['test_error_slope_stderr']:.2g} "
+                 f"({result['seeds']} seeds per level)", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="a seconds-long version (for the tests)")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "figures" / "sharpness"))
+    args = parser.parse_args(argv)
+    cfg = TINY if args.tiny else FULL
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    result = {"config": {k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()},
+              "batch": experiment(cfg, "batch"), "noise": experiment(cfg, "noise")}
+    figure(result["batch"], "batch", "batch size", out / "batch_size.png", logx=True)
+    figure(result["noise"], "noise", "fraction of random training labels", out / "label_noise.png", logx=False)
+    (out / "sharpness_experiments.json").write_text(json.dumps(result, indent=1) + "\n")
+    for kind in ("batch", "noise"):
+        fit = result[kind]["fit"]
+        print(f"{kind}: sharpness slope {fit['slope']:.4g} +- {fit['slope_stderr']:.2g} per {fit['x']}, "
+              f"test-error slope {fit['test_error_slope']:.4g} +- {fit['test_error_slope_stderr']:.2g}")
+    print(f"wrote {out} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
