@@ -85,7 +85,8 @@ def keskar_dinh_sharpness(doc: Document) -> None:
     phi = lambda s: c0 + b * s + m * s**2 / 2  # noqa: E731
     doc.equal(phi(w) * (w + z) / (2 * w) + phi(-w) * (w - z) / (2 * w) - phi(z), m * (w**2 - z**2) / 2,
               r"so moving coordinates one at a time to the better end never lowers $f$: the maximum over "
-              r"$C_\varepsilon$ is attained at one of its $2^p$ vertices, and enumerating them is exact.")
+              r"$C_\varepsilon$ is attained at one of its $2^p$ vertices, and enumerating them is exact.",
+              lhs_tex=r"\tfrac{w+z}{2w}\varphi(w)+\tfrac{w-z}{2w}\varphi(-w)-\varphi(z)")
     doc.equal(sp.Max(b * w + m * w**2 / 2, -b * w + m * w**2 / 2), sp.Abs(b) * w + m * w**2 / 2,
               r"With a diagonal $M$ (and $A=I$) the coordinates decouple, each contributing",
               lhs_tex=r"\max_{|z|\le w}\varphi(z)-c_0")

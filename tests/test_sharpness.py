@@ -214,8 +214,9 @@ def test_experiments_script_tiny(tmp_path):
                            "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr
     data = json.loads((tmp_path / "sharpness_experiments.json").read_text())
-    for key in ("batch", "noise"):
+    for key in ("batch", "batch_epochs", "noise"):
         fit = data[key]["fit"]
         assert math.isfinite(fit["slope"]) and fit["slope_stderr"] > 0
         assert len(data[key]["runs"]) == data[key]["seeds"] * len(data[key]["levels"])
-    assert (tmp_path / "batch_size.png").exists() and (tmp_path / "label_noise.png").exists()
+    for name in ("batch_size", "batch_size_epochs", "label_noise"):
+        assert (tmp_path / f"{name}.png").exists()

@@ -4,14 +4,17 @@ MLP on synthetic data.
 
 Data: x ~ N(0, I_d); the clean label is the sign of a fixed random teacher MLP (2-layer, tanh); a test set
 of 2000 clean points. Training: minibatch SGD (Numba kernel ``train_sgd``, logistic loss) for a fixed
-number of epochs from a seeded initialisation. Sharpness: Keskar's Metric 2.1 with A = I and
+number of steps (batch experiment: 4800 steps at every batch size, so every run is trained to
+a small training loss; and, to show the confound, a second batch experiment with 150 epochs at every
+batch size, as in Keskar et al., where large batches take fewer steps) or epochs (noise experiment: 300 epochs of batch 16) from a seeded initialisation. Sharpness: Keskar's Metric 2.1 with A = I and
 eps = 1e-3 (the paper's value), estimated as the paper does with L-BFGS-B from the solution
 (``box_sharpness``, 10 iterations from z = 0 and 2 random starts, one coordinate sweep), on the full
-training loss. Each level has many seeds; we report the mean with its standard error and an OLS slope
+training loss. ``first_order`` is the linear part 100 eps sum |g_i| (|x_i| + 1)/(1 + f), the
+sharpness a non-stationary point shows from its gradient alone. Each level has many seeds; we report the mean with its standard error and an OLS slope
 (all runs; its standard error from the residuals) of sharpness and of test error against the level.
 
 Run by hand: ``python tools/sharpness_experiments.py`` (a few minutes) writes
-docs/figures/sharpness/{batch_size,label_noise}.png and sharpness_experiments.json; ``--tiny`` is the
+docs/figures/sharpness/{batch_size,batch_size_epochs,label_noise}.png and sharpness_experiments.json; ``--tiny`` is the
 seconds-long version the tests run; ``--out DIR`` writes elsewhere.
 """
 from __future__ import annotations
@@ -28,10 +31,10 @@ import numpy as np
 from dltheory.numerics.sharpness import kernels
 
 ROOT = Path(__file__).resolve().parents[1]
-FULL = {"dim": 10, "hidden": 32, "train": 256, "test": 2000, "epochs": 150, "lr": 0.1, "seeds": 16,
+FULL = {"dim": 10, "hidden": 32, "train": 256, "test": 2000, "steps": 4800, "epochs": 150, "lr": 0.1, "seeds": 16,
         "batches": (4, 16, 64, 256), "noise_batch": 16, "noise_epochs": 300, "noises": (0.0, 0.2, 0.4, 0.6, 0.8),
         "epsilon": 1e-3}
-TINY = {"dim": 4, "hidden": 6, "train": 48, "test": 200, "epochs": 4, "lr": 0.1, "seeds": 2,
+TINY = {"dim": 4, "hidden": 6, "train": 48, "test": 200, "steps": 24, "epochs": 4, "lr": 0.1, "seeds": 2,
         "batches": (8, 48), "noise_batch": 8, "noise_epochs": 4, "noises": (0.0, 0.5), "epsilon": 1e-3}
 
 
@@ -60,11 +63,12 @@ def train_and_measure(cfg: dict, seed: int, batch: int, epochs: int, noise: floa
     order = np.stack([gen.permutation(len(y)) for _ in range(epochs)])
     b2 = kernels.train_sgd(x, y, w1, b1, w2, 0.0, cfg["lr"], batch, order)
     theta = np.concatenate([w1.ravel(), b1, w2, [b2]])
-    loss = kernels.mlp_loss_grad(theta, x, y, h)[0]
+    loss, grad = kernels.mlp_loss_grad(theta, x, y, h)
+    first_order = 100 * cfg["epsilon"] * float(np.abs(grad) @ (np.abs(theta) + 1)) / (1 + loss)
     sharp = kernels.box_sharpness(lambda t: kernels.mlp_loss_grad(t, x, y, h), theta, cfg["epsilon"], restarts=2,
                                   gen=gen, maxiter=10, sweeps=1)
     return {"seed": seed, "train_loss": loss, "train_error": kernels.mlp_error(theta, x, y, h),
-            "test_error": kernels.mlp_error(theta, xt, yt, h), "sharpness": sharp}
+            "test_error": kernels.mlp_error(theta, xt, yt, h), "sharpness": sharp, "first_order": first_order}
 
 
 def ols(x, y) -> dict:
@@ -82,7 +86,7 @@ def summarise(runs: list[dict], levels, key: str) -> list[dict]:
     for level in levels:
         rows = [r for r in runs if r[key] == level]
         entry = {key: level}
-        for q in ("sharpness", "test_error", "train_error", "train_loss"):
+        for q in ("sharpness", "first_order", "test_error", "train_error", "train_loss"):
             v = np.array([r[q] for r in rows])
             entry[q] = float(v.mean())
             entry[q + "_stderr"] = float(v.std(ddof=1) / math.sqrt(len(v)))
@@ -92,10 +96,12 @@ def summarise(runs: list[dict], levels, key: str) -> list[dict]:
 
 def experiment(cfg: dict, kind: str) -> dict:
     runs = []
-    if kind == "batch":
+    if kind in ("batch", "batch_epochs"):
         levels, key = list(cfg["batches"]), "batch"
         for b in levels:
-            runs += [{"batch": b, **train_and_measure(cfg, s, b, cfg["epochs"])} for s in range(cfg["seeds"])]
+            # "batch": the same number of SGD steps at every batch size; "batch_epochs": the same number of epochs
+            epochs = math.ceil(cfg["steps"] * b / cfg["train"]) if kind == "batch" else cfg["epochs"]
+            runs += [{"batch": b, **train_and_measure(cfg, s, b, epochs)} for s in range(cfg["seeds"])]
         xs = [math.log2(r["batch"]) for r in runs]
         xlabel = "log2(batch size)"
     else:
@@ -125,6 +131,10 @@ def figure(result: dict, key: str, xlabel: str, path: Path, logx: bool) -> None:
         s = result["summary"]
         ax.errorbar([e[key] for e in s], [e[q] for e in s], yerr=[2 * e[q + "_stderr"] for e in s], fmt="o-",
                     color="C0", capsize=3, label="mean, 2 s.e.")
+        if q == "sharpness":
+            ax.errorbar([e[key] for e in s], [e["first_order"] for e in s],
+                        yerr=[2 * e["first_order_stderr"] for e in s], fmt="s--", color="C1", capsize=3, ms=3,
+                        label="first-order (gradient) part")
         if logx:
             ax.set_xscale("log", base=2)
         ax.set_xlabel(xlabel)
@@ -149,11 +159,14 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     result = {"config": {k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()},
-              "batch": experiment(cfg, "batch"), "noise": experiment(cfg, "noise")}
-    figure(result["batch"], "batch", "batch size", out / "batch_size.png", logx=True)
+              "batch": experiment(cfg, "batch"), "batch_epochs": experiment(cfg, "batch_epochs"),
+              "noise": experiment(cfg, "noise")}
+    figure(result["batch"], "batch", f"batch size ({cfg['steps']} SGD steps each)", out / "batch_size.png", logx=True)
+    figure(result["batch_epochs"], "batch", f"batch size ({cfg['epochs']} epochs each)", out / "batch_size_epochs.png",
+           logx=True)
     figure(result["noise"], "noise", "fraction of random training labels", out / "label_noise.png", logx=False)
     (out / "sharpness_experiments.json").write_text(json.dumps(result, indent=1) + "\n")
-    for kind in ("batch", "noise"):
+    for kind in ("batch", "batch_epochs", "noise"):
         fit = result[kind]["fit"]
         print(f"{kind}: sharpness slope {fit['slope']:.4g} +- {fit['slope_stderr']:.2g} per {fit['x']}, "
               f"test-error slope {fit['test_error_slope']:.4g} +- {fit['test_error_slope_stderr']:.2g}")

@@ -1,6 +1,6 @@
 """Benchmarks: the MLP's minibatch-SGD inner loop (Numba) against its NumPy reference (vectorised over
 each minibatch), same data, initialisation and sample order; and the local-entropy importance weights
-(Numba) against NumPy (matrix products), same draws."""
+(Numba) against NumPy (vectorised column operations), same draws."""
 from __future__ import annotations
 
 import numpy as np
@@ -39,7 +39,7 @@ def bench_mlp_sgd(quick):
 
 
 @benchmark("local-entropy-weights", simulator="numba importance weights exp(-u^T A u/2) (kernels.tilted_weights)",
-           reference="numpy matrix products (kernels.tilted_weights_numpy)")
+           reference="numpy column operations (kernels.tilted_weights_numpy)")
 def bench_tilted_weights(quick):
     n, size = 4, 100_000 if quick else 1_000_000
     gen = np.random.default_rng(1)
