@@ -122,6 +122,17 @@ def test_dinh_sharpness_grows_like_alpha_squared():
         pytest.approx(ev("keskar-sharpness-quadratic", hessian=hess, point=point, epsilon=0.01), rel=1e-14)
 
 
+def test_relative_box_is_alpha_invariant():
+    """Without Keskar's + 1 the box eps |x_i| is mapped onto itself by T_alpha: the sharpness would not move."""
+    h = np.array([[2.0, 0.3, -0.1], [0.3, 0.5, 0.2], [-0.1, 0.2, 1.0]])
+    theta, g = np.array([1.0, -0.5, 0.8]), np.array([0.1, -0.2, 0.05])
+    base = vertex_maximum(h, g, 0.01 * np.abs(theta))
+    for alpha in (0.01, 0.3, 7.0):
+        d = np.array([alpha, alpha, 1 / alpha])  # two first-layer parameters, one second-layer
+        moved = vertex_maximum(h / d[:, None] / d[None, :], g / d, 0.01 * np.abs(d * theta))
+        assert moved == pytest.approx(base, rel=1e-12)
+
+
 def test_keskar_quadratic_closed_forms_and_brute_force():
     # diagonal: 100 sum (h w^2/2 + |g| w)/(1 + f), w = eps(|x| + 1)
     got = ev("keskar-sharpness-quadratic", hessian=(2.0, 0.0, 0.0, 0.5), point=(1.0, -0.5), epsilon=0.1, loss=0.2,
@@ -218,5 +229,7 @@ def test_experiments_script_tiny(tmp_path):
         fit = data[key]["fit"]
         assert math.isfinite(fit["slope"]) and fit["slope_stderr"] > 0
         assert len(data[key]["runs"]) == data[key]["seeds"] * len(data[key]["levels"])
-    for name in ("batch_size", "batch_size_epochs", "label_noise"):
+    assert data["alpha"]["max_loss_change"] < 1e-12  # T_alpha leaves the loss unchanged
+    assert math.isfinite(data["alpha"]["log_slopes"]["alpha>1"]["slope"])
+    for name in ("batch_size", "batch_size_epochs", "label_noise", "alpha_scale"):
         assert (tmp_path / f"{name}.png").exists()

@@ -14,7 +14,7 @@ sharpness a non-stationary point shows from its gradient alone. Each level has m
 (all runs; its standard error from the residuals) of sharpness and of test error against the level.
 
 Run by hand: ``python tools/sharpness_experiments.py`` (a few minutes) writes
-docs/figures/sharpness/{batch_size,batch_size_epochs,label_noise}.png and sharpness_experiments.json; ``--tiny`` is the
+docs/figures/sharpness/{batch_size,batch_size_epochs,label_noise,alpha_scale}.png and sharpness_experiments.json; ``--tiny`` is the
 seconds-long version the tests run; ``--out DIR`` writes elsewhere.
 """
 from __future__ import annotations
@@ -33,9 +33,9 @@ from dltheory.numerics.sharpness import kernels
 ROOT = Path(__file__).resolve().parents[1]
 FULL = {"dim": 10, "hidden": 32, "train": 256, "test": 2000, "steps": 4800, "epochs": 150, "lr": 0.1, "seeds": 16,
         "batches": (4, 16, 64, 256), "noise_batch": 16, "noise_epochs": 300, "noises": (0.0, 0.2, 0.4, 0.6, 0.8),
-        "epsilon": 1e-3}
+        "alphas": (1 / 64, 1 / 16, 0.25, 1.0, 4.0, 16.0, 64.0), "epsilon": 1e-3}
 TINY = {"dim": 4, "hidden": 6, "train": 48, "test": 200, "steps": 24, "epochs": 4, "lr": 0.1, "seeds": 2,
-        "batches": (8, 48), "noise_batch": 8, "noise_epochs": 4, "noises": (0.0, 0.5), "epsilon": 1e-3}
+        "batches": (8, 48), "noise_batch": 8, "noise_epochs": 4, "noises": (0.0, 0.5), "alphas": (0.25, 0.5, 1.0, 2.0, 4.0), "epsilon": 1e-3}
 
 
 def teacher_data(cfg: dict, seed: int, noise: float = 0.0):
@@ -55,14 +55,20 @@ def teacher_data(cfg: dict, seed: int, noise: float = 0.0):
     return x_train, y_train, x_test, label(x_test)
 
 
-def train_and_measure(cfg: dict, seed: int, batch: int, epochs: int, noise: float = 0.0) -> dict:
+def train(cfg: dict, seed: int, batch: int, epochs: int, noise: float = 0.0):
+    """(x, y, x_test, y_test, theta, generator) after minibatch SGD from a seeded initialisation."""
     x, y, xt, yt = teacher_data(cfg, seed, noise)
     gen = np.random.default_rng([11, seed, batch, int(round(noise * 1000))])
     d, h = cfg["dim"], cfg["hidden"]
     w1, b1, w2 = gen.standard_normal((h, d)) * math.sqrt(2.0 / d), np.zeros(h), gen.standard_normal(h) / math.sqrt(h)
     order = np.stack([gen.permutation(len(y)) for _ in range(epochs)])
     b2 = kernels.train_sgd(x, y, w1, b1, w2, 0.0, cfg["lr"], batch, order)
-    theta = np.concatenate([w1.ravel(), b1, w2, [b2]])
+    return x, y, xt, yt, np.concatenate([w1.ravel(), b1, w2, [b2]]), gen
+
+
+def train_and_measure(cfg: dict, seed: int, batch: int, epochs: int, noise: float = 0.0) -> dict:
+    x, y, xt, yt, theta, gen = train(cfg, seed, batch, epochs, noise)
+    h = cfg["hidden"]
     loss, grad = kernels.mlp_loss_grad(theta, x, y, h)
     first_order = 100 * cfg["epsilon"] * float(np.abs(grad) @ (np.abs(theta) + 1)) / (1 + loss)
     sharp = kernels.box_sharpness(lambda t: kernels.mlp_loss_grad(t, x, y, h), theta, cfg["epsilon"], restarts=2,
@@ -117,6 +123,66 @@ def experiment(cfg: dict, kind: str) -> dict:
     return {"levels": levels, "seeds": cfg["seeds"], "runs": runs, "summary": summarise(runs, levels, key), "fit": fit}
 
 
+def alpha_scan(cfg: dict) -> dict:
+    """Dinh et al.'s T_alpha on the trained MLP (W1, b1 times alpha; w2 over alpha; b2 kept): the function and
+    the loss are unchanged, Keskar's sharpness of the real (non-quadratic) loss is not."""
+    d, h = cfg["dim"], cfg["hidden"]
+    first = h * d + h
+    runs = []
+    for seed in range(cfg["seeds"]):
+        x, y, _, _, theta, _ = train(cfg, seed, cfg["noise_batch"], cfg["noise_epochs"])
+        for alpha in cfg["alphas"]:
+            t = theta.copy()
+            t[:first] *= alpha
+            t[first:-1] /= alpha
+            gen = np.random.default_rng([13, seed])
+            loss = kernels.mlp_loss_grad(t, x, y, h)[0]
+            sharp = kernels.box_sharpness(lambda u: kernels.mlp_loss_grad(u, x, y, h), t, cfg["epsilon"], restarts=2,
+                                          gen=gen, maxiter=10, sweeps=1)
+            runs.append({"seed": seed, "alpha": alpha, "train_loss": loss, "sharpness": sharp})
+    base = {r["seed"]: r for r in runs if r["alpha"] == 1.0}
+    loss_change = max(abs(r["train_loss"] - base[r["seed"]]["train_loss"]) for r in runs)
+    fits = {}
+    for side, keep in (("alpha>1", lambda a: a > 1.0), ("alpha<1", lambda a: a < 1.0)):
+        rows = [r for r in runs if keep(r["alpha"])]
+        fits[side] = ols([math.log(r["alpha"]) for r in rows],
+                         [math.log(r["sharpness"] / base[r["seed"]]["sharpness"]) for r in rows])
+    summary = []
+    for alpha in cfg["alphas"]:
+        ratios = np.array([r["sharpness"] / base[r["seed"]]["sharpness"] for r in runs if r["alpha"] == alpha])
+        summary.append({"alpha": alpha, "ratio": float(ratios.mean()),
+                        "ratio_stderr": float(ratios.std(ddof=1) / math.sqrt(len(ratios)))})
+    return {"levels": list(cfg["alphas"]), "seeds": cfg["seeds"], "runs": runs, "summary": summary,
+            "max_loss_change": loss_change, "log_slopes": fits}
+
+
+def alpha_figure(result: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    s = result["summary"]
+    ax.errorbar([e["alpha"] for e in s], [e["ratio"] for e in s], yerr=[2 * e["ratio_stderr"] for e in s], fmt="o-",
+                capsize=3, label="sharpness(T_alpha theta) / sharpness(theta), mean, 2 s.e.")
+    grid = np.array(result["levels"])
+    ax.plot(grid, np.maximum(grid, 1 / grid), "--", color="0.6", label="max(alpha, 1/alpha)")
+    ax.plot(grid, np.maximum(grid, 1 / grid) ** 2, ":", color="0.4", label="max(alpha, 1/alpha)^2")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("alpha")
+    ax.set_ylabel("sharpness ratio")
+    up, down = result["log_slopes"]["alpha>1"], result["log_slopes"]["alpha<1"]
+    ax.set_title(f"Dinh's T_alpha on the trained MLP: same function (max loss change "
+                 f"{result['max_loss_change']:.1e})\nlog-log slope {up['slope']:.2f} +- {up['slope_stderr']:.2f} "
+                 f"(alpha > 1), {down['slope']:.2f} +- {down['slope_stderr']:.2f} (alpha < 1)", fontsize=8)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
 def figure(result: dict, key: str, xlabel: str, path: Path, logx: bool) -> None:
     import matplotlib
 
@@ -160,16 +226,21 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     result = {"config": {k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()},
               "batch": experiment(cfg, "batch"), "batch_epochs": experiment(cfg, "batch_epochs"),
-              "noise": experiment(cfg, "noise")}
+              "noise": experiment(cfg, "noise"), "alpha": alpha_scan(cfg)}
     figure(result["batch"], "batch", f"batch size ({cfg['steps']} SGD steps each)", out / "batch_size.png", logx=True)
     figure(result["batch_epochs"], "batch", f"batch size ({cfg['epochs']} epochs each)", out / "batch_size_epochs.png",
            logx=True)
     figure(result["noise"], "noise", "fraction of random training labels", out / "label_noise.png", logx=False)
+    alpha_figure(result["alpha"], out / "alpha_scale.png")
     (out / "sharpness_experiments.json").write_text(json.dumps(result, indent=1) + "\n")
     for kind in ("batch", "batch_epochs", "noise"):
         fit = result[kind]["fit"]
         print(f"{kind}: sharpness slope {fit['slope']:.4g} +- {fit['slope_stderr']:.2g} per {fit['x']}, "
               f"test-error slope {fit['test_error_slope']:.4g} +- {fit['test_error_slope_stderr']:.2g}")
+    up, down = result["alpha"]["log_slopes"]["alpha>1"], result["alpha"]["log_slopes"]["alpha<1"]
+    print(f"alpha: log-log slope of sharpness {up['slope']:.3g} +- {up['slope_stderr']:.2g} (alpha > 1), "
+          f"{down['slope']:.3g} +- {down['slope_stderr']:.2g} (alpha < 1); "
+          f"max loss change {result['alpha']['max_loss_change']:.2g}")
     print(f"wrote {out} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
 
