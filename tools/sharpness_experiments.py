@@ -1,21 +1,24 @@
-"""Sharpness experiments (observations, not theorems): Keskar et al. (2017) large vs small batch, and
-Krueger et al. (2017) sharpness against the fraction of noisy labels, with a small one-hidden-layer ReLU
-MLP on synthetic data.
+"""Sharpness experiments (observations, not theorems): Keskar et al. (2017) large vs small batch,
+Krueger et al. (2017) sharpness against the fraction of noisy labels, and Dinh et al.'s (2017) T_alpha
+applied to the trained networks, with a small one-hidden-layer ReLU MLP on synthetic data.
 
-Data: x ~ N(0, I_d); the clean label is the sign of a fixed random teacher MLP (2-layer, tanh); a test set
-of 2000 clean points. Training: minibatch SGD (Numba kernel ``train_sgd``, logistic loss) for a fixed
-number of steps (batch experiment: 4800 steps at every batch size, so every run is trained to
-a small training loss; and, to show the confound, a second batch experiment with 150 epochs at every
-batch size, as in Keskar et al., where large batches take fewer steps) or epochs (noise experiment: 300 epochs of batch 16) from a seeded initialisation. Sharpness: Keskar's Metric 2.1 with A = I and
+Data: x ~ N(0, I_d); the clean label is the sign of a fixed random teacher MLP (2-layer, tanh); a test
+set of 2000 clean points. Training: minibatch SGD (Numba kernel ``train_sgd``, logistic loss) from a
+seeded initialisation, for a fixed number of steps (batch experiment: 4800 steps at every batch size,
+so every run reaches a small training loss), or of epochs (to show the confound, a second batch
+experiment with 150 epochs at every batch size, as in Keskar et al., where large batches take fewer
+steps; noise experiment: 300 epochs of batch 16). Sharpness: Keskar's Metric 2.1 with A = I and
 eps = 1e-3 (the paper's value), estimated as the paper does with L-BFGS-B from the solution
 (``box_sharpness``, 10 iterations from z = 0 and 2 random starts, one coordinate sweep), on the full
-training loss. ``first_order`` is the linear part 100 eps sum |g_i| (|x_i| + 1)/(1 + f), the
-sharpness a non-stationary point shows from its gradient alone. Each level has many seeds; we report the mean with its standard error and an OLS slope
-(all runs; its standard error from the residuals) of sharpness and of test error against the level.
+training loss. ``first_order`` is the linear part 100 eps sum |g_i| (|x_i| + 1)/(1 + f), the sharpness
+a non-stationary point shows from its gradient alone. Each level has many seeds; we report the mean
+with its standard error and an OLS slope (all runs; its standard error from the residuals) of
+sharpness and of test error against the level.
 
 Run by hand: ``python tools/sharpness_experiments.py`` (a few minutes) writes
-docs/figures/sharpness/{batch_size,batch_size_epochs,label_noise,alpha_scale}.png and sharpness_experiments.json; ``--tiny`` is the
-seconds-long version the tests run; ``--out DIR`` writes elsewhere.
+docs/figures/sharpness/{batch_size,batch_size_epochs,label_noise,alpha_scale}.png and
+sharpness_experiments.json (byte-identical on a rerun); ``--tiny`` is the seconds-long version the
+tests run; ``--out DIR`` writes elsewhere.
 """
 from __future__ import annotations
 
@@ -35,7 +38,8 @@ FULL = {"dim": 10, "hidden": 32, "train": 256, "test": 2000, "steps": 4800, "epo
         "batches": (4, 16, 64, 256), "noise_batch": 16, "noise_epochs": 300, "noises": (0.0, 0.2, 0.4, 0.6, 0.8),
         "alphas": (1 / 64, 1 / 16, 0.25, 1.0, 4.0, 16.0, 64.0), "epsilon": 1e-3}
 TINY = {"dim": 4, "hidden": 6, "train": 48, "test": 200, "steps": 24, "epochs": 4, "lr": 0.1, "seeds": 2,
-        "batches": (8, 48), "noise_batch": 8, "noise_epochs": 4, "noises": (0.0, 0.5), "alphas": (0.25, 0.5, 1.0, 2.0, 4.0), "epsilon": 1e-3}
+        "batches": (8, 48), "noise_batch": 8, "noise_epochs": 4, "noises": (0.0, 0.5),
+        "alphas": (0.25, 0.5, 1.0, 2.0, 4.0), "epsilon": 1e-3}
 
 
 def teacher_data(cfg: dict, seed: int, noise: float = 0.0):

@@ -114,7 +114,8 @@ def box_sharpness(fun_grad, x, epsilon: float, *, restarts: int, gen: np.random.
     """Keskar et al.'s Metric 2.1, 100 (max_{z in C_eps} f(x + A z) - f(x)) / (1 + f(x)), estimated by
     L-BFGS-B ascent from z = 0 and ``restarts`` uniform starts in the box, then a coordinate sweep that
     moves single coordinates to a bound where that raises f (a local search, at most ``sweeps`` rounds;
-    it ends at a vertex for a coordinate-wise convex f). ``fun_grad(theta) -> (f, grad f)``. A lower estimate of the maximum."""
+    it ends at a vertex for a coordinate-wise convex f). ``fun_grad(theta) -> (f, grad f)``. A lower
+    estimate of the maximum."""
     from scipy.optimize import minimize
 
     x = np.asarray(x, dtype=np.float64)
