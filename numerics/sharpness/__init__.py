@@ -1,0 +1,1 @@
+"""Local entropy, flatness and sharpness: Numba kernels, checks and benchmarks."""
