@@ -10,10 +10,10 @@ import sympy as sp
 from ._document import Document, Result, derivation
 
 HASTIE = ("T. Hastie, A. Montanari, S. Rosset, R. J. Tibshirani. Surprises in high-dimensional ridgeless least "
-          "squares interpolation. Ann. Statist. 50(2) (2022), Theorems 1, 2 and 5.")
+          "squares interpolation. Ann. Statist. 50(2) (2022), Theorems 1 and 2, and its isotropic ridge analysis.")
 MUIRHEAD = "R. J. Muirhead. Aspects of Multivariate Statistical Theory. Wiley (1982), Theorem 3.2.12."
 DOBRIBAN = ("E. Dobriban, S. Wager. High-dimensional asymptotics of prediction: ridge regression and "
-            "classification. Ann. Statist. 46(1) (2018), Theorem 2.1.")
+            "classification. Ann. Statist. 46(1) (2018).")
 MEI = ("S. Mei, A. Montanari. The generalization error of random features regression: precise asymptotics and "
        "the double descent curve. Comm. Pure Appl. Math. 75(4) (2022), Definition 1 and Theorem 2.")
 
@@ -91,15 +91,26 @@ def mp_m(zz):
     return ((1 - gamma - zz) - sp.sqrt((1 - gamma - zz) ** 2 - 4 * gamma * zz)) / (2 * gamma * zz)
 
 
+DM = sp.Symbol("m'")
+DM_FORM = (gamma * m**2 + m) / (1 - gamma + lam + 2 * gamma * lam * m)
+
+
+def ridge_symbols(point: dict) -> dict:
+    """The result's symbols at a quantity point: m(-lambda) from its closed form, m' from DM_FORM."""
+    at = {gamma: sp.Float(point["gamma"], 40), lam: sp.Float(point["ridge"], 40)}
+    mv = sp.N(mp_m(-lam).subs(at), 40)
+    return {"gamma": point["gamma"], "lambda": point["ridge"], "r^2": point["signal"], r"\sigma^2": point["noise"],
+            "m": mv, "m'": sp.N(DM_FORM.subs(at).subs(m, mv), 40)}
+
+
 RIDGE_POINTS = ({"gamma": 0.5, "ridge": 0.5, "signal": 1.0, "noise": 0.5},
                 {"gamma": 2.0, "ridge": 0.2, "signal": 1.0, "noise": 0.5},
                 {"gamma": 1.0, "ridge": 0.1, "signal": 1.0, "noise": 1.0})
 
 
 @derivation("ridge-isotropic", title="Isotropic ridge regression: the risk through the Marchenko-Pastur law",
-            results=(Result("risk", "ridge-risk", symbols={"gamma": "gamma", "lambda": "ridge", "r^2": "signal",
-                                                           r"\sigma^2": "noise"}, points=RIDGE_POINTS),),
-            citation="Hastie, Montanari, Rosset & Tibshirani (2022), Theorem 5; Dobriban & Wager (2018), Theorem 2.1")
+            results=(Result("risk", "ridge-risk", symbols=ridge_symbols, points=RIDGE_POINTS),),
+            citation="Hastie, Montanari, Rosset & Tibshirani (2022), isotropic ridge; Dobriban & Wager (2018)")
 def ridge_isotropic(doc: Document) -> None:
     doc.abstract = (r"Ridge regression $\hat\beta=(\hat\Sigma+\lambda I)^{-1}X^Ty/n$, $\hat\Sigma=X^TX/n$, on "
                     r"isotropic Gaussian features: its bias and variance are spectral averages of $\hat\Sigma$, "
@@ -115,7 +126,7 @@ def ridge_isotropic(doc: Document) -> None:
     t = sp.Symbol("t", positive=True)
     doc.equal(t / (t + lam) ** 2, 1 / (t + lam) - lam / (t + lam) ** 2, r"partial fractions,")
     doc.say(r"$\frac1n\operatorname{tr}\hat\Sigma(\hat\Sigma+\lambda)^{-2}\to\gamma(m(-\lambda)-\lambda m'(-\lambda))$. "
-            r"The Marchenko-Pastur transform solves $m=1/(1-\gamma-z-\gamma zm)$ (Hastie et al.\ 2022, Sec.\ 4), "
+            r"The Marchenko-Pastur transform solves $m=1/(1-\gamma-z-\gamma zm)$ "
             r"the root that decays at infinity:")
     mz = mp_m(z)
     doc.equal(mz * (1 - gamma - z - gamma * z * mz), 1, r"it solves the fixed point,", lhs_tex=r"m(z)(1-\gamma-z-\gamma z m(z))",
@@ -124,15 +135,19 @@ def ridge_isotropic(doc: Document) -> None:
     doc.equal(ml, (-(1 - gamma + lam) + sp.sqrt((1 - gamma + lam) ** 2 + 4 * gamma * lam)) / (2 * gamma * lam),
               r"and at $z=-\lambda$ it is the positive root of $\gamma\lambda m^2+(1-\gamma+\lambda)m-1=0$:",
               lhs_tex=r"m(-\lambda)")
-    dml = doc.equal(sp.diff(mz, z).subs(z, -lam), (gamma * ml**2 + ml) / (1 - gamma + lam + 2 * gamma * lam * ml),
-                    r"Differentiating the fixed point in $z$:", lhs_tex=r"m'(-\lambda)", numeric_only=True)
-    risk = r2 * lam**2 * dml + s2 * gamma * (ml - lam * dml)
-    doc.result("risk", risk, r"The excess risk $R(\gamma,\lambda)=r^2\lambda^2m'(-\lambda)+\sigma^2\gamma(m(-\lambda)"
-                             r"-\lambda m'(-\lambda))$, explicitly:")
+    F = -gamma * z * m**2 + (1 - gamma - z) * m - 1
+    doc.equal((-sp.diff(F, z) / sp.diff(F, m)).subs(z, -lam), DM_FORM,
+              r"Differentiating the fixed point $F(m,z)=-\gamma zm^2+(1-\gamma-z)m-1=0$ in $z$, "
+              r"$m'=-\partial_zF/\partial_mF$, at $z=-\lambda$ with $m=m(-\lambda)$:",
+              lhs_tex=r"m'(-\lambda)=-\frac{\partial_zF}{\partial_mF}")
+    doc.equal(sp.diff(mz, z).subs(z, -lam), DM_FORM.subs(m, ml), r"(the same, checked against the derivative of "
+              r"the closed form)", lhs_tex=r"\frac{d}{dz}m(z)\Big|_{z=-\lambda}", numeric_only=True)
+    doc.result("risk", r2 * lam**2 * DM + s2 * gamma * (m - lam * DM),
+               r"The excess risk, $m=m(-\lambda)$ and $m'=m'(-\lambda)$ as above:")
     doc.equal(sp.Limit(s2 * gamma * ml, lam, 0, "+"), s2 * gamma / (1 - gamma),
               r"As $\lambda\to0^+$ with $\gamma<1$ the variance tends to the minimum-norm value (and the bias, "
               r"$\lambda^2m'\to0$, vanishes):", ranges={gamma: (sp.Rational(1, 10), sp.Rational(9, 10))},
-              numeric_only=True)
+              numeric_only=True, lhs_tex=r"\lim_{\lambda\to0^+}\sigma^2\gamma\,m(-\lambda)")
     doc.references = [HASTIE, DOBRIBAN]
 
 
@@ -159,6 +174,9 @@ def e_polys(c):
     return e0, e1, e2
 
 
+E0, E1, E2 = sp.symbols(r"\mathcal{E}_0 \mathcal{E}_1 \mathcal{E}_2")
+
+
 def quartic(ss):
     """(1 + zeta^2 x)^2 (s^2 x - (psi1 - g)(psi2 - g)), expanded: (psi - g)(1 + zeta^2 x) is a polynomial."""
     h1, h2 = ((ps - x) * (1 + zeta**2 * x) - zeta**2 * x for ps in (psi1, psi2))
@@ -182,7 +200,8 @@ def rf_symbols(point: dict) -> dict:
     if ss == 0:
         good = [max(good)]
     (xv,) = good
-    return {"psi_1": p1, "psi_2": p2, "zeta": zz, "chi": -xv, "F_1^2": point.get("signal", 1.0),
+    e0, e1, e2 = (float(e.subs({chi: -xv, zeta: zz, psi1: p1, psi2: p2})) for e in e_polys(chi))
+    return {r"\mathcal{E}_0": e0, r"\mathcal{E}_1": e1, r"\mathcal{E}_2": e2, "F_1^2": point.get("signal", 1.0),
             "F_*^2": point.get("nonlinear", 0.0), r"\tau^2": point.get("noise", 0.0)}
 
 
@@ -198,8 +217,8 @@ def random_features(doc: Document) -> None:
                r"$\nu_2=\psi_2\bigl(-\xi-\nu_1-\frac{\zeta^2\nu_1}{1-\zeta^2\nu_1\nu_2}\bigr)^{-1}$, "
                r"$\chi=\nu_1\nu_2$ at $\xi=i\sqrt{\psi_1\psi_2\bar\lambda}$, $\bar\lambda=\lambda/\mu_\star^2$, "
                r"$\zeta=\mu_1/\mu_\star$.")
-    doc.assume(r"Theorem 2: $R=F_1^2\,\mathscr{E}_1/\mathscr{E}_0+(\tau^2+F_\star^2)\,\mathscr{E}_2/\mathscr{E}_0+"
-               r"F_\star^2$ with $\mathscr{E}_{0,1,2}$ the polynomials in $\chi,\zeta,\psi_1,\psi_2$ of Definition 1 "
+    doc.assume(r"Theorem 2: $R=F_1^2\,\mathcal{E}_1/\mathcal{E}_0+(\tau^2+F_\star^2)\,\mathcal{E}_2/\mathcal{E}_0+"
+               r"F_\star^2$ with $\mathcal{E}_{0,1,2}$ the polynomials in $\chi,\zeta,\psi_1,\psi_2$ of Definition 1 "
                r"(displayed in the result).")
     lhs = psi1 * sp.Pow(-sp.I * s - sp.I * b - zeta**2 * sp.I * b / (1 + zeta**2 * a * b), -1)
     doc.equal(lhs, sp.I * psi1 / (s + b + zeta**2 * b / (1 + zeta**2 * a * b)),
@@ -211,10 +230,12 @@ def random_features(doc: Document) -> None:
               r"Indeed, multiplying the first by its denominator:")
     doc.say(r"Hence $a=(\psi_1-g)/s$, $b=(\psi_2-g)/s$, and their product gives one equation for $x$ on "
             r"$0<x<x_{\max}$, $g(x_{\max})=\min(\psi_1,\psi_2)$: $s^2x=(\psi_1-g(x))(\psi_2-g(x))$. Its left side "
-            r"increases and its right side decreases there, so the root is unique. Cleared of denominators it is "
-            r"a quartic:")
-    doc.equal(sp.Mul((1 + zeta**2 * x) ** 2, s**2 * x - (psi1 - g_of(x)) * (psi2 - g_of(x)), evaluate=False),
-              quartic(s), r"", lhs_tex=r"(1+\zeta^2x)^2\bigl(s^2x-(\psi_1-g)(\psi_2-g)\bigr)")
+            r"increases and its right side decreases there, so the root is unique. Each factor times $1+\zeta^2x$ is "
+            r"a quadratic,")
+    doc.equal((1 + zeta**2 * x) * (psi1 - g_of(x)), (psi1 - x) * (1 + zeta**2 * x) - zeta**2 * x, r"",
+              lhs_tex=r"(1+\zeta^2x)(\psi_1-g(x))")
+    doc.say(r"so the equation times $(1+\zeta^2x)^2$ is a quartic in $x$ (the build solves it with "
+            r"\texttt{numpy.roots} to check the library's bisection).")
     mm = sp.Symbol("m_0", positive=True)
     top = (-(1 + zeta**2 - mm * zeta**2) + sp.sqrt((1 + zeta**2 - mm * zeta**2) ** 2 + 4 * zeta**2 * mm)) / (2 * zeta**2)
     doc.equal(g_of(top), mm, r"At $\lambda=0$ ($s=0$) the root is $x_{\max}$, the positive root of "
@@ -223,10 +244,14 @@ def random_features(doc: Document) -> None:
     e0, e1, e2 = e_polys(chi)
     b0, v0 = (e1 / e0).subs(zeta, 0), (e2 / e0).subs(zeta, 0)
     doc.equal(b0 - v0, 1, r"Consistency: for $\zeta=0$ (features without a linear component) the linear part of "
-                          r"the target acts as noise, and indeed $\mathscr{E}_1/\mathscr{E}_0=1+\mathscr{E}_2/"
-                          r"\mathscr{E}_0$ there:", lhs_tex=r"\left.\frac{\mathscr{E}_1-\mathscr{E}_2}{\mathscr{E}_0}"
+                          r"the target acts as noise, and indeed $\mathcal{E}_1/\mathcal{E}_0=1+\mathcal{E}_2/"
+                          r"\mathcal{E}_0$ there:", lhs_tex=r"\left.\frac{\mathcal{E}_1-\mathcal{E}_2}{\mathcal{E}_0}"
                                                             r"\right|_{\zeta=0}")
-    doc.result("risk", F1 * e1 / e0 + (tau2 + Fs) * e2 / e0 + Fs,
-               r"The test error, $\chi=-x$ from the admissible root (the build evaluates it with the quartic's "
-               r"roots, independently of the library's bisection):")
+    doc.say(r"The polynomials of Definition 1, in $\chi$, $\zeta$, $\psi_1$, $\psi_2$, are "
+            r"\begin{align*}\mathcal{E}_0&=" + sp.latex(sp.expand(e0)).replace(r"- 2 \chi^{3} \zeta^{4}", r"\\ &\quad - 2 \chi^{3} \zeta^{4}", 1)
+            + r",\\ \mathcal{E}_1&=" + sp.latex(e1) + r",\\ \mathcal{E}_2&=" + sp.latex(e2) + r".\end{align*}")
+    doc.result("risk", F1 * E1 / E0 + (tau2 + Fs) * E2 / E0 + Fs,
+               r"The test error, with $\chi=-x$ from the admissible root (the build evaluates $\chi$ from the "
+               r"quartic's roots and the $\mathcal{E}_i$ from the polynomials above, independently of the "
+               r"library's bisection):")
     doc.references = [MEI]

@@ -9,7 +9,7 @@ Conventions (every quantity here):
   (the irreducible noise is not included), averaged over the training data.
 - minimum-norm least squares: beta_hat = X^+ y (the interpolant of least norm when p > n).
 - ridge: beta_hat = argmin (1/n)|y - X beta|^2 + ridge |beta|^2 = (X^T X/n + ridge I)^(-1) X^T y/n,
-  i.e. the ridge multiplies |beta|^2 against the MEAN squared error (Hastie et al. 2022, Eq. (5)).
+  i.e. the ridge multiplies |beta|^2 against the MEAN squared error.
 - random features (Mei & Montanari 2022, Sec. 2): N features sigma(<theta_a, x>/sqrt d), theta_a
   and x uniform on the sphere of radius sqrt d in R^d, psi1 = N/d, psi2 = n/d; the coefficients
   a_hat = argmin (1/n) sum_i (y_i - sum_a a_a sigma(<theta_a, x_i>/sqrt d))^2 + (N ridge/d) |a|^2;
@@ -108,7 +108,8 @@ def mp_stieltjes(gamma: float, ridge: float, dps: int = 30):
 @quantity("ridge-risk", _GAMMA, Real("ridge", lo=0, hi=1e6, doc="ridge lambda, multiplying |beta|^2 against "
                                      "the mean squared error (1/n)|y - X beta|^2"), _SIGNAL, _NOISE,
           status="asymptotic", verified="recomputed",
-          citation=HASTIE + ", Theorem 5 (isotropic ridge; Dobriban & Wager 2018, Ann. Statist. 46(1), Thm. 2.1)",
+          citation=HASTIE + ", isotropic ridge (the Marchenko-Pastur form; also Dobriban & Wager 2018, Ann. Statist. 46(1)); "
+                   "formula recomputed here (derivation ridge-isotropic)",
           examples=({"gamma": 0.5, "ridge": 0.5, "signal": 1.0, "noise": 0.5},
                     {"gamma": 2.0, "ridge": 0.2, "signal": 1.0, "noise": 0.5},
                     {"gamma": 1.0, "ridge": 0.1, "signal": 1.0, "noise": 1.0}, {"gamma": 3.0, "ridge": 0.0}))
@@ -118,8 +119,8 @@ def ridge_risk(gamma: float, ridge: float, signal: float = 1.0, noise: float = 0
     R = signal lam^2 m'(-lam) + noise gamma (m(-lam) - lam m'(-lam)), m the Stieltjes transform of
     the Marchenko-Pastur law of ratio gamma: m(-lam) is the positive root of
     gamma lam m^2 + (1 - gamma + lam) m - 1 = 0. lam multiplies |beta|^2 against the mean squared
-    error (1/n)|y - X beta|^2. Hastie et al. (2022), Theorem 5; Dobriban & Wager (2018), Thm. 2.1;
-    derived in ``ridge-isotropic``. ridge = 0 is the minimum-norm limit (``min-norm-risk``).
+    error (1/n)|y - X beta|^2. Hastie et al. (2022) (isotropic ridge); Dobriban & Wager (2018);
+    derived in ``ridge-isotropic`` from the bias-variance traces and the Marchenko-Pastur law. ridge = 0 is the minimum-norm limit (``min-norm-risk``).
     Status: asymptotic.
     """
     if ridge == 0:
@@ -197,7 +198,7 @@ def bias_variance_of_chi(chi, zeta, psi1, psi2):
           Real("mu_star", lo=0, lo_open=True, hi=1e3, default=RELU_MU_STAR,
                doc="sqrt(E sigma(G)^2 - (E sigma(G))^2 - mu1^2) (default: ReLU, sqrt(1/4 - 1/(2 pi)))"),
           status="asymptotic", verified="recomputed",
-          citation=MEI + ", Theorem 2 with Definition 1 (ridge lambda as in their Eq. (4): (N lambda/d)|a|^2)",
+          citation=MEI + ", Theorem 2 with Definition 1 (ridge penalty (N lambda/d)|a|^2 against the mean squared error)",
           examples=({"psi1": 2.0, "psi2": 1.0, "ridge": 0.1, "noise": 0.25},
                     {"psi1": 0.5, "psi2": 1.5, "ridge": 0.1, "noise": 0.25},
                     {"psi1": 3.0, "psi2": 1.0, "ridge": 0.0, "signal": 1.0, "nonlinear": 0.5, "noise": 0.1},
