@@ -64,8 +64,8 @@ def min_norm_risk(gamma: float, signal: float = 1.0, noise: float = 0.0):
 
 @quantity("min-norm-risk-finite", Int("samples", lo=1, hi=10**9, doc="n, training samples"),
           Int("features", lo=1, hi=10**9, doc="p, features"), _SIGNAL, _NOISE, status="exact",
-          citation=HASTIE + ", Sec. 2 (finite-n form from inverse-Wishart moments, e.g. Muirhead 1982, "
-                            "Aspects of Multivariate Statistical Theory, Thm. 3.2.12)",
+          citation=HASTIE + " (finite-n form of their Theorems 1-2, derived here from the inverse-Wishart mean, "
+                            "Muirhead 1982, Aspects of Multivariate Statistical Theory, Thm. 3.2.12)",
           verified="recomputed",
           examples=({"samples": 20, "features": 5, "signal": 1.0, "noise": 0.5},
                     {"samples": 10, "features": 16, "signal": 1.0, "noise": 0.5},

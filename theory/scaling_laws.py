@@ -88,7 +88,7 @@ def power_law_ridgeless_risk(samples: int, alpha: float, modes: int):
 
 @quantity("power-law-projection-risk", Int("features", lo=1, hi=MAX_MODES, doc="N, random projections (N < M)"),
           _ALPHA, _MODES, status="asymptotic", verified="recomputed",
-          citation=MALONEY + "; duality recomputed here (derivation power-law-duality); " + BAHRI,
+          citation=MALONEY + "; duality derived here (derivation power-law-ridgeless); " + BAHRI,
           examples=({"features": 32, "alpha": 1.0, "modes": 1024}, {"features": 64, "alpha": 0.5, "modes": 1024},
                     {"features": 8, "alpha": 2.0, "modes": 100}))
 def power_law_projection_risk(features: int, alpha: float, modes: int):
@@ -97,7 +97,7 @@ def power_law_projection_risk(features: int, alpha: float, modes: int):
     The residual tr((I - Q) Sigma) of projecting Sigma^(1/2) w onto the span of Sigma^(1/2) f_j (j <= N)
     has the same law as the ridgeless residual on P = N samples (both spans are of N i.i.d.
     N(0, Sigma) vectors): data/parameter duality, exact in distribution for Gaussian projections
-    and data with the teacher's signs averaged (derivation ``power-law-duality``). So the
+    and data with the teacher's signs averaged (derivation ``power-law-ridgeless``). So the
     parameter-limited risk is the data-limited one at P = N (Maloney, Roberts & Sully 2022).
     Status: asymptotic (large N).
     """
