@@ -134,6 +134,8 @@ def test_random_features_interpolation_peak_and_consistency():
     assert below == sorted(below) and above == sorted(above, reverse=True)  # the peak is at psi1 = psi2
     assert at(1.0, 1e-6) > 10 * max(below[0], above[-1])
     assert at(3.0, 1e-12) == pytest.approx(at(3.0, 0.0), rel=1e-6)  # the ridgeless limit is continuous
+    # at the peak the risk grows as lambda^(-1/2), resolved to the smallest ridge (adaptive precision)
+    assert at(1.0, 1e-300) / at(1.0, 1e-40) == pytest.approx(1e130, rel=1e-9)
     # zeta = 0 (mu1 = 0): the linear target is noise: signal and noise enter identically
     a = ev("random-features-risk", psi1=2.0, psi2=1.0, ridge=0.1, signal=1.0, noise=0.0, mu1=0.0, mu_star=0.5)
     b = ev("random-features-risk", psi1=2.0, psi2=1.0, ridge=0.1, signal=0.0, noise=1.0, mu1=0.0, mu_star=0.5)

@@ -133,45 +133,62 @@ def ridge_risk(gamma: float, ridge: float, signal: float = 1.0, noise: float = 0
         return signal * lam * lam * dm + noise * mpmath.mpf(gamma) * (m - lam * dm)
 
 
-def rf_chi(psi1: float, psi2: float, ridge_bar: float, zeta2: float) -> float:
+def rf_chi(psi1: float, psi2: float, ridge_bar: float, zeta2: float, dps: int = 60):
     """chi = nu1 nu2 of Mei & Montanari (2022), Definition 1, at xi = i sqrt(psi1 psi2 ridge_bar).
 
     On the imaginary axis nu1 = i a, nu2 = i b with a, b > 0, and the two fixed-point equations
     reduce to one equation for x = a b = -chi: s^2 x = (psi1 - g(x))(psi2 - g(x)),
     g(x) = x + zeta^2 x/(1 + zeta^2 x), s^2 = psi1 psi2 ridge_bar, with g(x) < min(psi1, psi2)
     (a quartic in x after clearing (1 + zeta^2 x)^2; derived in ``random-features``). Its left side
-    increases and its right side decreases on that interval: one root, found by bisection.
+    increases and its right side decreases on that interval: one root, found by bisection in
+    ``dps``-digit arithmetic (near the interpolation peak the risk is a small difference of
+    polynomials in chi, so chi is needed to many more digits than the answer).
     """
-    low = min(psi1, psi2)
-    if zeta2 == 0:
-        top = low
-    else:
-        c = 1 + zeta2 - low * zeta2
-        top = 2 * low / (c + math.sqrt(c * c + 4 * zeta2 * low))  # g(top) = min(psi1, psi2)
-    s2 = psi1 * psi2 * ridge_bar
-    if s2 == 0:
-        return -top
+    import mpmath
 
-    def f(x):
-        g = x + zeta2 * x / (1 + zeta2 * x)
-        return s2 * x - (psi1 - g) * (psi2 - g)
-
-    lo, hi = 0.0, top
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if f(mid) > 0:
-            hi = mid
+    with mpmath.workdps(dps):
+        p1, p2, z2 = mpmath.mpf(psi1), mpmath.mpf(psi2), mpmath.mpf(zeta2)
+        low = min(p1, p2)
+        if z2 == 0:
+            top = low
         else:
-            lo = mid
-        if hi - lo <= 1e-16 * hi:
-            break
-    return -0.5 * (lo + hi)
+            c = 1 + z2 - low * z2
+            top = 2 * low / (c + mpmath.sqrt(c * c + 4 * z2 * low))  # g(top) = min(psi1, psi2)
+        s2 = p1 * p2 * mpmath.mpf(ridge_bar)
+        if s2 == 0:
+            return -top
+
+        def f(x):
+            g = x + z2 * x / (1 + z2 * x)
+            return s2 * x - (p1 - g) * (p2 - g)
+
+        lo, hi = mpmath.mpf(0), top
+        tol = mpmath.mpf(10) ** (-dps + 5)
+        for _ in range(4 * dps):
+            mid = (lo + hi) / 2
+            if f(mid) > 0:
+                hi = mid
+            else:
+                lo = mid
+            if hi - lo <= tol * hi:
+                break
+        return -(lo + hi) / 2
 
 
-def rf_bias_variance(psi1: float, psi2: float, ridge_bar: float, zeta: float) -> tuple[float, float]:
-    """(B, V) = (E1/E0, E2/E0) of Mei & Montanari (2022), Definition 1."""
-    chi = rf_chi(psi1, psi2, ridge_bar, zeta * zeta)
-    return bias_variance_of_chi(chi, zeta, psi1, psi2)
+def rf_bias_variance(psi1: float, psi2: float, ridge_bar: float, zeta: float, dps: int = 60) -> tuple[float, float]:
+    """(B, V) = (E1/E0, E2/E0) of Mei & Montanari (2022), Definition 1, evaluated in ``dps`` digits.
+    Both are >= 0 where the formula applies; a negative value means the working precision did not
+    resolve the point (refused)."""
+    import mpmath
+
+    with mpmath.workdps(dps):
+        z = mpmath.mpf(zeta)
+        chi = rf_chi(psi1, psi2, ridge_bar, z * z, dps)  # the same zeta^2, to all digits, in both
+        b, v = bias_variance_of_chi(chi, z, mpmath.mpf(psi1), mpmath.mpf(psi2))
+    if not (b >= 0 and v >= 0):
+        raise BadInput("ridge", ridge_bar, f"a ridge resolved in {dps}-digit arithmetic at this psi1, psi2",
+                       "the risk is not resolved (too close to the interpolation peak)")
+    return float(b), float(v)
 
 
 def bias_variance_of_chi(chi, zeta, psi1, psi2):
@@ -217,5 +234,9 @@ def random_features_risk(psi1: float, psi2: float, ridge: float, signal: float =
     if ridge == 0 and psi1 == psi2:
         raise BadInput("psi1", psi1, "psi1 != psi2 when ridge = 0",
                        "the ridgeless risk diverges at the interpolation threshold psi1 = psi2")
-    b, v = rf_bias_variance(psi1, psi2, ridge / mu_star**2, mu1 / mu_star)
+    ridge_bar = ridge / mu_star**2
+    s2 = psi1 * psi2 * ridge_bar
+    # digits: the risk is a difference of polynomials in chi that cancels to relative order s near the peak
+    dps = 40 if s2 == 0 or s2 >= 1e-20 else 40 + math.ceil(-math.log10(s2))
+    b, v = rf_bias_variance(psi1, psi2, ridge_bar, mu1 / mu_star, dps)
     return signal * b + (noise + nonlinear) * v + nonlinear

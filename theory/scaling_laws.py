@@ -124,4 +124,6 @@ def power_law_risk_asymptote(samples: float, alpha: float):
     (derivation ``power-law-asymptote``; the exponent is Maloney, Roberts & Sully 2022's alpha).
     Status: asymptotic (P -> infinity, M = infinity).
     """
-    return c_alpha(alpha) ** (1 + alpha) * samples ** (-alpha)
+    import mpmath
+
+    return mpmath.mpf(c_alpha(alpha)) ** (1 + alpha) * mpmath.mpf(samples) ** (-alpha)
