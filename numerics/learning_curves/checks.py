@@ -113,7 +113,8 @@ def _rf_wrong(point: dict) -> float | None:
 
 @check("random-features-mc", quantity="random-features-risk", x="psi1",
        grid=lambda quick: [{"psi1": 2.0, "psi2": 1.0, "ridge": 0.1, "signal": 1.0, "noise": 0.25},
-                           {"psi1": 0.5, "psi2": 1.5, "ridge": 0.1, "signal": 1.0, "noise": 0.25}],
+                           {"psi1": 0.5, "psi2": 1.5, "ridge": 0.1, "signal": 1.0, "noise": 0.25},
+                           {"psi1": 1.5, "psi2": 1.0, "ridge": 0.01, "signal": 1.0, "noise": 0.25}],
        wrong=_rf_wrong, wrong_label="ridge without the N/d factor (lambda d/N)",
        title="ReLU random-features ridge regression: test error, d = 50..200 extrapolated in 1/d, vs Mei-Montanari",
        ylabel="test error")
