@@ -1,0 +1,98 @@
+"""Derivations: the ridgeless risk R = P kappa on a power-law spectrum, the data/parameter duality, and
+the large-P law C_alpha^(1+alpha) P^(-alpha)."""
+from __future__ import annotations
+
+import sympy as sp
+
+from ._document import Document, Result, derivation
+
+MALONEY = ("A. Maloney, D. A. Roberts, J. Sully. A solvable model of neural scaling laws. arXiv:2210.16859 "
+           "(2022).")
+BAHRI = "Y. Bahri, E. Dyer, J. Kaplan, J. Lee, U. Sharma. Explaining neural scaling laws. arXiv:2102.06701 (2021)."
+BORDELON = ("B. Bordelon, A. Canatar, C. Pehlevan. Spectrum dependent learning curves in kernel regression and "
+            "wide neural networks. ICML (2020).")
+
+P, N, M = sp.symbols("P N M", positive=True, integer=True)
+kappa = sp.Symbol("kappa", positive=True)
+lk = sp.Symbol("lambda_k", positive=True)
+Q = sp.Symbol("Q", positive=True)
+alpha = sp.Symbol("alpha", positive=True)
+
+
+def kappa_of(size: int, alpha_value: float, modes: int) -> float:
+    """kappa by Brent's method on the sum in double precision (independent of the library's Newton solver)."""
+    import numpy as np
+    from scipy.optimize import brentq
+
+    lam = np.arange(1, modes + 1, dtype=np.float64) ** (-(1.0 + alpha_value))
+    return brentq(lambda k: float(np.sum(lam / (lam + k))) - size, 1e-300, 1e6, xtol=1e-300, rtol=1e-15, maxiter=2000)
+
+
+def _sym(key: str):
+    def symbols(point: dict) -> dict:
+        size = point[key]
+        return {"P" if key == "samples" else "N": size, "kappa": kappa_of(size, point["alpha"], point["modes"])}
+
+    return symbols
+
+
+POINTS = ({"alpha": 1.0, "modes": 1024}, {"alpha": 0.5, "modes": 1024}, {"alpha": 2.0, "modes": 100})
+
+
+@derivation("power-law-ridgeless", title="Ridgeless regression on a power-law spectrum: R = P kappa, and duality",
+            results=(Result("data", "power-law-ridgeless-risk", symbols=_sym("samples"), rtol=1e-10,
+                            points=tuple({"samples": s, **pt} for s, pt in zip((32, 64, 8), POINTS))),
+                     Result("parameters", "power-law-projection-risk", symbols=_sym("features"), rtol=1e-10,
+                            points=tuple({"features": s, **pt} for s, pt in zip((32, 64, 8), POINTS)))),
+            citation="Maloney, Roberts & Sully (2022); Bordelon, Canatar & Pehlevan (2020)")
+def power_law_ridgeless(doc: Document) -> None:
+    doc.abstract = (r"With latent spectrum $\lambda_k=k^{-(1+\alpha)}$ and a teacher whose power in mode $k$ is "
+                    r"$v_k^2=\lambda_k$, the deterministic-equivalent risk of ridgeless regression on $P$ samples "
+                    r"collapses to $P\kappa$; random projections with unlimited data give the same law in $N$.")
+    doc.assume(r"$x_k\sim N(0,\lambda_k)$ independent, $k=1,\dots,M$; $y=\sum_kw_kx_k$ with $w_k^2=1$; no noise; "
+               r"$\hat w$ the minimum-norm interpolant of $P<M$ samples; risk $\operatorname{E}_x(y-\hat y)^2$.")
+    doc.assume(r"Deterministic equivalent (Bordelon, Canatar \& Pehlevan 2020, at ridge $0$): with $\kappa$ solving "
+               r"$\sum_k\lambda_k/(\lambda_k+\kappa)=P$ and $Q=\sum_k\lambda_k^2/(\lambda_k+\kappa)^2$, the risk is "
+               r"$E_0\sum_k\kappa^2v_k^2/(\lambda_k+\kappa)^2$ with $E_0=P/(P-Q)$; its relative error is $O(1/P)$.")
+    doc.equal(kappa**2 * lk / (lk + kappa) ** 2, kappa * (lk / (lk + kappa) - lk**2 / (lk + kappa) ** 2),
+                         r"With $v_k^2=\lambda_k$ each mode's term splits as")
+    doc.say(r"so, summed over $k$ and using the equation for $\kappa$, "
+            r"$\sum_k\kappa^2\lambda_k/(\lambda_k+\kappa)^2=\kappa(P-Q)$, and")
+    risk = doc.equal(sp.Mul(P / (P - Q), kappa * (P - Q), evaluate=False), P * kappa,
+                     r"the overfitting factor cancels exactly:", lhs_tex=r"\frac{P}{P-Q}\,\kappa(P-Q)")
+    doc.result("data", risk, r"The ridgeless risk on $P$ samples, $R_P=$")
+    doc.say(r"\emph{Duality.} Averaged over the teacher's signs ($\operatorname{E}w_kw_l=\delta_{kl}$; by the sign "
+            r"symmetry of the design this equals the mean risk of any teacher with $|w_k|=1$), the data-limited "
+            r"risk is $\operatorname{tr}\Sigma-\operatorname{tr}(Q_X\Sigma)$ with $Q_X$ the projection on the span of "
+            r"$\Sigma^{1/2}z_i$, $i\le P$. With unlimited data and $N$ Gaussian projections $Fx$ the best predictor "
+            r"leaves $\operatorname{tr}((I-Q_F)\Sigma)$, $Q_F$ the projection on the span of $\Sigma^{1/2}f_j$, "
+            r"$j\le N$. Both spans are of i.i.d.\ $N(0,\Sigma)$ vectors: for $N=P$ the two risks are equal in "
+            r"distribution, exactly, and the parameter-limited risk is $N\kappa(N)$.")
+    doc.result("parameters", N * kappa, r"The risk on $N$ projections, $R_N=$")
+    doc.references = [MALONEY, BORDELON, BAHRI]
+
+
+@derivation("power-law-asymptote", title="The large-P scaling law of the power-law ridgeless risk",
+            results=(Result("law", "power-law-risk-asymptote", symbols={"P": "samples", "alpha": "alpha"}),),
+            citation="Maloney, Roberts & Sully (2022); Bahri et al. (2021)")
+def power_law_asymptote(doc: Document) -> None:
+    doc.abstract = (r"As $M\to\infty$ and $\kappa\to0$ the mode sum becomes an integral, which fixes the constant of "
+                    r"the law $R\sim C_\alpha^{1+\alpha}P^{-\alpha}$.")
+    doc.assume(r"$M=\infty$, $\lambda_k=k^{-(1+\alpha)}$, $\alpha>0$, $P\to\infty$ (so $\kappa\to0$).")
+    u, t, sv = sp.symbols("u t s", positive=True)
+    doc.say(r"$\sum_k\frac{\lambda_k}{\lambda_k+\kappa}=\sum_k\frac1{1+\kappa k^{1+\alpha}}\sim\int_0^\infty"
+            r"\frac{dk}{1+\kappa k^{1+\alpha}}=\kappa^{-1/(1+\alpha)}C_\alpha$ (substituting $u=\kappa^{1/(1+\alpha)}k$; "
+            r"the error of the integral is $O(1)$ while the sum grows), with $C_\alpha=\int_0^\infty du/(1+u^{1+\alpha})$. "
+            r"Substituting $t=u^{1+\alpha}$, $s=1/(1+\alpha)$, $C_\alpha=s\int_0^\infty t^{s-1}/(1+t)\,dt=sB(s,1-s)$ and")
+    c = doc.equal(sv * sp.beta(sv, 1 - sv), sv * sp.pi / sp.sin(sp.pi * sv), r"by Euler's reflection formula",
+                  lhs_tex=r"C_\alpha = s\,B(s,1-s)", ranges={sv: (sp.Rational(1, 20), sp.Rational(19, 20))},
+                  numeric_only=True)
+    c = c.subs(sv, 1 / (1 + alpha))
+    C = sp.Symbol(r"C_\alpha", positive=True)
+    kap = (C / P) ** (1 + alpha)
+    doc.equal(C * kap ** (-1 / (1 + alpha)), P, r"Then $\kappa=(C_\alpha/P)^{1+\alpha}$ solves "
+                                                 r"$C_\alpha\kappa^{-1/(1+\alpha)}=P$:",
+              lhs_tex=r"C_\alpha\kappa^{-1/(1+\alpha)}")
+    kap = kap.subs(C, c)
+    doc.result("law", P * kap, r"and $R=P\kappa$:")
+    doc.references = [MALONEY, BAHRI]

@@ -1,0 +1,224 @@
+"""Learning curves: simulators against brute force at tiny sizes, the closed forms against independent
+computations and their limits, the interpolation peak, the scaling-law fitter on models whose
+exponent is known, bad input."""
+import math
+
+import numpy as np
+import pytest
+
+from dltheory import theory
+from dltheory.cli import main
+from dltheory.numerics.learning_curves import kernels
+from dltheory.numerics.learning_curves.fit import fit_scaling_law
+
+ev = theory.evaluate
+
+
+# ---------------------------------------------------------------- simulators against brute force
+
+def test_min_norm_simulator_against_pinv():
+    for n, p in ((6, 3), (4, 9)):
+        got = kernels.min_norm_risks(np.random.default_rng(3), 5, n, p, 2.0, 0.3)
+        gen = np.random.default_rng(3)  # the same draws, in the simulator's order
+        X = gen.standard_normal((5, n, p))
+        b = gen.standard_normal((5, p))
+        beta = math.sqrt(2.0) * b / np.linalg.norm(b, axis=1, keepdims=True)
+        y = np.einsum("rnp,rp->rn", X, beta) + math.sqrt(0.3) * gen.standard_normal((5, n))
+        want = [np.sum((np.linalg.pinv(X[r]) @ y[r] - beta[r]) ** 2) for r in range(5)]
+        assert np.allclose(got, want, rtol=1e-9)
+
+
+def _basis_average(risk, dim):
+    """The mean of a quadratic form over directions v with E v v^T = I/dim, as the mean over the basis
+    (it depends only on the second moment)."""
+    return np.mean([risk(e) for e in np.eye(dim)])
+
+
+def test_ridge_simulator_against_explicit_averages():
+    n, p, signal, noise, lam = 5, 3, 1.5, 0.4, 0.3
+    got = kernels.ridge_risks(np.random.default_rng(4), 1, n, p, signal, noise, lam)[0]
+    X = np.random.default_rng(4).standard_normal((n, p))
+    B = np.linalg.solve(X.T @ X / n + lam * np.eye(p), X.T / n)  # beta_hat = B y
+    bias = _basis_average(lambda e: np.sum((B @ X @ (math.sqrt(signal) * e) - math.sqrt(signal) * e) ** 2), p)
+    variance = noise * np.sum(B**2)  # E|B eps|^2
+    assert got == pytest.approx(bias + variance, rel=1e-10)
+
+
+def test_arccos_kernel_against_reference_and_monte_carlo():
+    gen = np.random.default_rng(5)
+    gram = np.array([[1.0, 0.3, -0.8], [0.3, 1.0, 0.0], [-0.8, 0.0, 1.0]])
+    assert np.allclose(kernels.relu_arccos(gram), kernels.relu_arccos_numpy(gram), rtol=1e-14)
+    u = gen.multivariate_normal(np.zeros(3), gram, size=400_000)
+    mc = np.maximum(u, 0).T @ np.maximum(u, 0) / len(u)
+    assert np.allclose(kernels.relu_arccos(gram), mc, atol=5e-3)
+    assert kernels.relu_arccos(np.array([[1.0]]))[0, 0] == pytest.approx(0.5, rel=1e-15)
+
+
+def test_random_features_simulator_against_brute_force():
+    """Exact averages of the simulator vs explicit ones: the target direction over the basis, the noise
+    over its covariance, the test input by 400k Monte Carlo draws (4 standard errors)."""
+    d, N, n, lam, signal, noise = 3, 4, 5, 0.2, 1.0, 0.25
+    got = kernels.random_features_risks(np.random.default_rng(6), 1, d, N, n, lam, signal, noise)[0]
+    gen = np.random.default_rng(6)
+    theta = kernels.sphere_rows(gen, N, d)
+    X = gen.standard_normal((n, d))
+    feats = lambda x: np.maximum(x @ theta.T / math.sqrt(d), 0.0)  # noqa: E731
+    Z = feats(X)
+    A = np.linalg.solve(Z.T @ Z / n + (N * lam / d) * np.eye(N), Z.T / n)
+    xt = np.random.default_rng(7).standard_normal((400_000, d))
+    Ft = feats(xt)
+    per_test = np.zeros(len(xt))
+    for e in np.eye(d):  # beta = sqrt(signal) e, averaged over the basis: E beta beta^T = signal I/d
+        beta = math.sqrt(signal) * e
+        per_test += (xt @ beta - Ft @ (A @ X @ beta)) ** 2 / d
+    per_test += noise * np.sum((Ft @ A) ** 2, axis=1)
+    se = per_test.std() / math.sqrt(len(xt))
+    assert abs(got - per_test.mean()) < 4 * se
+
+
+def test_power_law_simulators_against_brute_force():
+    alpha, M, P = 1.0, 6, 3
+    lam = kernels.spectrum(alpha, M)
+    got = kernels.ridgeless_power_law_risks(np.random.default_rng(8), 1, P, alpha, M)[0]
+    X = np.random.default_rng(8).standard_normal((P, M)) * np.sqrt(lam)
+    proj = np.linalg.pinv(X) @ X
+    want = sum(np.sum(lam * ((np.eye(M) - proj) @ e) ** 2) for e in np.eye(M))  # E w w^T = I
+    assert got == pytest.approx(want, rel=1e-9)
+    got = kernels.projection_power_law_risks(np.random.default_rng(9), 1, P, alpha, M)[0]
+    F = (np.random.default_rng(9).standard_normal((M, P))).T  # N x M
+    S = np.diag(lam)
+    best = lambda w: w @ S @ w - w @ S @ F.T @ np.linalg.solve(F @ S @ F.T, F @ S @ w)  # noqa: E731
+    assert got == pytest.approx(sum(best(e) for e in np.eye(M)), rel=1e-9)
+
+
+def test_threads_do_not_change_a_check_point(monkeypatch):
+    from dltheory import numerics
+    from dltheory.numerics._check import measure_point
+
+    c = numerics.get_check("power-law-ridgeless-mc")
+    point = c.grid(True)[0]
+    monkeypatch.setenv("DLTHEORY_THREADS", "1")
+    one = measure_point(c, point, 0, quick=True)
+    monkeypatch.setenv("DLTHEORY_THREADS", "2")
+    assert measure_point(c, point, 0, quick=True).value == one.value
+
+
+# ---------------------------------------------------------------- closed forms
+
+def test_min_norm_finite_tends_to_the_limit():
+    for gamma in (0.25, 0.5, 2.0, 4.0):
+        n = 1_000_000
+        finite = ev("min-norm-risk-finite", samples=n, features=int(gamma * n), signal=1.0, noise=0.5)
+        assert finite == pytest.approx(ev("min-norm-risk", gamma=gamma, signal=1.0, noise=0.5), rel=1e-5)
+
+
+def test_ridge_against_marchenko_pastur_quadrature_and_its_ridgeless_limit():
+    from scipy.integrate import quad
+
+    gamma, lam, r2, s2 = 0.5, 0.3, 1.2, 0.7
+    lo, hi = (1 - math.sqrt(gamma)) ** 2, (1 + math.sqrt(gamma)) ** 2
+    dens = lambda t: math.sqrt((hi - t) * (t - lo)) / (2 * math.pi * gamma * t)  # noqa: E731
+    bias = quad(lambda t: dens(t) / (t + lam) ** 2, lo, hi, epsabs=1e-13)[0]
+    var = quad(lambda t: t * dens(t) / (t + lam) ** 2, lo, hi, epsabs=1e-13)[0]
+    want = r2 * lam**2 * bias + s2 * gamma * var
+    assert float(ev("ridge-risk", gamma=gamma, ridge=lam, signal=r2, noise=s2)) == pytest.approx(want, rel=1e-9)
+    for g in (0.5, 2.0):
+        near = float(ev("ridge-risk", gamma=g, ridge=1e-9, signal=1.0, noise=0.5))
+        assert near == pytest.approx(ev("min-norm-risk", gamma=g, signal=1.0, noise=0.5), rel=1e-6)
+
+
+def test_random_features_interpolation_peak_and_consistency():
+    at = lambda psi1, lam: ev("random-features-risk", psi1=psi1, psi2=1.0, ridge=lam, noise=0.25)  # noqa: E731
+    below = [at(x, 1e-7) for x in (0.5, 0.9, 0.99)]
+    above = [at(x, 1e-7) for x in (1.01, 1.5, 3.0, 10.0)]
+    assert below == sorted(below) and above == sorted(above, reverse=True)  # the peak is at psi1 = psi2
+    assert at(1.0, 1e-6) > 10 * max(below[0], above[-1])
+    assert at(3.0, 1e-12) == pytest.approx(at(3.0, 0.0), rel=1e-6)  # the ridgeless limit is continuous
+    # at the peak the risk grows as lambda^(-1/2), resolved to the smallest ridge (adaptive precision)
+    assert at(1.0, 1e-300) / at(1.0, 1e-40) == pytest.approx(1e130, rel=1e-9)
+    # zeta = 0 (mu1 = 0): the linear target is noise: signal and noise enter identically
+    a = ev("random-features-risk", psi1=2.0, psi2=1.0, ridge=0.1, signal=1.0, noise=0.0, mu1=0.0, mu_star=0.5)
+    b = ev("random-features-risk", psi1=2.0, psi2=1.0, ridge=0.1, signal=0.0, noise=1.0, mu1=0.0, mu_star=0.5)
+    assert a == pytest.approx(b + 1.0, rel=1e-12)
+
+
+def test_kappa_solves_its_equation_and_the_asymptote():
+    for P, alpha, M in ((32, 1.0, 512), (7, 0.3, 50), (1000, 2.0, 100_000)):
+        k = theory.get("power-law-ridgeless-risk").function(P, alpha, M) / P
+        lam = kernels.spectrum(alpha, M)
+        assert np.sum(lam / (lam + k)) == pytest.approx(P, rel=1e-12)
+    # large M and P: the discrete risk approaches C_alpha^(1+alpha) P^-alpha with an O(1/P) relative gap
+    # (the sum against its integral); alpha >= 1 so that the cutoff M = 2e6, an O((P/M)^alpha) effect, is
+    # negligible (at alpha = 1/2 it is 2% at P = 1000: docs/learning_curves.md)
+    for alpha in (1.0, 2.0):
+        gaps = [abs(ev("power-law-ridgeless-risk", samples=P, alpha=alpha, modes=2_000_000)
+                    / ev("power-law-risk-asymptote", samples=P, alpha=alpha) - 1) for P in (100, 1000)]
+        assert gaps[1] < gaps[0] / 5 and gaps[0] < 0.05
+    assert ev("power-law-projection-risk", features=40, alpha=1.5, modes=300) == \
+        ev("power-law-ridgeless-risk", samples=40, alpha=1.5, modes=300)
+
+
+# ---------------------------------------------------------------- the fitter
+
+def test_fitter_recovers_a_known_law_with_calibrated_errors():
+    """100 noisy draws of L = 0.1 + 2 P^-0.7 at 8 sizes: the Jacobian errors cover the truth at the
+    normal rate (|z| < 2.58 in at least 95 of 100 fits; a 1% two-sided test per fit) and the bootstrap agrees."""
+    sizes = np.geomspace(10, 3000, 8)
+    truth = 0.1 + 2.0 * sizes**-0.7
+    se = 0.01 * truth
+    gen = np.random.default_rng(10)
+    z = []
+    for _ in range(100):
+        f = fit_scaling_law(sizes, truth + se * gen.standard_normal(8), se)
+        z.append((f.b - 0.7) / f.b_stderr)
+    assert sum(abs(v) < 2.58 for v in z) >= 95
+    boot = fit_scaling_law(sizes, truth, se, bootstrap=200, seed=1)
+    jac = fit_scaling_law(sizes, truth, se)
+    assert boot.b_stderr == pytest.approx(jac.b_stderr, rel=0.3)
+    assert jac.b == pytest.approx(0.7, abs=1e-6)
+
+
+def test_fitter_on_the_power_law_model():
+    """On the discrete ridgeless risk (M = 2,000,000, no noise) the fitted exponent with L_inf = 0 tends to
+    alpha as the range moves a decade up, by the factor ~10 that the formula's O(1/P) bend predicts (at
+    least 5 required): the bend of the model, not a bias of the fitter."""
+    for alpha in (1.0, 2.0):
+        errs = []
+        for sizes in (np.geomspace(20, 200, 6).astype(int), np.geomspace(200, 2000, 6).astype(int)):
+            risk = [ev("power-law-ridgeless-risk", samples=int(P), alpha=alpha, modes=2_000_000) for P in sizes]
+            errs.append(abs(fit_scaling_law(sizes, risk, fix_l_inf=0.0).b - alpha))
+        assert errs[1] < errs[0] / 5
+
+
+def test_fitter_refuses_bad_data():
+    with pytest.raises(ValueError):
+        fit_scaling_law([1, 2, 3], [1.0, 0.5, 0.3])
+    with pytest.raises(ValueError):
+        fit_scaling_law([0, 2, 3, 4], [1.0, 0.5, 0.3, 0.2])
+
+
+# ---------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("name,params", [
+    ("min-norm-risk", {"gamma": 1.0, "noise": 0.5}),
+    ("min-norm-risk", {"gamma": 0.0}),
+    ("min-norm-risk", {"gamma": 2.0, "signal": -1.0}),
+    ("min-norm-risk-finite", {"samples": 10, "features": 11, "noise": 0.1}),
+    ("min-norm-risk-finite", {"samples": 0, "features": 3}),
+    ("ridge-risk", {"gamma": 2.0, "ridge": -0.1}),
+    ("random-features-risk", {"psi1": 1.0, "psi2": 1.0, "ridge": 0.0}),
+    ("random-features-risk", {"psi1": 1.0, "psi2": 2.0, "ridge": 0.1, "mu_star": 0.0}),
+    ("power-law-ridgeless-risk", {"samples": 100, "alpha": 1.0, "modes": 100}),
+    ("power-law-ridgeless-risk", {"samples": 10, "alpha": 1.0, "modes": 10**8}),
+    ("power-law-projection-risk", {"features": 10, "alpha": 0.0, "modes": 100}),
+    ("power-law-risk-asymptote", {"samples": 0.5, "alpha": 1.0}),
+])
+def test_bad_input(name, params):
+    with pytest.raises(theory.BadInput):
+        ev(name, **params)
+
+
+def test_cli_bad_input_is_one_line_exit_2(capsys):
+    assert main(["eval", "random-features-risk", "psi1=2", "psi2=2", "ridge=0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "psi1" in err[0]

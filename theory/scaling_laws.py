@@ -1,0 +1,129 @@
+"""Solvable scaling laws: ridgeless regression on a power-law spectrum (Maloney, Roberts & Sully 2022;
+Bahri, Dyer, Kaplan, Lee & Sharma 2021).
+
+Model (every quantity here): M latent Gaussian features x_k ~ N(0, lambda_k), lambda_k = k^-(1+alpha),
+k = 1..M, a teacher y = sum_k w_k x_k with w_k^2 = 1 (its power in mode k is v_k^2 = lambda_k) and no
+noise. Data-limited side: minimum-norm least squares on P samples of all M features. Parameter-limited
+side: infinitely many samples but only N random Gaussian projections F x (F an N x M matrix of i.i.d.
+N(0, 1) entries), the best linear predictor on them. The risk is E_x[(y - y_hat)^2], averaged over
+the draw.
+
+Deterministic equivalent (Bordelon, Canatar & Pehlevan 2020; Maloney, Roberts & Sully 2022):
+kappa solves sum_k lambda_k/(lambda_k + kappa) = P, and the ridgeless risk is
+E0 sum_k kappa^2 v_k^2/(lambda_k + kappa)^2 with E0 = P/(P - sum_k lambda_k^2/(lambda_k + kappa)^2); with
+v_k^2 = lambda_k the sum equals kappa (P - sum_k lambda_k^2/(lambda_k+kappa)^2), so R = P kappa
+(derivation ``power-law-ridgeless``). Its relative error against the simulated finite-P risk is
+O(1/P) (about 0.9% at P = 32 and 0.3-0.5% at P = 128 for alpha = 1/2, 1, M = 512; docs/learning_curves.md).
+"""
+from __future__ import annotations
+
+import math
+
+from ._quantity import BadInput, Int, Real, quantity
+
+MALONEY = ("Maloney, Roberts & Sully (2022), A solvable model of neural scaling laws, arXiv:2210.16859 "
+           "(power-law latent spectrum, data- and parameter-limited ridgeless regimes, their duality)")
+BAHRI = "Bahri, Dyer, Kaplan, Lee & Sharma (2021), Explaining neural scaling laws, arXiv:2102.06701 (resolution-limited scaling)"
+BORDELON = ("Bordelon, Canatar & Pehlevan (2020), Spectrum dependent learning curves in kernel regression, "
+            "ICML (generalisation error of kernel regression with its self-consistent kappa)")
+
+MAX_MODES = 2_000_000
+_ALPHA = Real("alpha", lo=0, lo_open=True, hi=20, doc="spectral exponent: lambda_k = k^-(1+alpha)")
+_MODES = Int("modes", lo=2, hi=MAX_MODES, doc="M, latent modes (cost guard: at most 2,000,000)")
+
+
+def kappa(size: int, alpha: float, modes: int) -> float:
+    """kappa > 0 solving sum_{k=1}^M lambda_k/(lambda_k + kappa) = size, lambda_k = k^-(1+alpha), size < M.
+
+    The left side decreases from M (kappa = 0) to 0: Newton's method on ln kappa from the
+    continuum guess, safeguarded by bisection."""
+    import numpy as np
+
+    lam = np.arange(1, modes + 1, dtype=np.float64) ** (-(1.0 + alpha))
+
+    def excess(log_k):
+        r = lam / (lam + math.exp(log_k))
+        return float(r.sum()) - size, -float((r * (1 - r)).sum())  # d/d ln kappa
+
+    c = math.pi / ((1 + alpha) * math.sin(math.pi / (1 + alpha))) if alpha > 0 else 1.0
+    lo, hi = math.log(lam[-1]) - 60.0, math.log(lam[0]) + 60.0
+    x = min(max((1 + alpha) * math.log(c / size), lo), hi)
+    for _ in range(200):
+        f, df = excess(x)
+        if f > 0:
+            lo = x
+        else:
+            hi = x
+        step = x - f / df if df < 0 else 0.5 * (lo + hi)
+        x_new = step if lo < step < hi else 0.5 * (lo + hi)
+        if abs(x_new - x) < 1e-15 * max(1.0, abs(x)):
+            x = x_new
+            break
+        x = x_new
+    return math.exp(x)
+
+
+def _size_guard(name: str, size: int, modes: int) -> None:
+    if size >= modes:
+        raise BadInput(name, size, f"integer from 1 to modes - 1 = {modes - 1}",
+                       "with as many samples or projections as modes the noiseless risk is 0")
+
+
+@quantity("power-law-ridgeless-risk", Int("samples", lo=1, hi=MAX_MODES, doc="P, training samples (P < M)"),
+          _ALPHA, _MODES, status="asymptotic", verified="recomputed",
+          citation=MALONEY + "; " + BORDELON + ", at ridge 0; R = P kappa derived here (derivation power-law-ridgeless)",
+          examples=({"samples": 32, "alpha": 1.0, "modes": 1024}, {"samples": 64, "alpha": 0.5, "modes": 1024},
+                    {"samples": 8, "alpha": 2.0, "modes": 100}, {"samples": 1000, "alpha": 1.0, "modes": 100000}))
+def power_law_ridgeless_risk(samples: int, alpha: float, modes: int):
+    """R = P kappa, kappa solving sum_{k<=M} lambda_k/(lambda_k + kappa) = P: ridgeless risk on P samples.
+
+    Spectrum lambda_k = k^-(1+alpha), teacher power v_k^2 = lambda_k, no noise (Maloney, Roberts &
+    Sully 2022; the deterministic equivalent of Bordelon, Canatar & Pehlevan 2020 with
+    ridge 0). Derived in ``power-law-ridgeless``; against simulation the relative error is O(1/P).
+    Status: asymptotic (large P).
+    """
+    _size_guard("samples", samples, modes)
+    return samples * kappa(samples, alpha, modes)
+
+
+@quantity("power-law-projection-risk", Int("features", lo=1, hi=MAX_MODES, doc="N, random projections (N < M)"),
+          _ALPHA, _MODES, status="asymptotic", verified="recomputed",
+          citation=MALONEY + "; duality derived here (derivation power-law-ridgeless); " + BAHRI,
+          examples=({"features": 32, "alpha": 1.0, "modes": 1024}, {"features": 64, "alpha": 0.5, "modes": 1024},
+                    {"features": 8, "alpha": 2.0, "modes": 100}))
+def power_law_projection_risk(features: int, alpha: float, modes: int):
+    """R = N kappa(N): risk of the best predictor on N random projections, unlimited data.
+
+    The residual tr((I - Q) Sigma) of projecting Sigma^(1/2) w onto the span of Sigma^(1/2) f_j (j <= N)
+    has the same law as the ridgeless residual on P = N samples (both spans are of N i.i.d.
+    N(0, Sigma) vectors): data/parameter duality, exact in distribution for Gaussian projections
+    and data with the teacher's signs averaged (derivation ``power-law-ridgeless``). So the
+    parameter-limited risk is the data-limited one at P = N (Maloney, Roberts & Sully 2022).
+    Status: asymptotic (large N).
+    """
+    _size_guard("features", features, modes)
+    return features * kappa(features, alpha, modes)
+
+
+def c_alpha(alpha: float) -> float:
+    """C_alpha = int_0^inf du/(1 + u^(1+alpha)) = pi/((1+alpha) sin(pi/(1+alpha)))."""
+    return math.pi / ((1 + alpha) * math.sin(math.pi / (1 + alpha)))
+
+
+@quantity("power-law-risk-asymptote", Real("samples", lo=1, hi=1e300, doc="P (or N, by duality)"), _ALPHA,
+          status="asymptotic", verified="recomputed",
+          citation=MALONEY + ", exponent alpha; the constant C_alpha derived here (derivation power-law-asymptote); " + BAHRI,
+          exempt={"check": "the M -> infinity, P -> infinity limit of power-law-ridgeless-risk, whose checks test "
+                           "the discrete form; tests/test_learning_curves.py compares the two at large P"},
+          examples=({"samples": 100, "alpha": 1.0}, {"samples": 1000, "alpha": 0.5}, {"samples": 10, "alpha": 3.0}))
+def power_law_risk_asymptote(samples: float, alpha: float):
+    """R ~ C_alpha^(1+alpha) P^(-alpha), C_alpha = pi/((1+alpha) sin(pi/(1+alpha))): large-M, large-P law.
+
+    With M = infinity, sum_k lambda_k/(lambda_k + kappa) ~ int_0^inf dk/(1 + kappa k^(1+alpha))
+    = C_alpha kappa^(-1/(1+alpha)) as kappa -> 0, so kappa ~ (C_alpha/P)^(1+alpha) and R = P kappa
+    (derivation ``power-law-asymptote``; the exponent is Maloney, Roberts & Sully 2022's alpha).
+    Status: asymptotic (P -> infinity, M = infinity).
+    """
+    import mpmath
+
+    return mpmath.mpf(c_alpha(alpha)) ** (1 + alpha) * mpmath.mpf(samples) ** (-alpha)
