@@ -8,7 +8,7 @@ perceptron, not a trained network.
   test: the annealed count e^{N Theta} of the N -> infinity complexity (Theta_{k,p}(+inf) per
   index, (1/2) ln(p - 1) summed over indices).
 - ``pspin-hessian-spectrum``: gradient descent then Newton to a critical point (typically a local
-  minimum) of p = 3 Hamiltonians at N = 30-120, the bulk quantiles of the Riemannian Hessian's
+  minimum) of p = 3 Hamiltonians at N = 30, 50, 80, the bulk quantiles of the Riemannian Hessian's
   spectrum, centred by +p u (u the point's energy per spin) and rescaled by sqrt(N/(N-1)) (the
   exact finite-N variance), extrapolated linearly in 1/N (the |det Hess| weight of critical points
   shifts them by O(1/N)), against the semicircle. Power test: a Gaussian spectral law with the
@@ -21,6 +21,7 @@ perceptron, not a trained network.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -34,9 +35,25 @@ from . import kernels
 BATCH, MAX_STARTS, ITERATIONS = 40, 4000, 60
 
 
+def run_entropy(seed: np.random.SeedSequence) -> tuple:
+    """The run's part of a point's seed: ``point_seed`` is SeedSequence([seed, crc32(check), index]);
+    dropping the index lets the grid points of one check share one sample (one enumeration serves
+    every index or distance; a point is still reproducible alone, and the Bonferroni family-wise
+    rate holds under dependence)."""
+    entropy = seed.entropy
+    if isinstance(entropy, (list, tuple)) and len(entropy) == 3:
+        return tuple(int(e) for e in entropy[:2])
+    return (int(entropy) if not isinstance(entropy, (list, tuple)) else tuple(int(e) for e in entropy),)
+
+
 def _theta(p: int, index) -> float:
     """Theta at u = +inf: per index (1/2) ln(p-1) - (p-2)/p; all indices (1/2) ln(p-1)."""
     return 0.5 * math.log(p - 1) - ((p - 2) / p if index is not None else 0.0)
+
+
+@lru_cache(maxsize=8)
+def shared_critical_counts(entropy: tuple, N: int, p: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    return critical_counts(N, p, rows, np.random.SeedSequence(list(entropy) + [N, p]))
 
 
 def critical_counts(N: int, p: int, rows: int, seed) -> tuple[np.ndarray, np.ndarray]:
@@ -65,8 +82,8 @@ ENUMERATION_POINTS = ({"N": 2, "p": 3, "index": 0}, {"N": 3, "p": 3, "index": 0}
        title="Spherical p-spin: mean number of critical points per index, all found by Newton + Morse identity",
        ylabel="mean number of critical points")
 def critical_points_enumeration(point, seed, quick):
-    rows = sized(2000, 200, quick, minimum=200)
-    counts, _ = critical_counts(point["N"], point["p"], rows, seed)
+    rows = sized(1200, 200, quick, minimum=200)
+    counts, _ = shared_critical_counts(run_entropy(seed), point["N"], point["p"], rows)
     index = point.get("index")
     return mean(counts.sum(axis=1) if index is None else counts[:, index])
 
@@ -100,7 +117,15 @@ def hessian_quantiles(N: int, rows: int, levels, seed, p: int = 3) -> tuple[np.n
             np.array([r[2] for r in rows_out]))
 
 
-HESSIAN_SIZES = {True: (30, 50, 80), False: (40, 70, 120)}
+HESSIAN_SIZES = (30, 50, 80)
+LEVELS = (0.25, 0.75)
+
+
+@lru_cache(maxsize=4)
+def shared_hessian_quantiles(entropy: tuple, sizes: tuple, rows: int, p: int) -> dict:
+    """{N: quantiles (rows, len(LEVELS))} for one sample of Hamiltonians shared by the levels."""
+    children = np.random.SeedSequence(list(entropy) + [p]).spawn(len(sizes))
+    return {N: hessian_quantiles(N, rows, LEVELS, child, p)[0] for N, child in zip(sizes, children)}
 
 
 def _gaussian_quantile(point: dict) -> float:
@@ -109,18 +134,21 @@ def _gaussian_quantile(point: dict) -> float:
 
 
 @check("pspin-hessian-spectrum", quantity="pspin-hessian-quantile", x="level",
-       grid=lambda quick: [{"p": 3, "energy": 0.0, "level": q} for q in (0.25, 0.75)],
+       grid=lambda quick: [{"p": 3, "energy": 0.0, "level": q} for q in LEVELS],
        wrong=_gaussian_quantile, wrong_label="Gaussian spectral law of the same variance",
        title="Spherical 3-spin: Hessian spectrum at critical points (centred by +p u), 1/N-extrapolated quantiles",
        ylabel="centred Hessian quantile")
 def hessian_spectrum(point, seed, quick):
-    sizes = HESSIAN_SIZES[quick]
     rows = sized(40, 8, quick, minimum=8)
-    estimates = []
-    for N, child in zip(sizes, seed.spawn(len(sizes))):
-        q, _, _ = hessian_quantiles(N, rows, (point["level"],), child, point["p"])
-        estimates.append(mean(q[:, 0]))
-    return extrapolate(sizes, estimates)
+    quantiles = shared_hessian_quantiles(run_entropy(seed), HESSIAN_SIZES, rows, point["p"])
+    column = LEVELS.index(point["level"])
+    estimates = [mean(quantiles[N][:, column]) for N in HESSIAN_SIZES]
+    return extrapolate(HESSIAN_SIZES, estimates)
+
+
+@lru_cache(maxsize=4)
+def shared_pair_histograms(entropy: tuple, N: int, P: int, rows: int) -> np.ndarray:
+    return pair_histograms(N, P, rows, np.random.SeedSequence(list(entropy) + [N, P]))
 
 
 def pair_histograms(N: int, P: int, rows: int, seed) -> np.ndarray:
@@ -140,7 +168,7 @@ def _independent(point: dict) -> float | None:
 
 
 PAIR_POINTS = {True: [{"N": 12, "P": 6, "distance": k} for k in (0, 1, 2, 4, 5)],
-               False: [{"N": 15, "P": 8, "distance": k} for k in (0, 1, 2, 4, 7)]}
+               False: [{"N": 15, "P": 8, "distance": k} for k in (0, 1, 2, 4, 6)]}
 
 
 @check("perceptron-pair-enumeration", quantity="perceptron-pair-count", x="distance",
@@ -149,7 +177,7 @@ PAIR_POINTS = {True: [{"N": 12, "P": 6, "distance": k} for k in (0, 1, 2, 4, 5)]
        title="Binary perceptron: ordered solution pairs by Hamming distance, exact enumeration of 2^N weights",
        ylabel="mean number of ordered solution pairs", logy=True)
 def pair_enumeration(point, seed, quick):
-    rows = sized(20_000, 2_000, quick, minimum=2_000)
-    hist = pair_histograms(point["N"], point["P"], rows, seed)
+    rows = sized(8_000, 2_000, quick, minimum=2_000)
+    hist = shared_pair_histograms(run_entropy(seed), point["N"], point["P"], rows)
     return mean(hist[:, point["distance"]])
 

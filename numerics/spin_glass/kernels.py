@@ -178,7 +178,7 @@ def all_critical_points(coef, expo, p, seed, batch, max_starts, iterations):
     Morse identity held). Starts are Gaussian directions from numba's generator seeded by ``seed``."""
     N = expo.shape[1]
     np.random.seed(seed)
-    cap = 4 * ((p - 1) ** N + 1)  # at most 2((p-1)^N - 1)/(p-2) real critical points (p >= 3), 2N at p = 2
+    cap = 2 * N + 4 * (p - 1) ** N  # at most 2((p-1)^N - 1)/(p-2) real critical points (p >= 3), 2N at p = 2
     points = np.empty((cap, N))
     index = np.empty(cap, dtype=np.int64)
     count = 0
