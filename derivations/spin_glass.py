@@ -63,13 +63,13 @@ def pspin_landscape(doc: Document) -> None:
     doc.say(r"Take $s=\sqrt N e_1+t e_2+r e_3$ and $s'=\sqrt N e_1+t'e_2+r'e_3$, so $s\cdot s'=N+tt'+rr'$; "
             r"$t, r$ are tangent coordinates at $\sqrt N e_1$.")
     doc.equal(sp.Subs(sp.Derivative(cov, t, tp), (t, tp), (0, 0)), p,
-              r"A tangent component of the gradient has variance", lhs_tex=r"\operatorname{Var}\,\partial_t H")
+              r"A tangent component of the gradient has variance", numeric_only=True, lhs_tex=r"\operatorname{Var}\,\partial_t H")
     doc.equal(sp.Subs(sp.Derivative(cov, t, 2, tp, 2), (t, tp), (0, 0)), 2 * p * (p - 1) / N,
-              r"a diagonal entry of the tangent Euclidean Hessian has variance",
+              r"a diagonal entry of the tangent Euclidean Hessian has variance", numeric_only=True,
               lhs_tex=r"\operatorname{Var}\,\partial_t^2 H")
     cov2 = N ** (1 - p) * (N + t * tp + r * rp) ** p
     doc.equal(sp.Subs(sp.Derivative(cov2, t, tp, r, rp), (t, tp, r, rp), (0, 0, 0, 0)), p * (p - 1) / N,
-              r"and an off-diagonal entry", lhs_tex=r"\operatorname{Var}\,\partial_t\partial_r H")
+              r"and an off-diagonal entry", numeric_only=True, lhs_tex=r"\operatorname{Var}\,\partial_t\partial_r H")
     doc.say(r"Odd mixed derivatives at $t=t'=r=r'=0$ vanish, so the gradient, the Hessian and $H$ are "
             r"independent, and $\operatorname{Cov}(H,\partial_t^2H)=0$ in tangent directions. On the sphere of "
             r"radius $\sqrt N$ the Riemannian Hessian is the tangent Euclidean Hessian minus "
@@ -77,7 +77,6 @@ def pspin_landscape(doc: Document) -> None:
             r"point of energy $u$ it is $\sqrt{2(N-1)p(p-1)/N}\,M-p u\,I$ with $M$ a GOE$_{N-1}$ matrix of "
             r"semicircle $[-\sqrt2,\sqrt2]$: its spectrum is, as $N\to\infty$, the semicircle of radius "
             r"$2\sqrt{p(p-1)}$ centred at $-pu$ (the Kac--Rice weight $|\det|$ moves it by $O(1/N)$).")
-    L = sp.Symbol("L", positive=True)
     tl = sp.Symbol("t_L", real=True)
     doc.equal(sp.Integral(2 / sp.pi * sp.sqrt(1 - z**2), (z, -1, x)),
               sp.Rational(1, 2) + (x * sp.sqrt(1 - x**2) + sp.asin(x)) / sp.pi,
@@ -86,7 +85,6 @@ def pspin_landscape(doc: Document) -> None:
             r"of the Hessian spectrum is")
     doc.result("quantile", -p * u + 2 * sp.sqrt(p * (p - 1)) * tl,
                r"Hessian quantile ($F(t_L)=L$, $0<L<1$):")
-    del L
     doc.equal(-2 * sp.sqrt(p * (p - 1)) / p, -2 * sp.sqrt((p - 1) / p),
               r"The lower edge $-2\sqrt{p(p-1)}-pu$ is positive exactly when $u$ is below",
               lhs_tex=r"-\frac{2\sqrt{p(p-1)}}{p}")

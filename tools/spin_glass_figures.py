@@ -81,7 +81,7 @@ def hessian_spectrum(N: int = 100, rows: int = 12) -> None:
     t = np.linspace(-R, R, 300)
     fig, ax = plt.subplots(figsize=(5.8, 3.8))
     ax.hist(pooled, bins=50, density=True, alpha=0.5, label=f"Hessian + 3u at {rows} critical points, N = {N}")
-    ax.plot(t, 2 / (math.pi * R**2) * np.sqrt(R**2 - t**2), "k-", label=f"semicircle, radius 2 sqrt(6 (N-1)/N)")
+    ax.plot(t, 2 / (math.pi * R**2) * np.sqrt(R**2 - t**2), "k-", label="semicircle, radius 2 sqrt(6 (N-1)/N)")
     ax.set_xlabel("eigenvalue + p u")
     ax.set_title(f"Spherical 3-spin: Hessian at critical points reached by descent + Newton\n"
                  f"(mean energy {np.mean(energies):.3f}; -E_inf = {-ev('pspin-threshold-energy', p=3):.3f})",
