@@ -59,7 +59,7 @@ def complexity(p: int, k: int, u: float) -> float:
     return 0.5 * math.log(p - 1) - (p - 2) / (4.0 * (p - 1)) * u * u - (k + 1) * goe_edge_rate(x)
 
 
-@quantity("pspin-threshold-energy", Int("p", lo=2, hi=10_000, doc="interaction order"), status="exact",
+@quantity("pspin-threshold-energy", Int("p", lo=2, hi=10_000, doc="interaction order"), status="asymptotic",
           citation=ABC + ", Theorem 2.5 (E_inf); restated by " + CHOROMANSKA,
           verified="recomputed", examples=({"p": 3}, {"p": 2}, {"p": 10}),
           exempt={"check": "the lower edge of the Hessian semicircle, an N -> infinity limit; check "
@@ -70,7 +70,7 @@ def pspin_threshold_energy(p: int):
     At a critical point of energy u the Riemannian Hessian is a GOE matrix with semicircle radius
     2 sqrt(p(p-1)) shifted by -p u; its lower edge -2 sqrt(p(p-1)) - p u is positive exactly when
     u < -2 sqrt((p-1)/p) (recomputed here from the Kac-Rice covariances; ABC 2013, Theorem 2.5,
-    name it E_inf). Exact.
+    name it E_inf). Asymptotic: the edge of the N -> infinity spectrum.
     """
     return threshold(p)
 

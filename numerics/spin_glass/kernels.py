@@ -8,8 +8,9 @@
    random starts finds them; each new point x also gives -x (f(-x) = (-1)^p f(x)); starts are
    added in batches until the Morse identity sum_k (-1)^k n_k = 1 + (-1)^(N-1) (the Euler
    characteristic of S^(N-1)) holds and a whole batch finds nothing new.
-2. Dense p = 3 Hamiltonians at N = 50-200 (NumPy, BLAS-bound): gradient descent on the sphere,
-   then Newton to a nearby critical point, and the spectrum of its Riemannian Hessian.
+2. Dense p = 3 Hamiltonians at N = 30-100 (a Numba contraction S(s, ., .)): Newton from a random
+   start (or gradient descent on the sphere first) to a critical point, and the spectrum of its
+   Riemannian Hessian.
 3. Binary perceptron: all 2^N weight vectors in Gray-code order (one field update per pattern
    per step), the solutions, and the histogram of ordered solution pairs by Hamming distance.
 """
@@ -303,9 +304,9 @@ def descend_to_critical(S, s, max_descent, newton_steps, step, switch):
 
 
 def critical_hessian(S: np.ndarray, x0: np.ndarray, max_descent: int = 3000, newton_steps: int = 30):
-    """Gradient descent from x0, then Newton, to a critical point of H(s) = N^-1 S(s, s, s) on
-    |s|^2 = N; returns (energy per spin H/N, eigenvalues of the Riemannian Hessian on the N - 1
-    tangent directions, |Riemannian gradient|)."""
+    """Gradient descent from x0 (at most ``max_descent`` steps; 0: none), then Newton, to a critical
+    point of H(s) = N^-1 S(s, s, s) on |s|^2 = N; returns (energy per spin H/N, eigenvalues of the
+    Riemannian Hessian on the N - 1 tangent directions, |Riemannian gradient|)."""
     N = S.shape[0]
     s = np.array(x0, dtype=np.float64)
     u, residual = descend_to_critical(S, s, max_descent, newton_steps, 0.08, 1e-3)
