@@ -68,25 +68,30 @@ def critical_points(rows: int = 1200) -> None:
 
 
 def hessian_spectrum(N: int = 100, rows: int = 12) -> None:
+    """Left: typical critical points (Newton from random starts, as in the check); right: the local
+    minima gradient descent reaches (then Newton), at energies above -E_inf."""
     gen = np.random.Generator(np.random.SFC64(7))
-    pooled, energies = [], []
-    for _ in range(rows):
-        S = kernels.symmetric_tensor(gen, N)
-        u, lam, residual = kernels.critical_hessian(S, gen.standard_normal(N))
-        assert residual < 1e-8
-        pooled.append(lam + 3 * u)
-        energies.append(u)
-    pooled = np.concatenate(pooled)
     R = 2 * math.sqrt(6 * (N - 1) / N)
     t = np.linspace(-R, R, 300)
-    fig, ax = plt.subplots(figsize=(5.8, 3.8))
-    ax.hist(pooled, bins=50, density=True, alpha=0.5, label=f"Hessian + 3u at {rows} critical points, N = {N}")
-    ax.plot(t, 2 / (math.pi * R**2) * np.sqrt(R**2 - t**2), "k-", label="semicircle, radius 2 sqrt(6 (N-1)/N)")
-    ax.set_xlabel("eigenvalue + p u")
-    ax.set_title(f"Spherical 3-spin: Hessian at critical points reached by descent + Newton\n"
-                 f"(mean energy {np.mean(energies):.3f}; -E_inf = {-ev('pspin-threshold-energy', p=3):.3f})",
-                 fontsize=9)
-    ax.legend(fontsize=7)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+    for ax, descent, what in ((axes[0], 0, "Newton from random starts"), (axes[1], 3000, "gradient descent + Newton")):
+        pooled, energies, indices = [], [], []
+        while len(pooled) < rows:
+            S = kernels.symmetric_tensor(gen, N)
+            for _ in range(100):
+                u, lam, residual = kernels.critical_hessian(S, gen.standard_normal(N), descent, 80)
+                if residual < 1e-8:
+                    break
+            pooled.append(lam + 3 * u)
+            energies.append(u)
+            indices.append(int(np.sum(lam < 0)))
+        ax.hist(np.concatenate(pooled), bins=50, density=True, alpha=0.5, label=f"Hessian + 3u, {rows} critical points")
+        ax.plot(t, 2 / (math.pi * R**2) * np.sqrt(R**2 - t**2), "k-", label="semicircle, radius 2 sqrt(6 (N-1)/N)")
+        ax.axvline(3 * np.mean(energies), color="C3", ls=":", label="eigenvalue 0 (at p u, mean u)")
+        ax.set_xlabel("eigenvalue + p u")
+        ax.set_title(f"N = {N}, {what}\nmean energy {np.mean(energies):.3f}, mean index {np.mean(indices):.1f} "
+                     f"(-E_inf = {-ev('pspin-threshold-energy', p=3):.3f})", fontsize=9)
+        ax.legend(fontsize=7)
     save(fig, "hessian-spectrum.png")
 
 
