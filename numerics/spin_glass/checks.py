@@ -1,0 +1,193 @@
+"""Checks of the loss-landscape quantities: these test the spherical p-spin MODEL and the binary
+perceptron, not a trained network.
+
+- ``pspin-critical-points-enumeration``: all critical points of random spherical p-spin
+  Hamiltonians at N = 2, 3, 4 (Newton from random starts until the Morse identity holds and a
+  batch of starts finds nothing new; ``kernels.all_critical_points``), the mean number per
+  index against the exact finite-N Kac-Rice value (z-test, s.e. across Hamiltonians). Power
+  test: the annealed count e^{N Theta} of the N -> infinity complexity (Theta_{k,p}(+inf) per
+  index, (1/2) ln(p - 1) summed over indices).
+- ``pspin-hessian-spectrum``: Newton from random starts to a critical point (a typical one: no
+  index is preferred) of p = 3 Hamiltonians at N = 30, 50, 80, the bulk quantiles of the
+  Riemannian Hessian's spectrum, centred by +p u (u the point's energy per spin) and rescaled by
+  sqrt(N/(N-1)) (the exact finite-N variance), extrapolated linearly in 1/N (the |det Hess| weight
+  of critical points moves them by O(1/N)), against the semicircle. (Local minima reached by
+  gradient descent are not used: above -E_inf they are atypical critical points, conditioned to
+  have no negative eigenvalue.) Power test: a Gaussian spectral law with the
+  same variance.
+- ``perceptron-pair-enumeration``: exact enumeration of all 2^N binary weights (Gray code) for
+  many instances of Gaussian patterns with random labels; the number of ordered solution pairs at
+  each Hamming distance against the exact first moment (z-test, s.e. across instances). Power
+  test: independent constraints, 2^N C(N, K) 4^-P.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from statistics import NormalDist
+
+import numpy as np
+
+from .._check import check
+from .._parallel import map_chunks
+from .._size import sized
+from .._stats import extrapolate, mean
+from . import kernels
+
+BATCH, MAX_STARTS, ITERATIONS = 40, 4000, 60
+
+
+def run_entropy(seed: np.random.SeedSequence) -> tuple:
+    """The run's part of a point's seed: ``point_seed`` is SeedSequence([seed, crc32(check), index]);
+    dropping the index lets the grid points of one check share one sample (one enumeration serves
+    every index or distance; a point is still reproducible alone, and the Bonferroni family-wise
+    rate holds under dependence)."""
+    entropy = seed.entropy
+    if isinstance(entropy, (list, tuple)) and len(entropy) == 3:
+        return tuple(int(e) for e in entropy[:2])
+    return (int(entropy) if not isinstance(entropy, (list, tuple)) else tuple(int(e) for e in entropy),)
+
+
+def _theta(p: int, index) -> float:
+    """Theta at u = +inf: per index (1/2) ln(p-1) - (p-2)/p; all indices (1/2) ln(p-1)."""
+    return 0.5 * math.log(p - 1) - ((p - 2) / p if index is not None else 0.0)
+
+
+@lru_cache(maxsize=8)
+def shared_critical_counts(entropy: tuple, N: int, p: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    return critical_counts(N, p, rows, np.random.SeedSequence(list(entropy) + [N, p]))
+
+
+def critical_counts(N: int, p: int, rows: int, seed) -> tuple[np.ndarray, np.ndarray]:
+    """Critical points per index (rows, N) of ``rows`` random Hamiltonians, and whether the Morse
+    identity held for each (chunks of 64 Hamiltonians, one SFC64 stream each)."""
+    expo, mult = kernels.monomials(N, p)
+
+    def work(gen, size):
+        coefs = kernels.draw_coefficients(gen, size, mult)
+        seeds = gen.integers(0, 2**31 - 1, size)
+        return kernels.count_by_index(coefs, expo, p, seeds, BATCH, MAX_STARTS, ITERATIONS)
+
+    parts = map_chunks(work, rows, 64, seed)
+    return np.concatenate([c for c, _ in parts]), np.concatenate([ok for _, ok in parts])
+
+
+ENUMERATION_POINTS = ({"N": 2, "p": 3, "index": 0}, {"N": 3, "p": 3, "index": 0}, {"N": 3, "p": 3, "index": 1},
+                      {"N": 4, "p": 3, "index": 0}, {"N": 4, "p": 3, "index": 1}, {"N": 3, "p": 4, "index": 1},
+                      {"N": 4, "p": 3, "index": None})
+
+
+@check("pspin-critical-points-enumeration", quantity="pspin-expected-critical-points", x="N",
+       grid=lambda quick: [dict(pt) for pt in (ENUMERATION_POINTS[:4] if quick else ENUMERATION_POINTS)],
+       wrong=lambda point: math.exp(point["N"] * _theta(point["p"], point.get("index"))),
+       wrong_label="annealed count exp(N Theta) of the N -> infinity complexity",
+       title="Spherical p-spin: mean number of critical points per index, all found by Newton + Morse identity",
+       ylabel="mean number of critical points")
+def critical_points_enumeration(point, seed, quick):
+    rows = sized(1200, 200, quick, minimum=200)
+    counts, _ = shared_critical_counts(run_entropy(seed), point["N"], point["p"], rows)
+    index = point.get("index")
+    return mean(counts.sum(axis=1) if index is None else counts[:, index])
+
+
+def _empirical_quantile(values: np.ndarray, level: float) -> float:
+    """Quantile of a sorted sample at ``level`` by linear interpolation between the ranks
+    (i - 1/2)/n (the classical locations)."""
+    n = values.shape[0]
+    pos = min(max(level * n - 0.5, 0.0), n - 1.0)
+    i = min(int(pos), n - 2)
+    return float(values[i] * (i + 1 - pos) + values[i + 1] * (pos - i))
+
+
+NEWTON_STEPS, ATTEMPTS = 80, 100
+
+
+def hessian_quantiles(N: int, rows: int, levels, seed, p: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For ``rows`` p = 3 Hamiltonians at size N: a critical point by Newton from a random start (a
+    start that has not converged after 80 steps is replaced by a new one; no index is preferred,
+    so the point is a typical one, of energy near 0 and index near N/2), and the quantiles
+    (rows, len(levels)) of its Riemannian Hessian's spectrum centred by +p u and rescaled by
+    sqrt(N/(N-1)); also the energies u (rows,) and the indices (rows,)."""
+    def work(gen, size):
+        out = []
+        for _ in range(size):
+            S = kernels.symmetric_tensor(gen, N)
+            for _ in range(ATTEMPTS):
+                u, ev, residual = kernels.critical_hessian(S, gen.standard_normal(N), 0, NEWTON_STEPS)
+                if residual < 1e-8:
+                    break
+            else:
+                raise RuntimeError(f"Newton reached no critical point from {ATTEMPTS} starts (N={N})")
+            centred = (ev + p * u) * math.sqrt(N / (N - 1))
+            out.append(([_empirical_quantile(centred, q) for q in levels], u, int(np.sum(ev < 0))))
+        return out
+
+    rows_out = [r for part in map_chunks(work, rows, 4, seed) for r in part]
+    return (np.array([r[0] for r in rows_out]), np.array([r[1] for r in rows_out]),
+            np.array([r[2] for r in rows_out]))
+
+
+HESSIAN_SIZES = (30, 50, 80)
+LEVELS = (0.25, 0.75)
+
+
+@lru_cache(maxsize=4)
+def shared_hessian_quantiles(entropy: tuple, sizes: tuple, rows: int, p: int) -> dict:
+    """{N: quantiles (rows, len(LEVELS))} for one sample of Hamiltonians shared by the levels."""
+    children = np.random.SeedSequence(list(entropy) + [p]).spawn(len(sizes))
+    return {N: hessian_quantiles(N, rows, LEVELS, child, p)[0] for N, child in zip(sizes, children)}
+
+
+def _gaussian_quantile(point: dict) -> float:
+    p = point["p"]
+    return -p * point["energy"] + math.sqrt(p * (p - 1)) * NormalDist().inv_cdf(point["level"])
+
+
+@check("pspin-hessian-spectrum", quantity="pspin-hessian-quantile", x="level",
+       grid=lambda quick: [{"p": 3, "energy": 0.0, "level": q} for q in LEVELS],
+       wrong=_gaussian_quantile, wrong_label="Gaussian spectral law of the same variance",
+       title="Spherical 3-spin: Hessian spectrum at critical points (centred by +p u), 1/N-extrapolated quantiles",
+       ylabel="centred Hessian quantile")
+def hessian_spectrum(point, seed, quick):
+    rows = sized(40, 8, quick, minimum=8)
+    quantiles = shared_hessian_quantiles(run_entropy(seed), HESSIAN_SIZES, rows, point["p"])
+    column = LEVELS.index(point["level"])
+    estimates = [mean(quantiles[N][:, column]) for N in HESSIAN_SIZES]
+    return extrapolate(HESSIAN_SIZES, estimates)
+
+
+@lru_cache(maxsize=4)
+def shared_pair_histograms(entropy: tuple, N: int, P: int, rows: int) -> np.ndarray:
+    return pair_histograms(N, P, rows, np.random.SeedSequence(list(entropy) + [N, P]))
+
+
+def pair_histograms(N: int, P: int, rows: int, seed) -> np.ndarray:
+    """Histograms (rows, N + 1) of ordered solution pairs by Hamming distance (chunks of 256)."""
+    def work(gen, size):
+        xis, ys = kernels.draw_perceptron(gen, size, P, N)
+        return kernels.pair_histograms(xis, ys)
+
+    return np.concatenate(map_chunks(work, rows, 256, seed))
+
+
+def _independent(point: dict) -> float | None:
+    N, P, K = point["N"], point["P"], point["distance"]
+    if 2 * K == N:
+        return None  # theta = pi/2: the same value, no distinct claim
+    return 2.0**N * math.comb(N, K) * 0.25**P
+
+
+PAIR_POINTS = {True: [{"N": 12, "P": 6, "distance": k} for k in (0, 1, 2, 4, 5)],
+               False: [{"N": 15, "P": 8, "distance": k} for k in (0, 1, 2, 4, 6)]}
+
+
+@check("perceptron-pair-enumeration", quantity="perceptron-pair-count", x="distance",
+       grid=lambda quick: [dict(pt) for pt in PAIR_POINTS[quick]],
+       wrong=_independent, wrong_label="independent constraints 2^N C(N,K) 4^-P",
+       title="Binary perceptron: ordered solution pairs by Hamming distance, exact enumeration of 2^N weights",
+       ylabel="mean number of ordered solution pairs", logy=True)
+def pair_enumeration(point, seed, quick):
+    rows = sized(8_000, 2_000, quick, minimum=2_000)
+    hist = shared_pair_histograms(run_entropy(seed), point["N"], point["P"], rows)
+    return mean(hist[:, point["distance"]])
+
