@@ -84,10 +84,15 @@ def linear_periodic(doc: Document) -> None:
     doc.assume(r"$z=\langle u,x\rangle\sim N(0,1)$ for a unit $u$; the component of $x$ orthogonal to $u$ is "
                r"independent of $z$ with mean zero.")
     phi = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)
-    s2 = doc.equal(sp.Integral(sp.sin(R * z) ** 2 * phi, (z, -sp.oo, sp.oo)), (1 - sp.exp(-2 * R**2)) / 2,
-                   r"The target's variance $\sigma_R^2=\operatorname{E}[\sin^2(Rz)]$:")
-    m = doc.equal(sp.Integral(z * sp.sin(R * z) * phi, (z, -sp.oo, sp.oo)), R * sp.exp(-R**2 / 2),
-                  r"Its correlation with the input along $u$ (Stein's lemma, $R\operatorname{E}\cos Rz$):")
+    square = sp.Integral(sp.sin(R * z) ** 2 * phi, (z, -sp.oo, sp.oo))
+    s2 = doc.equal((1 - sp.Integral(sp.cos(2 * R * z) * phi, (z, -sp.oo, sp.oo)).doit()) / 2,
+                   (1 - sp.exp(-2 * R**2)) / 2,
+                   r"The target's variance $\sigma_R^2=\operatorname{E}[\sin^2(Rz)]=\tfrac12(1-\operatorname{E}\cos 2Rz)$ "
+                   r"(the Gaussian integral evaluated by SymPy):", lhs_tex=sp.latex(square))
+    corr = sp.Integral(z * sp.sin(R * z) * phi, (z, -sp.oo, sp.oo))
+    m = doc.equal(corr.doit(), R * sp.exp(-R**2 / 2),
+                  r"Its correlation with the input along $u$ (Stein's lemma: $R\operatorname{E}\cos Rz$; evaluated "
+                  r"by SymPy):", lhs_tex=sp.latex(corr))
     doc.say(r"So $\nabla F_u(w)=w-\operatorname{E}_x[h_u(x)x]=w-a\,u$ with $a=R e^{-R^2/2}/\sigma_R$; "
             r"$\operatorname{E}_u u=0$ and $|u|=1$ give $\operatorname{E}_u|\nabla F_u-\operatorname{E}\nabla F|^2=a^2$.")
     value = doc.equal(sp.Mul(m**2, 1 / s2, evaluate=False), 2 * R**2 * sp.exp(-R**2) / (1 - sp.exp(-2 * R**2)),

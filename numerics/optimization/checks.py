@@ -49,7 +49,7 @@ def stratified_energy(seed, dim: int, parities: int, inputs: int, net) -> Estima
         value += weight * u.mean()
         var += weight**2 * u.var(ddof=1) / parities
         n += parities
-    return Estimate(value, math.sqrt(var), n)
+    return Estimate(float(value), math.sqrt(var), n)
 
 
 @check("parity-gradient-walsh", quantity="parity-gradient-variance-bound", x="dim", logy=True,
