@@ -199,3 +199,18 @@ def test_cli_bad_input_is_one_line_exit_2(cli):
 
 def test_benchmark_reference_agrees():
     assert benchmarks.bench_logistic_gd.run(True).agree
+
+
+def test_experiment_script_small():
+    """tools/optim_experiments.py at toy size: a 4-bit parity is learned; the exact second moment is
+    G/2^D (the figures themselves are made by hand)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "optim_experiments.py"
+    spec = importlib.util.spec_from_file_location("optim_experiments", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.learn_parity(4, 1500, seed=0) >= 0.99
+    for row in module.second_moment_experiment(range(2, 6)):
+        assert row["second_moment"] == pytest.approx(row["bound"], rel=1e-12) and row["variance"] <= row["bound"]

@@ -94,7 +94,9 @@ def implicit_bias_experiment() -> dict:
     u = w_hat / np.linalg.norm(w_hat)
     measured = [float(np.linalg.norm(wi / np.linalg.norm(wi) - u)) for wi in w]
     predicted = [float(ib.direction_error(eta=eta, steps=float(t), **example)) for t in ts]
-    return {"steps": ts.tolist(), "measured": measured, "predicted": predicted}
+    wt = np.array([float(v) for v in ib.residual_limit(eta=eta, **example)])
+    limit = float(np.linalg.norm(wt - (wt @ u) * u) / np.linalg.norm(w_hat))  # ln t x error as t -> infinity
+    return {"steps": ts.tolist(), "measured": measured, "predicted": predicted, "limit": limit}
 
 
 def main(argv=None) -> None:
@@ -145,6 +147,7 @@ def main(argv=None) -> None:
     ln = np.log(bias["steps"])
     ax.semilogx(bias["steps"], np.array(bias["measured"]) * ln, "o", label="GD (Numba), ln t x error")
     ax.semilogx(bias["steps"], np.array(bias["predicted"]) * ln, "-", label="w_hat ln t + w_tilde, ln t x error")
+    ax.axhline(bias["limit"], color="grey", ls=":", label="limit |P w_tilde|/|w_hat|")
     ax.set_xlabel("t (steps)")
     ax.set_ylabel("ln t x |w/|w| - w_hat/|w_hat||")
     ax.set_title("Logistic GD on the four-point example (eta = 0.5)", fontsize=9)
