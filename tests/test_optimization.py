@@ -214,3 +214,20 @@ def test_experiment_script_small():
     assert module.learn_parity(4, 1500, seed=0) >= 0.99
     for row in module.second_moment_experiment(range(2, 6)):
         assert row["second_moment"] == pytest.approx(row["bound"], rel=1e-12) and row["variance"] <= row["bound"]
+
+
+def test_float_guided_support_equals_the_enumeration(monkeypatch):
+    gen = np.random.default_rng(9)
+    found = []
+    for _ in range(6):
+        x = np.round(gen.standard_normal((10, 3)), 2)
+        y = np.where(x @ np.array([1.0, -0.5, 0.3]) > 0, 1, -1)
+        found.append(ib.max_margin(x.ravel().tolist(), 3, y.tolist()))  # 175 sets: enumeration
+    monkeypatch.setattr(ib, "ENUMERATE", 0)
+    gen = np.random.default_rng(9)
+    for want in found:
+        x = np.round(gen.standard_normal((10, 3)), 2)
+        y = np.where(x @ np.array([1.0, -0.5, 0.3]) > 0, 1, -1)
+        assert ib.max_margin(x.ravel().tolist(), 3, y.tolist()) == want
+    with pytest.raises(theory.BadInput, match="not linearly separable"):
+        ib.max_margin([1.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.5, 0.5, 0.5], 3, [1, 1, 1])

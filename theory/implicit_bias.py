@@ -12,9 +12,9 @@ independent support vectors w_tilde is explicit: y_n <x_n, w_tilde> = ln(eta/alp
 
 A data set is given as ``points`` (the coordinates, flattened row by row), ``dim`` and ``labels``
 (+1 or -1). The max-margin vector is computed EXACTLY (rationals: the data are read as the
-decimals they were written as) by enumerating active sets of at most ``dim`` points and keeping the
-one satisfying the KKT conditions (alpha > 0, every margin >= 1): exact, and cheap for the small data
-sets the command line takes (a cost guard refuses more than 50,000 candidate sets). From Python,
+decimals they were written as): the KKT conditions (alpha > 0, every margin >= 1) are verified
+exactly on a candidate support set, proposed by enumeration for small data and by a floating-point
+solution (scipy) for larger data (a cost guard refuses a full enumeration of more than 1,000 sets). From Python,
 :func:`max_margin`, :func:`residual_limit`, :func:`direction_error` and :func:`min_norm_interpolant`
 take arrays or lists.
 """
@@ -29,7 +29,7 @@ from ._quantity import BadInput, Int, IntList, Real, RealList, quantity
 
 SOUDRY = ("Soudry, Hoffer, Nacson, Gunasekar & Srebro (2018), The Implicit Bias of Gradient Descent on "
           "Separable Data, JMLR 19(70)")
-MAX_SUBSETS = 50_000
+MAX_SUBSETS = 1_000
 DATA_DOMAIN = "points: N*dim coordinates (row by row), labels: N values +1 or -1, linearly separable through 0"
 
 
@@ -114,27 +114,70 @@ def signed_data(points, dim: int, labels) -> tuple[tuple[Fraction, ...], ...]:
     return tuple(tuple(y * v for v in flat[i * dim:(i + 1) * dim]) for i, y in enumerate(labels))
 
 
+def _kkt(z, s, dim: int) -> MaxMargin | None:
+    """The max-margin solution with support ``s`` if it satisfies the KKT conditions exactly, else None."""
+    k = len(s)
+    alpha = _solve([[_dot(z[i], z[j]) for j in s] for i in s], [Fraction(1)] * k)
+    if alpha is None or any(a <= 0 for a in alpha):
+        return None
+    w = tuple(sum(a * z[i][c] for a, i in zip(alpha, s)) for c in range(dim))
+    if all(_dot(w, zm) >= 1 for zm in z):
+        return MaxMargin(w, tuple(s), tuple(alpha), tuple(z))
+    return None
+
+
+ENUMERATE = 300  # candidate sets below which the exact enumeration runs directly
+
+
+def _float_active_set(z, dim: int) -> list[int] | None:
+    """Indices on the margin of a floating-point solution (scipy: HiGHS feasibility LP, then the dual
+    QP by L-BFGS-B), or None when the LP finds the data not separable through the origin."""
+    import numpy as np
+    from scipy.optimize import linprog, minimize
+
+    a = np.array([[float(v) for v in row] for row in z])
+    lp = linprog(np.zeros(dim), A_ub=-a, b_ub=-np.ones(len(z)), bounds=[(None, None)] * dim, method="highs")
+    if lp.status == 2:
+        return None
+    gram = a @ a.T
+    res = minimize(lambda al: 0.5 * al @ gram @ al - al.sum(), np.zeros(len(z)), jac=lambda al: gram @ al - 1.0,
+                   bounds=[(0, None)] * len(z), method="L-BFGS-B",
+                   options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 20_000})
+    margins = a @ (a.T @ res.x)
+    return [i for i in range(len(z)) if margins[i] < 1 + 1e-6 * max(1.0, float(np.max(np.abs(margins))))]
+
+
 def max_margin(points, dim: int, labels) -> MaxMargin:
     """The exact L2 max-margin vector of the data (rows of ``points`` in R^dim, labels +-1).
 
     KKT: w = sum_{n in S} alpha_n z_n with z_n . w = 1 on S, alpha > 0, z_m . w >= 1 for all m; the
-    smallest such S (at most dim points) is found by enumeration; BadInput if none (not separable).
+    smallest such S (at most dim points) is the optimum. Small data: every candidate S is tried, in
+    exact rationals. Larger data: a floating-point solution (scipy) proposes the points on the
+    margin and the KKT conditions are then verified exactly on subsets of them, falling back to the
+    full enumeration (with its cost guard) if none verifies. BadInput if not separable.
     """
     z = signed_data(points, dim, labels)
     n = len(z)
     subsets = sum(math.comb(n, k) for k in range(1, min(dim, n) + 1))
+    if subsets > ENUMERATE:
+        active = _float_active_set(z, dim)
+        if active is None and subsets > MAX_SUBSETS:
+            raise BadInput("points", f"{n} points", DATA_DOMAIN, "not linearly separable through the origin "
+                           "according to a floating-point LP (HiGHS); too many sets to confirm it exactly")
+        if active is not None and len(active) <= 12:
+            for k in range(1, min(dim, len(active)) + 1):
+                for s in itertools.combinations(active, k):
+                    found = _kkt(z, s, dim)
+                    if found is not None:
+                        return found
     if subsets > MAX_SUBSETS:
         raise BadInput("points", f"{n} points in dim {dim}", f"at most {MAX_SUBSETS} candidate support sets "
                        f"(here {subsets}); use fewer points", "too costly for the exact enumeration")
     for k in range(1, min(dim, n) + 1):
         for s in itertools.combinations(range(n), k):
-            gram = [[_dot(z[i], z[j]) for j in s] for i in s]
-            alpha = _solve(gram, [Fraction(1)] * k)
-            if alpha is None or any(a <= 0 for a in alpha):
-                continue
-            w = tuple(sum(a * z[i][c] for a, i in zip(alpha, s)) for c in range(dim))
-            if all(_dot(w, zm) >= 1 for zm in z):
-                return MaxMargin(w, s, tuple(alpha), z)
+            found = _kkt(z, s, dim)
+            if found is not None:
+                return found
     raise BadInput("points", f"{n} points", DATA_DOMAIN, "not linearly separable through the origin")
 
 
