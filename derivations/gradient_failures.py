@@ -10,7 +10,7 @@ import sympy as sp
 from ._document import Document, Result, derivation
 
 SSS = ("S. Shalev-Shwartz, O. Shamir, S. Shammah. Failures of Gradient-Based Deep Learning. ICML (2017), "
-       "Section 2.1 and Theorem 1. arXiv:1703.07950.")
+       "Theorem 1. arXiv:1703.07950.")
 
 G, D, K = sp.Symbol("G", nonnegative=True), sp.Symbol("D", positive=True, integer=True), \
     sp.Symbol("K", nonnegative=True, integer=True)
@@ -76,7 +76,7 @@ z = sp.Symbol("z", real=True)
 
 @derivation("linear-periodic-gradient-variance", title="Linear model, sin targets: the gradient variance",
             results=(Result("variance", "linear-periodic-gradient-variance", symbols={"R": "radius"}),),
-            citation="Shalev-Shwartz, Shamir and Shammah (2017), Section 2.1 setting; recomputed here")
+            citation="Shalev-Shwartz, Shamir and Shammah (2017), linear-periodic example; recomputed here")
 def linear_periodic(doc: Document) -> None:
     doc.abstract = (r"For $p_w(x)=\langle w,x\rangle$, $x\sim N(0,I_d)$ and targets $h_u(x)=\sin(R\langle u,x\rangle)"
                     r"/\sigma_R$ with $u$ uniform on the unit sphere, the variance over $u$ of the square-loss "
@@ -87,14 +87,16 @@ def linear_periodic(doc: Document) -> None:
     square = sp.Integral(sp.sin(R * z) ** 2 * phi, (z, -sp.oo, sp.oo))
     s2 = doc.equal((1 - sp.Integral(sp.cos(2 * R * z) * phi, (z, -sp.oo, sp.oo)).doit()) / 2,
                    (1 - sp.exp(-2 * R**2)) / 2,
-                   r"The target's variance $\sigma_R^2=\operatorname{E}[\sin^2(Rz)]=\tfrac12(1-\operatorname{E}\cos 2Rz)$ "
-                   r"(the Gaussian integral evaluated by SymPy):", lhs_tex=sp.latex(square))
+                   r"The target's variance $\sigma_R^2=\operatorname{E}[\sin^2(Rz)]"
+                   r"=\tfrac12(1-\operatorname{E}\cos 2Rz)$ (the Gaussian integral evaluated by SymPy):",
+                   lhs_tex=sp.latex(square))
     corr = sp.Integral(z * sp.sin(R * z) * phi, (z, -sp.oo, sp.oo))
     m = doc.equal(corr.doit(), R * sp.exp(-R**2 / 2),
                   r"Its correlation with the input along $u$ (Stein's lemma: $R\operatorname{E}\cos Rz$; evaluated "
                   r"by SymPy):", lhs_tex=sp.latex(corr))
     doc.say(r"So $\nabla F_u(w)=w-\operatorname{E}_x[h_u(x)x]=w-a\,u$ with $a=R e^{-R^2/2}/\sigma_R$; "
-            r"$\operatorname{E}_u u=0$ and $|u|=1$ give $\operatorname{E}_u|\nabla F_u-\operatorname{E}\nabla F|^2=a^2$.")
+            r"$\operatorname{E}_u u=0$ and $|u|=1$ give "
+            r"$\operatorname{E}_u|\nabla F_u-\operatorname{E}\nabla F|^2=a^2$.")
     value = doc.equal(sp.Mul(m**2, 1 / s2, evaluate=False), 2 * R**2 * sp.exp(-R**2) / (1 - sp.exp(-2 * R**2)),
                       r"The variance:", lhs_tex=r"a^2=\frac{R^2e^{-R^2}}{\sigma_R^2}")
     doc.equal(value, R**2 / sp.sinh(R**2), r"equivalently")

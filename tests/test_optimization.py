@@ -76,7 +76,7 @@ def test_parity_ustat_is_unbiased_for_one_parity():
 
 def test_stratified_estimator_against_walsh_value():
     dim = 8
-    net = checks._network(dim)
+    net = checks.parity_network(dim)
     G, energy, _ = kernels.exact_parity_energies(dim, net)
     est = checks.stratified_energy(np.random.SeedSequence(11), dim, 8, 2048, net)
     assert abs(est.value - energy.mean()) < 4 * est.stderr

@@ -1,6 +1,6 @@
 """Failures of gradient-based learning: the gradient carries almost no information about which
 member of a large orthonormal family of targets is being learned (Shalev-Shwartz, Shamir &
-Shammah 2017, ICML, Section 2.1, Theorem 1).
+Shammah 2017, ICML, Theorem 1; the parity and linear-periodic section).
 
 Setting. A model p_w(x) with per-input gradient g(x) = d p_w(x)/dw, the square loss
 F_h(w) = E_x[(p_w(x) - h(x))^2]/2 for a target h drawn uniformly from a finite family H, and the
@@ -36,7 +36,7 @@ def _exact(x: float) -> Fraction:
           Int("order", lo=0, hi=100_000, default=None,
               doc="K: only the parities of order K (|H| = C(D, K)); omitted: all 2^D parities"),
           status="rigorous-upper-bound",
-          citation=SSS + ", Theorem 1 (orthonormal targets: Var <= G/|H|), Section 2.1 (parities)",
+          citation=SSS + ", Theorem 1 (orthonormal targets: Var <= G/|H|; parities)",
           verified="recomputed",
           examples=({"gradient_norm2": 3.5, "dim": 10}, {"gradient_norm2": 1, "dim": 20, "order": 3},
                     {"gradient_norm2": 0.25, "dim": 4, "order": 0}))
@@ -59,7 +59,7 @@ def parity_gradient_variance_bound(gradient_norm2: float, dim: int, order: int |
 @quantity("linear-periodic-gradient-variance",
           Real("radius", lo=0, lo_open=True, hi=1e6, doc="R = |w*|, the frequency of the periodic target"),
           status="exact",
-          citation=SSS + ", Section 2.1 (linear-periodic targets psi(<w*, x>) on Gaussian inputs); "
+          citation=SSS + ", the linear-periodic example (targets psi(<w*, x>) on Gaussian inputs); "
                    "value for psi = sin normalised to unit variance, the linear model, recomputed here",
           verified="recomputed",
           examples=({"radius": 1.0}, {"radius": 2.5}, {"radius": 30.0}))
@@ -67,7 +67,8 @@ def linear_periodic_gradient_variance(radius: float, dps: int = 30):
     """R^2/sinh(R^2) = 2 R^2 e^(-R^2)/(1 - e^(-2 R^2)): the variance across u (uniform on the unit
     sphere of R^d, any d >= 1) of the square-loss gradient of a linear model p_w(x) = <w, x> on
     x ~ N(0, I_d), for the targets h_u(x) = sin(R <u, x>)/sigma_R normalised to unit variance,
-    sigma_R^2 = (1 - e^(-2 R^2))/2 (Shalev-Shwartz, Shamir & Shammah 2017, Section 2.1 setting).
+    sigma_R^2 = (1 - e^(-2 R^2))/2 (the setting of the linear-periodic example of Shalev-Shwartz,
+    Shamir & Shammah 2017).
 
     grad F_u(w) = w - E_x[h_u(x) x] = w - u R e^(-R^2/2)/sigma_R (Stein's lemma), so the variance
     E_u|grad F_u - E grad F|^2 = R^2 e^(-R^2)/sigma_R^2 is the same at every w and in every

@@ -252,7 +252,7 @@ def _component(component: int, dim: int) -> None:
 
 
 @quantity("max-margin", *_DATA, status="exact", verified="recomputed",
-          citation=SOUDRY + ", Section 2 (the L2 max-margin vector, eq. 4); the hard-margin SVM",
+          citation=SOUDRY + ", Theorem 3 (the L2 max-margin vector w_hat, the hard-margin SVM)",
           examples=(EXAMPLE, {"points": (2.0, 1.0, 1.0, 3.0, 3.0, 0.5), "dim": 2, "labels": (1, 1, 1)}))
 def max_margin_value(points, dim: int, labels, dps: int = 30):
     """gamma = 1/|w_hat| = max over unit w of min_n y_n <w, x_n>: the L2 margin of the data (through
@@ -269,7 +269,7 @@ def max_margin_value(points, dim: int, labels, dps: int = 30):
 
 @quantity("max-margin-direction", *_DATA, Int("component", lo=0, hi=5, doc="which coordinate, 0-based"),
           status="exact", verified="recomputed",
-          citation=SOUDRY + ", Theorem 3 (w(t)/|w(t)| -> w_hat/|w_hat|), Section 2 (eq. 4)",
+          citation=SOUDRY + ", Theorem 3 (w(t)/|w(t)| -> w_hat/|w_hat|)",
           examples=({**EXAMPLE, "component": 0}, {**EXAMPLE, "component": 1}))
 def max_margin_direction(points, dim: int, labels, component: int, dps: int = 30):
     """w_hat_i/|w_hat|: coordinate ``component`` of the unit max-margin direction, the limit of

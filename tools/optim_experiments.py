@@ -1,6 +1,6 @@
 """Small-scale experiments for docs/optimization.md (run by hand, not in CI):
 
-1. parity learning fails as the dimension grows (Shalev-Shwartz, Shamir & Shammah 2017, Section 2.1):
+1. parity learning fails as the dimension grows (Shalev-Shwartz, Shamir & Shammah 2017):
    a one-hidden-layer ReLU network (10 D units, hinge loss, Adam, fresh batches of 128) trained for a
    fixed budget of steps on a random parity of {-1, 1}^D; test accuracy over several seeds;
 2. the exact gradient second moment over all parities (Walsh-Hadamard) of a fixed tanh network
@@ -74,9 +74,9 @@ def second_moment_experiment(dims) -> list[dict]:
 
     rows = []
     for d in dims:
-        G, energy, mean = kernels.exact_parity_energies(d, checks._network(d))
-        rows.append({"dim": d, "G": G, "second_moment": float(energy.mean()), "variance": float(energy.mean() - mean @ mean),
-                     "bound": G / 2**d})
+        G, energy, mean = kernels.exact_parity_energies(d, checks.parity_network(d))
+        rows.append({"dim": d, "G": G, "second_moment": float(energy.mean()),
+                     "variance": float(energy.mean() - mean @ mean), "bound": G / 2**d})
     return rows
 
 

@@ -29,13 +29,14 @@ from . import kernels
 WIDTH = 8
 
 
-def _network(dim: int):
+def parity_network(dim: int):
+    """The fixed tanh network of the parity check (8 units, seeded by the dimension)."""
     return kernels.tanh_network(dim, WIDTH, seed=1000 + dim)
 
 
 def _parity_points(quick: bool) -> list[dict]:
     dims = (6, 10) if quick else (6, 8, 10, 12)
-    return [{"gradient_norm2": kernels.exact_parity_energies(d, _network(d))[0], "dim": d} for d in dims]
+    return [{"gradient_norm2": kernels.exact_parity_energies(d, parity_network(d))[0], "dim": d} for d in dims]
 
 
 def stratified_energy(seed, dim: int, parities: int, inputs: int, net) -> Estimate:
@@ -59,7 +60,7 @@ def stratified_energy(seed, dim: int, parities: int, inputs: int, net) -> Estima
 def parity_gradient_walsh(point, seed, quick):
     d = point["dim"]
     return stratified_energy(seed, d, sized(24, 6, quick, minimum=6), sized(16384, 4096, quick, minimum=4096),
-                             _network(d))
+                             parity_network(d))
 
 
 PERIODIC_DIM = 5
