@@ -74,7 +74,7 @@ R = sp.Symbol("R", positive=True)
 z = sp.Symbol("z", real=True)
 
 
-@derivation("linear-periodic-gradient-variance", title="Linear model, sin targets: the gradient variance",
+@derivation("linear-periodic-variance", title="Linear model, sin targets: the gradient variance",
             results=(Result("variance", "linear-periodic-gradient-variance", symbols={"R": "radius"}),),
             citation="Shalev-Shwartz, Shamir and Shammah (2017), linear-periodic example; recomputed here")
 def linear_periodic(doc: Document) -> None:

@@ -73,7 +73,7 @@ def linear_periodic_gradient_variance(radius: float, dps: int = 30):
     grad F_u(w) = w - E_x[h_u(x) x] = w - u R e^(-R^2/2)/sigma_R (Stein's lemma), so the variance
     E_u|grad F_u - E grad F|^2 = R^2 e^(-R^2)/sigma_R^2 is the same at every w and in every
     dimension: exponentially small in R^2. Exact (evaluated in mpmath; 1 at R -> 0). Derivation
-    ``linear-periodic-gradient-variance``.
+    ``linear-periodic-variance``.
     """
     import mpmath
 
