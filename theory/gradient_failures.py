@@ -32,8 +32,8 @@ def _exact(x: float) -> Fraction:
 
 @quantity("parity-gradient-variance-bound",
           Real("gradient_norm2", lo=0, doc="G = E_x |d p_w(x)/dw|^2, the mean squared gradient norm of the model"),
-          Int("dim", lo=1, hi=100_000, doc="D, the number of input bits"),
-          Int("order", lo=0, hi=100_000, default=None,
+          Int("dim", lo=1, hi=1000, doc="D, the number of input bits"),
+          Int("order", lo=0, hi=1000, default=None,
               doc="K: only the parities of order K (|H| = C(D, K)); omitted: all 2^D parities"),
           status="rigorous-upper-bound",
           citation=SSS + ", Theorem 1 (orthonormal targets: Var <= G/|H|; parities)",
