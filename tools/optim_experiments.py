@@ -6,11 +6,14 @@
 2. the exact gradient second moment over all parities (Walsh-Hadamard) of a fixed tanh network
    against G/2^D and the polynomial G/D, D = 2..14;
 3. logistic gradient descent on the four-point example: ln t times the direction error against
-   the prediction of w(t) = w_hat ln t + w_tilde.
+   the prediction of w(t) = w_hat ln t + w_tilde;
+4. decomposition vs end to end: the parity of k bits sign(<v, x_i>) of k Gaussian blocks, learned
+   end to end from the parity label, or by learning v from the bits and taking the parity.
 
     .venv/bin/python tools/optim_experiments.py [--out docs/figures/optimization] [--seeds 4] [--steps 4000]
 
-Writes parity_learning.png, gradient_second_moment.png, implicit_bias.png and results.json.
+Writes parity_learning.png, gradient_second_moment.png, implicit_bias.png, decomposition.png and
+results.json.
 Every number is an observation at the stated sizes, with its standard error.
 """
 from __future__ import annotations
@@ -57,6 +60,70 @@ def learn_parity(dim: int, steps: int, seed: int, batch: int = 128, lr: float = 
     x, y = data(4096)
     w1, b1, w2, b2 = params
     return float(np.mean(np.sign(np.maximum(x @ w1 + b1, 0) @ w2 + b2[0]) == y))
+
+
+def decomposition_vs_end_to_end(blocks, dim, steps, seed, batch=128, lr=3e-3):
+    """Decomposition vs end to end (Shalev-Shwartz, Shamir & Shammah 2017). Target: the parity of the
+    k bits b_i = sign(<v, x_i>), x_i ~ N(0, I_dim), one unknown v shared by the blocks.
+    End to end: z_i = tanh(<w, x_i>) (shared w), a ReLU net (10 k units) on z, hinge loss on the parity.
+    Decomposition: a separate linear unit w_d trained by logistic loss on the bits b_i (the
+    intermediate labels), then the parity of the signs sign(<w_d, x_i>). Adam, fresh batches of 128.
+    Returns the two test accuracies (4096 fresh examples)."""
+    gen = np.random.Generator(np.random.SFC64(seed))
+    v = gen.standard_normal(dim)
+
+    def data(n):
+        x = gen.standard_normal((n, blocks, dim))
+        b = np.sign(x @ v)
+        return x, b, np.prod(b, axis=1)
+
+    def adam(params, grads, state, step):
+        for i, (p, g) in enumerate(zip(params, grads)):
+            m, s = state[i]
+            m, s = 0.9 * m + 0.1 * g, 0.999 * s + 0.001 * g * g
+            state[i] = (m, s)
+            p -= lr * (m / (1 - 0.9**step)) / (np.sqrt(s / (1 - 0.999**step)) + 1e-8)
+    width = 10 * blocks
+    w = gen.standard_normal(dim) / math.sqrt(dim)
+    params = [w, gen.standard_normal((blocks, width)) * math.sqrt(2 / blocks), np.zeros(width),
+              gen.standard_normal(width) / math.sqrt(width), np.zeros(1)]
+    state = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
+    wd = gen.standard_normal(dim) / math.sqrt(dim)
+    state_d = [(np.zeros_like(wd), np.zeros_like(wd))]
+    for step in range(1, steps + 1):
+        x, b, y = data(batch)
+        w, w1, b1, w2, b2 = params
+        z = np.tanh(x @ w)                      # (n, k)
+        pre = z @ w1 + b1
+        h = np.maximum(pre, 0)
+        out = h @ w2 + b2[0]
+        d_out = -y * (y * out < 1) / batch
+        d_pre = np.outer(d_out, w2) * (pre > 0)
+        d_z = d_pre @ w1.T
+        g_w = np.einsum("nk,nkd->d", d_z * (1 - z * z), x)
+        adam(params, [g_w, z.T @ d_pre, d_pre.sum(0), h.T @ d_out, np.array([d_out.sum()])], state, step)
+        m = (x @ wd) * b                        # decomposition: logistic loss on each bit
+        g_d = -np.einsum("nk,nkd->d", b / (1 + np.exp(m)), x) / (batch * blocks)
+        adam([wd], [g_d], state_d, step)
+    x, b, y = data(4096)
+    w, w1, b1, w2, b2 = params
+    e2e = np.mean(np.sign(np.maximum(np.tanh(x @ w) @ w1 + b1, 0) @ w2 + b2[0]) == y)
+    dec = np.mean(np.prod(np.sign(x @ wd), axis=1) == y)
+    return float(e2e), float(dec)
+
+def decomposition_experiment(blocks, seeds: int, steps: int, dim: int = 10) -> list[dict]:
+    rows = []
+    for k in blocks:
+        acc = np.array([decomposition_vs_end_to_end(k, dim, steps, 100 * k + s) for s in range(seeds)])
+        row = {"blocks": k}
+        for j, name in enumerate(("end_to_end", "decomposition")):
+            row[name] = acc[:, j].tolist()
+            row[name + "_mean"] = float(acc[:, j].mean())
+            row[name + "_stderr"] = float(acc[:, j].std(ddof=1) / math.sqrt(seeds))
+        rows.append(row)
+        print(f"blocks k={k}: end to end {row['end_to_end_mean']:.3f} +- {row['end_to_end_stderr']:.3f}, "
+              f"decomposition {row['decomposition_mean']:.3f} +- {row['decomposition_stderr']:.3f}", flush=True)
+    return rows
 
 
 def parity_experiment(dims, seeds: int, steps: int) -> list[dict]:
@@ -156,7 +223,25 @@ def main(argv=None) -> None:
     fig.savefig(out / "implicit_bias.png", dpi=110, metadata=meta)
     plt.close(fig)
 
-    (out / "results.json").write_text(json.dumps({"parity": parity, "second_moment": moments, "implicit_bias": bias},
+    decomposition = decomposition_experiment((1, 2, 3, 4, 6, 8), args.seeds, 3000)
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    k = [r["blocks"] for r in decomposition]
+    for name, marker in (("end_to_end", "o-"), ("decomposition", "s--")):
+        ax.errorbar(k, [r[name + "_mean"] for r in decomposition],
+                    yerr=[2 * r[name + "_stderr"] for r in decomposition], fmt=marker, capsize=3,
+                    label=name.replace("_", " "))
+    ax.axhline(0.5, color="grey", ls=":")
+    ax.set_xlabel("k (blocks; target: parity of k bits sign(<v, x_i>))")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(f"Decomposition vs end to end, dim 10, 3000 Adam steps\nmean of {args.seeds} seeds, bars 2 s.e.",
+                 fontsize=9)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "decomposition.png", dpi=110, metadata=meta)
+    plt.close(fig)
+
+    (out / "results.json").write_text(json.dumps({"parity": parity, "second_moment": moments, "implicit_bias": bias,
+                                                  "decomposition": decomposition},
                                                  indent=1) + "\n")
     print(f"wrote {out}")
 
