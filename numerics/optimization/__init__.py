@@ -1,0 +1,1 @@
+"""Optimisation: failures of gradient-based learning and the implicit bias of gradient descent."""
