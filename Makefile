@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SCALE ?= 0.25
+# pytest-xdist processes for `make test` (the suite runs in parallel; each process uses the
+# simulators' threads too)
+JOBS ?= auto
 
 .PHONY: run test setup tex reports clean
 
@@ -43,7 +46,7 @@ reports: setup
 	$(BIN)/python tools/generalization_report.py --trials 100 --out docs/figures
 
 test: setup tex
-	DLTHEORY_SCALE=$(SCALE) $(BIN)/python -m pytest -m "not slow or slow"
+	DLTHEORY_SCALE=$(SCALE) $(BIN)/python -m pytest -m "not slow or slow" -n $(JOBS) --dist worksteal
 
 clean:
 	rm -rf $(VENV) build *.egg-info
