@@ -80,8 +80,9 @@ def _format(value, exact: bool, kind: str, status: str) -> str:
 
     from .theory import present
 
-    if exact:
-        return present(value)[2]
+    if exact:  # every digit: the exact integer or fraction, else the full float
+        _, exact_text, text = present(value)
+        return exact_text if exact_text is not None else text
     if kind == "count" and not isinstance(value, int):
         as_float = float(value)
         if abs(as_float) < 1e15:  # an integer-valued quantity: the integer the bound implies

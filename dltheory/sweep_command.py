@@ -126,7 +126,7 @@ def _axis(c, points: list[dict], swept: list[str], chosen: str | None) -> str | 
 
 
 def run(args) -> int:
-    from . import numerics
+    from . import numerics, progress
     from .verify_command import backend_from_args, point_line, run_info, utc_now
     from .numerics import z_critical
     from .numerics._check import Outcome, conclude, measure_point, point_record
@@ -171,8 +171,7 @@ def run(args) -> int:
         record["kind"], record["sweep_index"] = "sweep-point", point_index(points[i])
         records[i] = record
         where = f" [worker {worker}, {seconds:.1f}s]" if worker is not None else ""
-        print(f"  [{len(records) + len(errors)}/{len(points)}] {point_line(record, c.rule)}{where}", file=sys.stderr,
-              flush=True)
+        progress.say(f"  [{len(records) + len(errors)}/{len(points)}] {point_line(record, c.rule)}{where}")
         emit(record)
 
     def failed(i, e):
@@ -190,8 +189,10 @@ def run(args) -> int:
                 for worker, (n, seconds) in sorted(backend.per_worker.items()):
                     print(f"  worker {worker}: {n} points, {seconds:.1f}s", file=sys.stderr, flush=True)
         else:
-            for i, p in enumerate(points):
-                finished(i, measure_point(c, p, point_index(p), args.seed, args.quick))
+            with progress.bar(total=len(points), desc=f"sweep {c.name}", unit="point") as shown:
+                for i, p in enumerate(points):
+                    finished(i, measure_point(c, p, point_index(p), args.seed, args.quick))
+                    shown.update(1)
         outcome = conclude(Outcome(dataclasses.replace(c, x=x), [records[i] for i in sorted(records)]))
         outcome.seconds = time.perf_counter() - start
         summary = {**outcome.summary, "kind": "sweep-summary", "swept": swept, "seed": args.seed,

@@ -150,9 +150,8 @@ def run(args) -> int:
     return 0 if all_passed else 1
 
 
-LEGEND = ("each point: theory, estimate (s.e.: its standard error; n: samples), the test statistic against "
-          "its threshold z* (Bonferroni over the check's points), and the resolution (z* s.e.) against the "
-          "power test's deviation |wrong - theory|, which it must be below")
+LEGEND = ("s.e.: standard error of the estimate; n: samples; z*: the threshold (Bonferroni over the "
+          "check's points); a point must resolve the power test: resolution (z* s.e.) < |wrong - theory|")
 
 
 def _fmt(x) -> str:

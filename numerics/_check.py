@@ -263,14 +263,18 @@ def _plot_finite_size(ax, records: list[dict], ylabel: str) -> None:
     ax.set_ylabel(_wrap(fitted or ylabel, 40), fontsize=8)
     ax.set_title(_wrap("finite size: per-width estimates (2 s.e. bars), weighted fit in 1/N, square: its "
                        "value at 1/N = 0" + ("" if fitted else "; x: theory"), 55), fontsize=8)
-    if len(records) <= 8:
+    if len(records) <= 8 and any(r["point"] for r in records):
         ax.legend(fontsize=6)
 
 
-def _show(v) -> str:
+def _show(v, limit: int = 28) -> str:
+    """A parameter value for a label: floats to 4 digits, lists comma-separated, long ones cut."""
     if isinstance(v, float):
         return f"{v:.4g}"
-    return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+    if isinstance(v, (list, tuple)):
+        text = ",".join(_show(x) for x in v)
+        return text if len(text) <= limit else f"{text[:limit - 12]}... ({len(v)} values)"
+    return str(v)
 
 
 def _axis_label(c: Check) -> str:
@@ -281,7 +285,7 @@ def _axis_label(c: Check) -> str:
         try:
             for p in get(name).params:
                 if p.name == c.x and p.doc:
-                    return _wrap(f"{c.x} ({p.doc})", 60)
+                    return _wrap(f"{c.x} ({p.doc})", 45)
         except Exception:  # a quantity that cannot be looked up: the bare name
             pass
     return c.x
@@ -293,14 +297,21 @@ def _categories(c: Check, records: list[dict]) -> list[str] | None:
     xs = [r["point"].get(c.x) for r in records] if c.x else []
     if c.x and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in xs) and len(set(xs)) > 1:
         return None
-    varying = [k for k in records[0]["point"] if len({_show(r["point"].get(k)) for r in records}) > 1]
-    keys = varying or list(records[0]["point"])
-    return [", ".join(f"{k}={_show(r['point'].get(k))}" for k in keys) for r in records]
+    return _categories_of(records)
 
 
 def _category_axis(records: list[dict]) -> str:
     varying = [k for k in records[0]["point"] if len({_show(r["point"].get(k)) for r in records}) > 1]
+    labels = _categories_of(records)
+    if len(records) > 8 or max(len(t) for t in labels) > 44:
+        return _wrap(f"grid point number (varying: {', '.join(varying)}; each point's values are in the records)", 60)
     return _wrap("grid point" + (f" ({', '.join(varying)})" if varying else ""), 60)
+
+
+def _categories_of(records: list[dict]) -> list[str]:
+    varying = [k for k in records[0]["point"] if len({_show(r["point"].get(k)) for r in records}) > 1]
+    keys = varying or list(records[0]["point"])
+    return [", ".join(f"{k}={_show(r['point'].get(k))}" for k in keys) for r in records]
 
 
 def _legend_proxies(ax, c: Check, bound: bool, has_wrong: bool) -> list:
@@ -362,19 +373,31 @@ def _plot_main(ax, c: Check, records: list[dict], categories: list[str] | None, 
 
 
 def _category_ticks(ax, categories: list[str]) -> None:
-    step = max(1, len(categories) // 12)
-    pos = list(range(0, len(categories), step))
-    ax.set_xticks(pos)
-    ax.set_xticklabels([_wrap(categories[i], 22) for i in pos], fontsize=6.5, rotation=30, ha="right")
+    """Each category named under its point; where there are many, or long names, their numbers
+    (1, 2, ...; the records carry each point's parameters)."""
+    pos = list(range(len(categories)))
     ax.set_xlim(-0.6, len(categories) - 0.4)
+    if len(categories) > 8 or max(len(t) for t in categories) > 44:
+        step = max(1, len(categories) // 20)
+        ax.set_xticks(pos[::step])
+        ax.set_xticklabels([str(i + 1) for i in pos[::step]], fontsize=7)
+        return
+    ax.set_xticks(pos)
+    ax.set_xticklabels([_wrap(t, 22) for t in categories], fontsize=6.5, rotation=30, ha="right")
 
 
 def _plot_ratio(ax, c: Check, records: list[dict], categories: list[str] | None) -> None:
     """bound / estimate at each point: how far the bound is from what the simulation attains."""
     ratios = [r["theory"] / r["estimate"] if r["estimate"] else np.nan for r in records]
-    pos = np.arange(len(records)) if categories is not None else [r["point"][c.x] for r in records]
-    ax.plot(pos, ratios, "o" if categories is not None else "o-", color="C2", ms=4,
-            label="bound / estimate")
+    if categories is not None:
+        ax.plot(np.arange(len(records)), ratios, "o", color="C2", ms=4, label="bound / estimate")
+    else:  # one curve per group of the other parameters, in the main panel's colours
+        groups: dict[tuple, list[int]] = {}
+        for i, r in enumerate(records):
+            groups.setdefault(tuple((k, _show(v)) for k, v in r["point"].items() if k != c.x), []).append(i)
+        for n, rows in enumerate(groups.values()):
+            ax.plot([records[i]["point"][c.x] for i in rows], [ratios[i] for i in rows], "o-", color=f"C{n % 10}",
+                    ms=4, label="bound / estimate" if n == 0 else None)
     ax.axhline(1.0, color="k", lw=0.8, ls="--", label="1: the bound is attained")
     finite = [x for x in ratios if np.isfinite(x) and x > 0]
     if finite and max(finite) / min(finite) > 20:
