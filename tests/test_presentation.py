@@ -106,7 +106,7 @@ def test_verify_records_say_which_run_wrote_them_and_are_replaced(capsys, tmp_pa
     out.write_text('{"stale": true}\n')
     assert main(["verify", "kl-inverse-root", "--quick", "--seed", "2", "--out", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "s.e.: its standard error" in err and "within tolerance" in err and "power-test deviation" in err
+    assert "s.e.: standard error" in err and "within tolerance" in err and "power-test deviation" in err
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert "stale" not in rows[0] and rows[-1]["kind"] == "summary"
     for r in rows:
