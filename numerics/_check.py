@@ -303,6 +303,8 @@ def _categories(c: Check, records: list[dict]) -> list[str] | None:
 def _category_axis(records: list[dict]) -> str:
     varying = [k for k in records[0]["point"] if len({_show(r["point"].get(k)) for r in records}) > 1]
     labels = _categories_of(records)
+    if len(records) == 1:
+        return _wrap(f"the one grid point: {labels[0]}", 60)
     if len(records) > 8 or max(len(t) for t in labels) > 44:
         return _wrap(f"grid point number (varying: {', '.join(varying)}; each point's values are in the records)", 60)
     return _wrap("grid point" + (f" ({', '.join(varying)})" if varying else ""), 60)
@@ -377,6 +379,9 @@ def _category_ticks(ax, categories: list[str]) -> None:
     (1, 2, ...; the records carry each point's parameters)."""
     pos = list(range(len(categories)))
     ax.set_xlim(-0.6, len(categories) - 0.4)
+    if len(categories) == 1:  # named in the axis label
+        ax.set_xticks([])
+        return
     if len(categories) > 8 or max(len(t) for t in categories) > 44:
         step = max(1, len(categories) // 20)
         ax.set_xticks(pos[::step])
@@ -388,7 +393,7 @@ def _category_ticks(ax, categories: list[str]) -> None:
 
 def _plot_ratio(ax, c: Check, records: list[dict], categories: list[str] | None) -> None:
     """bound / estimate at each point: how far the bound is from what the simulation attains."""
-    ratios = [r["theory"] / r["estimate"] if r["estimate"] else np.nan for r in records]
+    ratios = [r["theory"] / r["estimate"] if r["estimate"] > 0 and r["theory"] > 0 else np.nan for r in records]
     if categories is not None:
         ax.plot(np.arange(len(records)), ratios, "o", color="C2", ms=4, label="bound / estimate")
     else:  # one curve per group of the other parameters, in the main panel's colours
@@ -408,7 +413,9 @@ def _plot_ratio(ax, c: Check, records: list[dict], categories: list[str] | None)
     else:
         ax.set_xlabel(_axis_label(c))
     ax.set_ylabel("bound / estimate")
-    ax.set_title("looseness of the bound (1 = tight)", fontsize=8)
+    dropped = sum(np.isnan(x) for x in ratios)
+    ax.set_title("looseness of the bound (1 = tight)" + (f"; {dropped} point{'s' if dropped > 1 else ''} with a "
+                 "bound or estimate <= 0 not shown" if dropped else ""), fontsize=8)
     ax.legend(fontsize=6.5)
 
 
@@ -433,7 +440,12 @@ def plot(outcome: Outcome, path) -> None:
     categories = _categories(c, records)
     _plot_main(ax, c, records, categories, bound)
     if bound:
-        _plot_ratio(rest.pop(0), c, records, categories)
+        ratio_ax = rest.pop(0)
+        _plot_ratio(ratio_ax, c, records, categories)
+        if categories is None:  # the same x range as the main panel
+            ratio_ax.set_xlim(ax.get_xlim())
+            if c.x and ax.get_xscale() == "log":
+                ratio_ax.set_xscale("log")
     if extrapolated:
         fs_ax = rest.pop(0)
         _plot_finite_size(fs_ax, extrapolated, c.ylabel or c.quantity)
