@@ -127,7 +127,7 @@ def _axis(c, points: list[dict], swept: list[str], chosen: str | None) -> str | 
 
 def run(args) -> int:
     from . import numerics, progress
-    from .verify_command import backend_from_args, point_line, run_info, utc_now
+    from .verify_command import backend_from_args, point_line, records_target, run_info, utc_now
     from .numerics import z_critical
     from .numerics._check import Outcome, conclude, measure_point, point_record
     from .theory import BadInput
@@ -137,9 +137,7 @@ def run(args) -> int:
     numerics.threads(), numerics.scale()
     c = numerics.get_check(args.check)
     points, swept = build_points(c, args.params, args.quick)
-    target = Path(args.out)
-    if target.is_dir() or not target.parent.is_dir():
-        raise BadInput("--out", args.out, "a file in an existing folder")
+    target = records_target(args.out)
     if args.plot:
         figure = Path(args.plot)
         if figure.is_dir() or not figure.parent.is_dir() or figure.suffix.lower() not in (".png", ".pdf", ".svg"):

@@ -66,17 +66,28 @@ def utc_now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def records_target(path: str) -> Path:
+    """``--out`` as a file in an existing folder (checked before anything runs or is written)."""
+    from .theory import BadInput
+
+    target = Path(path)
+    if target.is_dir() or not target.parent.is_dir():
+        raise BadInput("--out", path, "a file in an existing folder")
+    return target
+
+
 def open_records(path: str | None, backend=None):
     """The records file of this run (replaced), or None; BadInput where it cannot be written."""
     from .theory import BadInput
 
     if not path:
         return None
-    target = Path(path)
-    if target.is_dir() or not target.parent.is_dir():
+    try:
+        target = records_target(path)
+    except BadInput:
         if backend:
             backend.close()
-        raise BadInput("--out", path, "a file in an existing folder")
+        raise
     try:
         return open(target, "w")
     except OSError as e:
@@ -103,9 +114,7 @@ def run(args) -> int:
         raise UsageError("verify: name a check or quantity, or give --all")
     plots = writable_folder("--plots", args.plots) if args.plots else None
     if args.out:
-        target = Path(args.out)
-        if target.is_dir() or not target.parent.is_dir():
-            raise BadInput("--out", args.out, "a file in an existing folder")
+        records_target(args.out)
     backend = backend_from_args(args)  # a cluster that cannot be reached fails before anything is written
     sink = open_records(args.out, backend)
     info = run_info(args.seed, args.quick)
