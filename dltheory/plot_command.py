@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import math
-import sys
 import textwrap
 from pathlib import Path
 
