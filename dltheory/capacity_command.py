@@ -12,10 +12,10 @@ def add_parser(sub) -> None:
                    help=".npy array (P manifolds, M points, N dimensions) or .npz of (M_i, N) arrays, one per manifold")
     s.add_argument("--kappa", type=float, default=0.0, help="margin kappa >= 0 (default 0)")
     s.add_argument("--samples", type=int, default=2000, help="Gaussian samples T per manifold (default 2000)")
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--seed", type=int, default=0, help="seed of the Gaussian samples (default 0)")
     s.add_argument("--center-correction", action="store_true",
                    help="project out the centre-correlation subspace first (Cohen et al. 2020)")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="one JSON object instead of the text report")
     s.set_defaults(run=run)
 
 

@@ -28,10 +28,10 @@ MAX_QUADRATURE_EVALUATIONS = 2e9
 
 def add_parser(subparsers) -> None:
     s = subparsers.add_parser("kernel", help="NNGP/NTK kernel matrix of input files (.npy/.csv)")
-    s.add_argument("--activation", required=True)
-    s.add_argument("--depth", required=True, type=int)
-    s.add_argument("--weight-variance", required=True, type=float)
-    s.add_argument("--bias-variance", type=float, default=0.0)
+    s.add_argument("--activation", required=True, help="pointwise activation (as for the nngp-kernel quantity)")
+    s.add_argument("--depth", required=True, type=int, help="number of hidden layers L")
+    s.add_argument("--weight-variance", required=True, type=float, help="sigma_w^2")
+    s.add_argument("--bias-variance", type=float, default=0.0, help="sigma_b^2 (default 0)")
     kind = s.add_mutually_exclusive_group()
     kind.add_argument("--ntk", dest="kind", action="store_const", const="ntk", help="the NTK (default)")
     kind.add_argument("--nngp", dest="kind", action="store_const", const="nngp", help="the NNGP kernel")

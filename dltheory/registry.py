@@ -167,3 +167,19 @@ def imported_graph() -> Graph:
     chks = {x.name: Node("check", x.name, x.title, x.quantities, rule=x.rule_text, module=x.measure.__module__)
             for x in n.all_checks().values()}
     return Graph(all_quantities(), ders, chks)
+
+
+def static_benchmarks() -> dict[str, Node]:
+    """Benchmarks as declared in the source (``@benchmark(name, simulator=..., reference=...)``),
+    by name, without importing numba: ``title`` is "SIMULATOR vs REFERENCE"."""
+    found = {}
+    for module, path in _sources("dltheory.numerics"):
+        text = path.read_text()
+        if "@benchmark(" not in text:  # most modules declare none: skip their parse
+            continue
+        for call in _decorations(ast.parse(text, str(path)), "benchmark"):
+            kw = _keywords(call)
+            name = _literal(call.args[0])
+            found[name] = Node("benchmark", name, f"{_literal(kw['simulator'])} vs {_literal(kw['reference'])}", (),
+                               module=module)
+    return dict(sorted(found.items()))

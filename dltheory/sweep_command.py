@@ -27,13 +27,13 @@ MAX_POINTS = 10000
 
 
 def add_parser(sub) -> None:
-    from .cli import add_backend_options
+    from .verify_command import add_backend_options
 
     s = sub.add_parser("sweep", help="a check's simulator over your grid: JSONL records and a figure")
-    s.add_argument("check", metavar="CHECK")
-    s.add_argument("params", nargs="*", metavar="PARAM=V1,V2,...")
+    s.add_argument("check", metavar="CHECK", help="a check (dltheory list): its simulator runs at each point")
+    s.add_argument("params", nargs="*", metavar="PARAM=V1,V2,...", help="values of a parameter; the grid is their product")
     s.add_argument("--quick", action="store_true", help="the simulator's quick sample sizes")
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--seed", type=int, default=0, help="base seed; each point is seeded by (seed, check, point)")
     s.add_argument("--out", required=True, help="write one JSON record per point (and a summary) to this file")
     s.add_argument("--plot", help="draw estimates (2 s.e. bars) and theory against --x into this image")
     s.add_argument("--x", help="the plot's horizontal axis (default: the first swept numeric parameter)")
@@ -126,8 +126,8 @@ def _axis(c, points: list[dict], swept: list[str], chosen: str | None) -> str | 
 
 
 def run(args) -> int:
-    from . import numerics
-    from .cli import backend_from_args, point_line
+    from . import numerics, progress
+    from .verify_command import backend_from_args, point_line, records_target, run_info, utc_now
     from .numerics import z_critical
     from .numerics._check import Outcome, conclude, measure_point, point_record
     from .theory import BadInput
@@ -137,9 +137,7 @@ def run(args) -> int:
     numerics.threads(), numerics.scale()
     c = numerics.get_check(args.check)
     points, swept = build_points(c, args.params, args.quick)
-    target = Path(args.out)
-    if target.is_dir() or not target.parent.is_dir():
-        raise BadInput("--out", args.out, "a file in an existing folder")
+    target = records_target(args.out)
     if args.plot:
         figure = Path(args.plot)
         if figure.is_dir() or not figure.parent.is_dir() or figure.suffix.lower() not in (".png", ".pdf", ".svg"):
@@ -157,8 +155,10 @@ def run(args) -> int:
     records: dict[int, dict] = {}
     errors: list[str] = []
 
+    info = run_info(args.seed, args.quick)
+
     def emit(record: dict) -> None:
-        line = json.dumps(record)
+        line = json.dumps({**record, "run": {**info, "time": utc_now()}})
         sink.write(line + "\n")
         sink.flush()
         if args.json:
@@ -169,8 +169,7 @@ def run(args) -> int:
         record["kind"], record["sweep_index"] = "sweep-point", point_index(points[i])
         records[i] = record
         where = f" [worker {worker}, {seconds:.1f}s]" if worker is not None else ""
-        print(f"  [{len(records) + len(errors)}/{len(points)}] {point_line(record)}{where}", file=sys.stderr,
-              flush=True)
+        progress.say(f"  [{len(records) + len(errors)}/{len(points)}] {point_line(record, c.rule)}{where}")
         emit(record)
 
     def failed(i, e):
@@ -188,8 +187,10 @@ def run(args) -> int:
                 for worker, (n, seconds) in sorted(backend.per_worker.items()):
                     print(f"  worker {worker}: {n} points, {seconds:.1f}s", file=sys.stderr, flush=True)
         else:
-            for i, p in enumerate(points):
-                finished(i, measure_point(c, p, point_index(p), args.seed, args.quick))
+            with progress.bar(total=len(points), desc=f"sweep {c.name}", unit="point") as shown:
+                for i, p in enumerate(points):
+                    finished(i, measure_point(c, p, point_index(p), args.seed, args.quick))
+                    shown.update(1)
         outcome = conclude(Outcome(dataclasses.replace(c, x=x), [records[i] for i in sorted(records)]))
         outcome.seconds = time.perf_counter() - start
         summary = {**outcome.summary, "kind": "sweep-summary", "swept": swept, "seed": args.seed,

@@ -235,6 +235,12 @@ def _dense_theory(c: Check, rows: list[dict], points: int = 120):
     return dense, ys
 
 
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
 def _plot_finite_size(ax, records: list[dict], ylabel: str) -> None:
     """Per-size values against 1/N (2 s.e. bars), the fitted polynomial, its intercept at 1/N = 0
     and, where the per-size values estimate the check's own quantity, the theory there (x)."""
@@ -253,60 +259,204 @@ def _plot_finite_size(ax, records: list[dict], ylabel: str) -> None:
         if fs["of"] is None:
             ax.plot([0.0], [r["theory"]], "x", color="k", ms=7)
     fitted = records[0]["finite_size"]["of"]
-    ax.set_xlabel("1/N")
-    ax.set_ylabel(fitted or ylabel, fontsize=8)
-    ax.set_title(f"finite size: weighted fit in 1/N (square: N -> inf{'' if fitted else '; x: theory'})", fontsize=9)
-    if len(records) <= 8:
+    ax.set_xlabel("1/N (N: width)")
+    ax.set_ylabel(_wrap(fitted or ylabel, 40), fontsize=8)
+    ax.set_title(_wrap("finite size: per-width estimates (2 s.e. bars), weighted fit in 1/N, square: its "
+                       "value at 1/N = 0" + ("" if fitted else "; x: theory"), 55), fontsize=8)
+    if len(records) <= 8 and any(r["point"] for r in records):
         ax.legend(fontsize=6)
 
 
-def _show(v) -> str:
+def _show(v, limit: int = 28) -> str:
+    """A parameter value for a label: floats to 4 digits, lists comma-separated, long ones cut."""
     if isinstance(v, float):
         return f"{v:.4g}"
-    return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+    if isinstance(v, (list, tuple)):
+        text = ",".join(_show(x) for x in v)
+        return text if len(text) <= limit else f"{text[:limit - 12]}... ({len(v)} values)"
+    return str(v)
+
+
+def _axis_label(c: Check) -> str:
+    """The x parameter with its meaning (the quantity's parameter doc, where it has one)."""
+    from ..theory import get
+
+    for name in c.quantities:
+        try:
+            for p in get(name).params:
+                if p.name == c.x and p.doc:
+                    return _wrap(f"{c.x} ({p.doc})", 45)
+        except Exception:  # a quantity that cannot be looked up: the bare name
+            pass
+    return c.x
+
+
+def _categories(c: Check, records: list[dict]) -> list[str] | None:
+    """Labels of the grid points when they are categories (no numeric x), else None: the
+    parameters that vary between points (all of them where none does)."""
+    xs = [r["point"].get(c.x) for r in records] if c.x else []
+    if c.x and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in xs) and len(set(xs)) > 1:
+        return None
+    return _categories_of(records)
+
+
+def _category_axis(records: list[dict]) -> str:
+    varying = [k for k in records[0]["point"] if len({_show(r["point"].get(k)) for r in records}) > 1]
+    labels = _categories_of(records)
+    if len(records) == 1:
+        return _wrap(f"the one grid point: {labels[0]}", 60)
+    if len(records) > 8 or max(len(t) for t in labels) > 44:
+        return _wrap(f"grid point number (varying: {', '.join(varying)}; each point's values are in the records)", 60)
+    return _wrap("grid point" + (f" ({', '.join(varying)})" if varying else ""), 60)
+
+
+def _categories_of(records: list[dict]) -> list[str]:
+    varying = [k for k in records[0]["point"] if len({_show(r["point"].get(k)) for r in records}) > 1]
+    keys = varying or list(records[0]["point"])
+    return [", ".join(f"{k}={_show(r['point'].get(k))}" for k in keys) for r in records]
+
+
+def _legend_proxies(ax, c: Check, bound: bool, has_wrong: bool) -> list:
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color="k", ls="-", marker="_", ms=10, label="bound" if bound else "theory"),
+               Line2D([], [], color="k", ls="none", marker="o", ms=4, label="simulation (bars: 2 s.e.)")]
+    if has_wrong:
+        handles.append(Line2D([], [], color="k", ls=":", marker="x", ms=5, alpha=0.6,
+                              label=_wrap("power test: " + c.wrong_label, 45)))
+    return handles
+
+
+def _plot_main(ax, c: Check, records: list[dict], categories: list[str] | None, bound: bool) -> None:
+    """Theory (or bound), simulation with 2 s.e. bars, the power test's wrong theory."""
+    has_wrong = any(r["wrong_theory"] is not None for r in records)
+    if categories is not None:  # categories: markers only, never a line joining unrelated points
+        pos = np.arange(len(records))
+        ax.plot(pos, [r["theory"] for r in records], "_", color="C0", ms=18, mew=2)
+        ax.plot(pos, [np.nan if r["wrong_theory"] is None else r["wrong_theory"] for r in records], "x",
+                color="C3", ms=5, alpha=0.6)
+        ax.errorbar(pos, [r["estimate"] for r in records], yerr=[2 * r["stderr"] for r in records], fmt="o",
+                    ms=4, color="C1", capsize=2)
+        _category_ticks(ax, categories)
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], color="C0", ls="none", marker="_", ms=12, mew=2, label="bound" if bound else "theory"),
+                   Line2D([], [], color="C1", ls="none", marker="o", ms=4, label="simulation (bars: 2 s.e.)")]
+        if has_wrong:
+            handles.append(Line2D([], [], color="C3", ls="none", marker="x", ms=5, alpha=0.6,
+                                  label=_wrap("power test: " + c.wrong_label, 45)))
+        ax.legend(handles=handles, fontsize=7)
+        return
+    groups: dict[tuple, list[dict]] = {}
+    for r in records:
+        rest = tuple((k, v) for k, v in r["point"].items() if k != c.x)
+        groups.setdefault(tuple((k, _show(v)) for k, v in rest), []).append(r)
+    varying = {k for rest in groups for k, _ in rest if len({dict(g).get(k) for g in groups}) > 1}
+    handles = _legend_proxies(ax, c, bound, has_wrong)
+    from matplotlib.lines import Line2D
+
+    for n, (rest, rows) in enumerate(groups.items()):
+        xs = [r["point"][c.x] for r in rows]
+        colour = f"C{n % 10}"
+        curve = _dense_theory(c, rows)
+        single = len(rows) == 1
+        if curve is not None:
+            ax.plot(*curve, "-", color=colour)
+        else:  # theory at the grid points; a lone point keeps a visible marker
+            ax.plot(xs, [r["theory"] for r in rows], "-_" if not single else "_", color=colour, ms=14, mew=2)
+        ax.plot(xs, [np.nan if r["wrong_theory"] is None else r["wrong_theory"] for r in rows], ":x",
+                color=colour, alpha=0.6, ms=4)
+        ax.errorbar(xs, [r["estimate"] for r in rows], yerr=[2 * r["stderr"] for r in rows],
+                    fmt="o", ms=3.5, color=colour, capsize=2)
+        label = ", ".join(f"{k}={v}" for k, v in rest if k in varying)
+        if label and len(groups) <= 10:
+            handles.append(Line2D([], [], color=colour, lw=4, label=_wrap(label, 40)))
+    ax.legend(handles=handles, fontsize=6.5)
+
+
+def _category_ticks(ax, categories: list[str]) -> None:
+    """Each category named under its point; where there are many, or long names, their numbers
+    (1, 2, ...; the records carry each point's parameters)."""
+    pos = list(range(len(categories)))
+    ax.set_xlim(-0.6, len(categories) - 0.4)
+    if len(categories) == 1:  # named in the axis label
+        ax.set_xticks([])
+        return
+    if len(categories) > 8 or max(len(t) for t in categories) > 44:
+        step = max(1, len(categories) // 20)
+        ax.set_xticks(pos[::step])
+        ax.set_xticklabels([str(i + 1) for i in pos[::step]], fontsize=7)
+        return
+    ax.set_xticks(pos)
+    ax.set_xticklabels([_wrap(t, 22) for t in categories], fontsize=6.5, rotation=30, ha="right")
+
+
+def _plot_ratio(ax, c: Check, records: list[dict], categories: list[str] | None) -> None:
+    """bound / estimate at each point: how far the bound is from what the simulation attains."""
+    ratios = [r["theory"] / r["estimate"] if r["estimate"] > 0 and r["theory"] > 0 else np.nan for r in records]
+    if categories is not None:
+        ax.plot(np.arange(len(records)), ratios, "o", color="C2", ms=4, label="bound / estimate")
+    else:  # one curve per group of the other parameters, in the main panel's colours
+        groups: dict[tuple, list[int]] = {}
+        for i, r in enumerate(records):
+            groups.setdefault(tuple((k, _show(v)) for k, v in r["point"].items() if k != c.x), []).append(i)
+        for n, rows in enumerate(groups.values()):
+            ax.plot([records[i]["point"][c.x] for i in rows], [ratios[i] for i in rows], "o-", color=f"C{n % 10}",
+                    ms=4, label="bound / estimate" if n == 0 else None)
+    ax.axhline(1.0, color="k", lw=0.8, ls="--", label="1: the bound is attained")
+    finite = [x for x in ratios if np.isfinite(x) and x > 0]
+    if finite and max(finite) / min(finite) > 20:
+        ax.set_yscale("log")
+    if categories is not None:
+        _category_ticks(ax, categories)
+        ax.set_xlabel(_category_axis(records))
+    else:
+        ax.set_xlabel(_axis_label(c))
+    ax.set_ylabel("bound / estimate")
+    dropped = sum(np.isnan(x) for x in ratios)
+    ax.set_title("looseness of the bound (1 = tight)" + (f"; {dropped} point{'s' if dropped > 1 else ''} with a "
+                 "bound or estimate <= 0 not shown" if dropped else ""), fontsize=8)
+    ax.legend(fontsize=6.5)
 
 
 def plot(outcome: Outcome, path) -> None:
-    """Theory (line), simulation (points with error bars) and the power test's wrong theory (dashed);
-    where the points were extrapolated in 1/N, a second panel shows the per-size estimates and the fits."""
+    """A figure as a paper would print it: theory (or the bound) and simulation (points with
+    2 s.e. bars) with the power test's wrong theory; grid points that are categories are shown
+    as categories (never joined by lines); a bound check adds a panel of bound / estimate; an
+    extrapolated check a panel of its per-width estimates and 1/N fits. Constrained layout,
+    wrapped titles; the PNG carries no software version, so it reruns byte-identically."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     c = outcome.check
-    extrapolated = [r for r in outcome.records if "finite_size" in r]
+    records = outcome.records
+    extrapolated = [r for r in records if "finite_size" in r]
+    bound = c.rule in ("upper-bound", "lower-bound")
+    panels = 1 + bool(extrapolated) + bool(bound)
+    fig, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 4.2), layout="constrained", squeeze=False)
+    ax, rest = axes[0][0], list(axes[0][1:])
+    categories = _categories(c, records)
+    _plot_main(ax, c, records, categories, bound)
+    if bound:
+        ratio_ax = rest.pop(0)
+        _plot_ratio(ratio_ax, c, records, categories)
+        if categories is None:  # the same x range as the main panel
+            ratio_ax.set_xlim(ax.get_xlim())
+            if c.x and ax.get_xscale() == "log":
+                ratio_ax.set_xscale("log")
     if extrapolated:
-        fig, (ax, fs_ax) = plt.subplots(1, 2, figsize=(10.5, 3.8))
+        fs_ax = rest.pop(0)
         _plot_finite_size(fs_ax, extrapolated, c.ylabel or c.quantity)
         if c.logy:
             fs_ax.set_yscale("log")
-    else:
-        fig, ax = plt.subplots(figsize=(5.5, 3.8))
-    groups: dict[tuple, list[dict]] = {}
-    for r in outcome.records:
-        rest = tuple((k, v) for k, v in r["point"].items() if k != c.x)
-        groups.setdefault(rest, []).append(r)
-    for n, (rest, rows) in enumerate(groups.items()):
-        xs = [r["point"][c.x] if c.x else i for i, r in enumerate(rows)]
-        colour = f"C{n % 10}"
-        label = ", ".join(f"{k}={_show(v)}" for k, v in rest) or c.quantity
-        curve = _dense_theory(c, rows)
-        if curve is not None:
-            ax.plot(*curve, "-", color=colour, label=f"theory: {label}")
-        else:
-            ax.plot(xs, [r["theory"] for r in rows], "-", color=colour, label=f"theory: {label}")
-        ax.plot(xs, [np.nan if r["wrong_theory"] is None else r["wrong_theory"] for r in rows], ":",
-                color=colour, alpha=0.6)
-        ax.errorbar(xs, [r["estimate"] for r in rows], yerr=[2 * r["stderr"] for r in rows],
-                    fmt="o", ms=3.5, color=colour, capsize=2)
-    ax.set_xlabel(c.x or "grid point")
-    ax.set_ylabel(c.ylabel or c.quantity)
-    if c.logy:
+    ax.set_xlabel(_category_axis(records) if categories is not None else _axis_label(c))
+    ax.set_ylabel(_wrap(c.ylabel or ", ".join(c.quantities), 40), fontsize=8)
+    values = [v for r in records for v in (r["theory"], r["estimate"]) if v is not None]
+    if c.logy or (bound and values and min(values) > 0 and max(values) / min(values) > 20):
         ax.set_yscale("log")
     verdict = "pass" if outcome.passed else "FAIL"
-    ax.set_title(f"{c.title}\n({verdict}; dotted: {c.wrong_label}; bars: 2 s.e.)", fontsize=9)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.suptitle(_wrap(f"{c.title} ({verdict})", 60 * panels), fontsize=9)
+    fig.savefig(path, dpi=120, metadata={"Software": None})
     plt.close(fig)

@@ -76,7 +76,7 @@ def main(argv=None):
         terms = [t.margin_complexity[form] for t in res]
         table.append({"task": "teacher, bias-free", "bound": form, "median_margin_complexity": median(terms)})
         print(f"| {form} | {median(terms):.3g} | {min(terms):.3g}-{max(terms):.3g} |")
-    fig, ax = plt.subplots(figsize=(9, 4.4))
+    fig, ax = plt.subplots(figsize=(9, 4.4), layout="constrained")
     pos = 0
     ticks = []
     for task, (res, _) in cov.items():
@@ -94,8 +94,7 @@ def main(argv=None):
     ax.set_xticks([p for p, _ in ticks], [t for _, t in ticks], fontsize=7)
     ax.set_ylabel("bound / test error")
     ax.set_title("Looseness over independent datasets (delta=0.05)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(out / "generalization-looseness.png", dpi=120)
+    fig.savefig(out / "generalization-looseness.png", dpi=120, metadata={"Software": None})
     plt.close(fig)
 
     z = zhang()
@@ -103,7 +102,7 @@ def main(argv=None):
     print("|---|---|---|---|")
     for r in z:
         print(f"| {r['width']} | {r['weights']} | {r['W_over_n']:.2f} | {r['fit']:.3f} |")
-    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    fig, ax = plt.subplots(figsize=(5.5, 3.6), layout="constrained")
     ax.plot([r["W_over_n"] for r in z], [r["fit"] for r in z], "o-", label="1-hidden-layer ReLU MLP (Adam)")
     ax.axvline(0.5, color="C1", ls=":", label="perceptron capacity n = 2W (Cover)")
     ax.axvline(2 + 10 / 100, color="C2", ls="--", label="Zhang et al. 2n+d weights fit any labels")
@@ -114,8 +113,7 @@ def main(argv=None):
     ax.set_xlabel("weights / samples (n=100, d=10)")
     ax.set_ylabel("fraction of random labels fitted")
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out / "generalization-random-labels.png", dpi=120)
+    fig.savefig(out / "generalization-random-labels.png", dpi=120, metadata={"Software": None})
     plt.close(fig)
     (out / "generalization-report.json").write_text(json.dumps({"coverage": table, "zhang": z}, indent=1, default=float))
     print(f"\n({time.time() - t0:.0f} s)")

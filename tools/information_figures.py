@@ -38,7 +38,7 @@ def ib_plane() -> None:
         points += [kernels.encoder_informations(c * a, n, cov_x, cov_x_y) for c, a, n in zip(scale, A, noise)]
     pts = np.array(points)
     xs = np.linspace(0.0, 6.0, 400)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
     ax.plot(pts[:, 0], pts[:, 1], ".", ms=2, color="0.6", label="3000 random linear-Gaussian encoders (exact)")
     ax.plot(xs, [evaluate("gaussian-ib-curve", eigenvalues=lam, info_x=float(v)) for v in xs], "-", color="C0",
             label="Gaussian information curve")
@@ -57,7 +57,6 @@ def ib_plane() -> None:
     ax.set_ylabel("I(T;Y) (nats)")
     ax.set_title("Gaussian IB, eigenvalues 0.1, 0.5, 0.9 (dotted: a component switches on)", fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
     fig.savefig(OUT / "gaussian_ib_plane.png", dpi=110, metadata=META)
     plt.close(fig)
 
@@ -69,7 +68,7 @@ def noisy_layer() -> None:
     est = [checks.mixture_information_mc(centers, float(s), 20_000, np.random.SeedSequence([7, i]))
            for i, s in enumerate(noises)]
     dense = np.geomspace(0.02, 1.5, 80)
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
     ax.plot(dense, [evaluate("mixture-information-kl-upper", **layer, noise=float(s)) for s in dense], "-", color="C1",
             label="KL upper bound")
     ax.plot(dense, [evaluate("mixture-information-bhattacharyya-lower", **layer, noise=float(s)) for s in dense], "-",
@@ -97,7 +96,6 @@ def noisy_layer() -> None:
     bx.set_ylabel("binning estimate of I(X;T) (nats)")
     bx.set_title("The binning estimate is a function of the bin count", fontsize=9)
     bx.legend(fontsize=7)
-    fig.tight_layout()
     fig.savefig(OUT / "noisy_layer_information.png", dpi=110, metadata=META)
     plt.close(fig)
 

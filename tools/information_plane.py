@@ -37,7 +37,7 @@ def main() -> None:
         runs = list(pool.map(lambda j: plane.run(plane.ACTIVATIONS[j[0]], j[1], epochs=args.epochs,
                                                  noise=args.noise, snapshots=20), jobs))
     summary: dict = {"epochs": args.epochs, "noise": args.noise, "seeds": args.seeds, "activations": {}}
-    fig, axes = plt.subplots(2, 2, figsize=(10, 8))
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8), layout="constrained")
     for row, name in enumerate(plane.ACTIVATIONS):
         mine = [r for (n, _), r in zip(jobs, runs) if n == name]
         entry = {"test_error": [float(r["test_error"][-1]) for r in mine],

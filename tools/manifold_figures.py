@@ -22,7 +22,7 @@ META = {"Software": None}  # no version string: byte-identical reruns
 def main() -> None:
     rows = table()
     layers = [r[0] for r in rows]
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.2))
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), layout="constrained")
     axes[0].errorbar(layers, [r[1] for r in rows], yerr=[2 * r[2] for r in rows], fmt="o-", capsize=3)
     axes[0].set_ylabel("capacity alpha_M")
     axes[1].plot(layers, [r[3] for r in rows], "o-")
@@ -33,7 +33,6 @@ def main() -> None:
         ax.set_xlabel("layer (0: input)")
         ax.set_xticks(layers)
     fig.suptitle("10 object manifolds through a random ReLU network (width 300, kappa = 0)", fontsize=10)
-    fig.tight_layout()
     OUT.mkdir(parents=True, exist_ok=True)
     fig.savefig(OUT / "network_layers.png", dpi=110, metadata=META)
     plt.close(fig)

@@ -32,7 +32,7 @@ def phase_diagram(path, activation="tanh", n_w=48, n_b=36):
             chi[i, j] = evaluate("chi1", **p)
     line_b = np.linspace(0.0, 0.3, 25)
     line_w = [evaluate("critical-weight-variance", activation=activation, bias_variance=float(b)) for b in line_b]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     for ax, data, title in ((axes[0], qstar, "$q^*$"), (axes[1], chi, r"$\chi_1$")):
         im = ax.pcolormesh(sws, sbs, data, shading="auto", cmap="viridis")
         fig.colorbar(im, ax=ax)
@@ -44,8 +44,7 @@ def phase_diagram(path, activation="tanh", n_w=48, n_b=36):
     axes[1].text(1.3, 0.25, "ordered\n" + r"$\chi_1 < 1$", color="w")
     axes[1].text(3.0, 0.03, "chaotic\n" + r"$\chi_1 > 1$", color="k")
     axes[0].legend(loc="lower right", fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, metadata={"Software": None})
     plt.close(fig)
     return sws, sbs, qstar, chi
 

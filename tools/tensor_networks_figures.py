@@ -27,7 +27,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     widths = list(range(1, 13))
     gen = np.random.default_rng(2018)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
     for i, (label, partition) in enumerate(PARTITIONS.items()):
         cut = [theory.evaluate("convac-separation-rank", inputs=N, channels=M, widths=(r,) * 4, partition=partition)
                for r in widths]
@@ -44,7 +44,6 @@ def main() -> None:
     ax.set_ylabel("separation rank")
     ax.set_title(f"ConvAC, N={N}, M={M}: min-cut (lines) vs exact rank over F_p (dots)", fontsize=9)
     ax.legend(fontsize=7)
-    fig.tight_layout()
     fig.savefig(OUT / "min_cut_vs_rank.png", dpi=110, metadata={"Software": None})
     plt.close(fig)
 
