@@ -64,7 +64,7 @@ _FLAT2 = ({"eigenvalues": (1.0, 4.0), "gamma": 1.0}, {"eigenvalues": (0.0, 100.0
 _FLAT3 = ({"eigenvalues": (0.5, 2.0, 8.0), "gamma": 2.0},)
 
 
-@derivation("local-entropy-quadratic", title="Local entropy of a quadratic minimum, Entropy-SGD's gradient, "
+@derivation("local-entropy-flatness", title="Local entropy of a quadratic minimum, Entropy-SGD's gradient, "
                                             "and the log-det flatness",
             results=(Result("F2", "local-entropy-quadratic", symbols=_entropy_symbols, points=_F2),
                      Result("F3", "local-entropy-quadratic", symbols=_entropy_symbols, points=_F3),

@@ -59,9 +59,14 @@ class Graph:
         return [c.name for c in self.checks.values() if quantity in c.quantities]
 
     def problems(self) -> list[str]:
-        """Links that do not resolve, and quantities with neither a check (or a derivation)
-        nor a declared exemption."""
+        """Links that do not resolve, quantities with neither a check (or a derivation) nor a
+        declared exemption, and a name used by two of quantity, derivation and check (``list NAME``,
+        ``derive NAME`` and ``verify NAME`` resolve a name across kinds)."""
         out = []
+        kinds = (("quantity", self.quantities), ("derivation", self.derivations), ("check", self.checks))
+        for i, (kind, names) in enumerate(kinds):
+            for other, others in kinds[i + 1:]:
+                out += [f"{kind} and {other} share the name {n}" for n in sorted(set(names) & set(others))]
         for node in (*self.derivations.values(), *self.checks.values()):
             out += [f"{node.kind} {node.name} links unknown quantity {q}" for q in node.quantities
                     if q not in self.quantities]

@@ -8,7 +8,7 @@ Local entropy (Chaudhari, Choromanska, Soatto, LeCun, Baldassi, Borgs, Chayes, S
 and its gradient (ibid., Eq. (7)): -grad F(x; gamma) = gamma (x - <x'>), the average under the tilted
 Gibbs measure proportional to exp(-f(x') - (gamma/2)|x - x'|^2). For the quadratic minimum
 f(x') = (1/2)(x' - x*)^T A (x' - x*) the integral is Gaussian and everything is in closed form
-(derivation ``local-entropy-quadratic``, recomputed here). The flatness part,
+(derivation ``local-entropy-flatness``, recomputed here). The flatness part,
 (1/2) sum ln(1 + lambda_i/gamma), orders minima of equal depth and is the mutual information of
 Gaussian weights (prior precision gamma, posterior precision A + gamma I) and, for lambda >> gamma,
 the Hochreiter & Schmidhuber ("Flat minima", Neural Computation 9(1), 1997, Sec. 3) description length
@@ -46,7 +46,7 @@ def _lists(eigenvalues, displacement, required: bool = False):
           RealList("displacement", default=None, doc="x - x* in the eigenbasis of A (default 0)"),
           status="exact", verified="recomputed",
           citation="local entropy of " + CHAUDHARI + ", Eq. (3), evaluated in closed form here for a quadratic "
-                   "minimum (derivation local-entropy-quadratic)",
+                   "minimum (derivation local-entropy-flatness)",
           examples=({"eigenvalues": (1.0, 4.0), "gamma": 1.0},
                     {"eigenvalues": (0.5, 2.0, 8.0), "gamma": 2.0, "displacement": (0.3, -0.2, 0.1)},
                     {"eigenvalues": (1.0, 1.0, 3.0), "gamma": 0.5, "displacement": (1.0, 0.0, -0.5)}))
@@ -82,7 +82,7 @@ def logdet_flatness(eigenvalues, gamma):
     N(x*, I/gamma) and a quadratic log-likelihood of curvature A (prior minus posterior entropy),
     and for lambda_i >> gamma it is (1/2) sum ln lambda_i - (n/2) ln gamma: the Hochreiter &
     Schmidhuber (1997) description length of a box of half-widths ~ 1/sqrt(lambda_i), up to
-    constants. Exact; derivation ``local-entropy-quadratic``.
+    constants. Exact; derivation ``local-entropy-flatness``.
     """
     lam, _ = _lists(eigenvalues, None)
     return 0.5 * math.fsum(math.log1p(l / gamma) for l in lam)
@@ -105,7 +105,7 @@ def entropy_sgd_gradient_quadratic(eigenvalues, gamma, displacement, component):
     since the tilted measure exp(-f(x') - (gamma/2)|x - x'|^2) is Gaussian with precision
     A + gamma I and mean x* + gamma (A + gamma I)^{-1} (x - x*). It is the plain gradient
     lambda_k d_k shrunk by gamma/(lambda_k + gamma): sharp directions are damped. Exact; Entropy-SGD's
-    gradient (Chaudhari et al. 2017, Eq. (7)); derivation ``local-entropy-quadratic``.
+    gradient (Chaudhari et al. 2017, Eq. (7)); derivation ``local-entropy-flatness``.
     """
     lam, d = _lists(eigenvalues, displacement, required=True)
     if component > len(lam):
