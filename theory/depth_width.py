@@ -166,7 +166,7 @@ def product_shallow_error(sigma: str, n: int, m2: float = 7 / 12, bias: float | 
           citation="Lin, Tegmark & Rolnick (2017), Sec. III and App. A (2^n suffice); "
                    "Rolnick & Tegmark (2018), ICLR, Thm 4.2 (Taylor sense: 2^n are needed)",
           examples=({"n": 3}, {"n": 10}),
-          bounds=lambda arch: {"n": arch.input_dim} if arch.activation != "relu" else None)
+          bounds=lambda arch: {"n": arch.input_dim} if arch.activation in ACTIVATIONS else None)
 def product_neurons_shallow(n: int):
     """2^n: hidden neurons a one-hidden-layer network needs to multiply n inputs.
 
@@ -183,7 +183,7 @@ def product_neurons_shallow(n: int):
           citation="Lin, Tegmark & Rolnick (2017), Sec. III (binary tree of 4-neuron gates; "
                    "the paper's 'about 4n' is 4(n-1) exactly)",
           examples=({"n": 5}, {"n": 8}),
-          bounds=lambda arch: {"n": arch.input_dim} if arch.activation != "relu" else None)
+          bounds=lambda arch: {"n": arch.input_dim} if arch.activation in ACTIVATIONS else None)
 def product_neurons_deep(n: int):
     """4(n - 1): neurons of the binary tree of multiplication gates for n inputs.
 
@@ -237,7 +237,7 @@ def monomial_neurons_deep(exponents: tuple[int, ...]):
           status="rigorous-upper-bound",
           citation="Rolnick & Tegmark (2018), ICLR, Thm 5.1 (tightness is their Conjecture 5.2)",
           examples=({"n": 12, "k": 2}, {"n": 27, "k": 3}, {"n": 64, "k": 6}),
-          bounds=lambda arch: {"n": arch.input_dim, "k": len(arch.widths)} if arch.activation != "relu" else None)
+          bounds=lambda arch: {"n": arch.input_dim, "k": len(arch.widths)} if arch.activation in ACTIVATIONS else None)
 def product_neurons_depth_k(n: int, k: int):
     """min over n = b_1 b_2 ... b_k of sum_{i=1}^k (n / (b_1...b_i)) 2^{b_i}: product of n inputs, depth k.
 
