@@ -92,4 +92,4 @@ def test_list_imports_neither_numba_nor_sympy(cli):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stderr.strip() == "[]"
     entries = json.loads(out.stdout)
-    assert {e["kind"] for e in entries} == {"quantity", "derivation", "check"}
+    assert {e["kind"] for e in entries} == {"quantity", "derivation", "check", "benchmark"}
