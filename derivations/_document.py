@@ -8,6 +8,7 @@ for each displayed step. Each equality is verified when it is added: symbolicall
 """
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
@@ -17,9 +18,20 @@ from typing import Callable
 
 import sympy as sp
 
+from ._layout import display, latex, overfull_boxes
+
 NUMERIC_DIGITS = 50
 NUMERIC_POINTS = 6
-LONG_LATEX = 260  # characters of LaTeX beyond which a display is scaled to the line width
+REFUSE_IDENTICAL = True  # a display whose two sides print the same LaTeX stops the build
+# derivations not yet rewritten to show unevaluated left sides and named results (emptied by issue 12)
+PENDING = set("""bayes-weight-information capacity-ball capacity-cover capacity-gardner capacity-ising
+capacity-teacher-student convac-min-cut depth-k-product gate-taylor gaussian-ib gaussian-posterior
+generalization-kl-inverse generalization-margin-bound generalization-pac-bayes generalization-rademacher-linear
+generalization-rademacher-networks generalization-vc generalization-vc-dimension-lower
+generalization-vc-dimension-upper linear-layer-information mixture-information-bounds monomial-shallow-count
+nuisance-invariance product-shallow product-tree regions-betti regions-density regions-lower-constructions
+regions-serra-upper regions-trajectory-growth regions-zaslavsky subset-sum-endpoints weight-lagrangian
+yarotsky-square""".split())
 
 
 class StepFailed(RuntimeError):
@@ -29,8 +41,13 @@ class StepFailed(RuntimeError):
 @dataclass
 class Step:
     text: str
-    latex: str
-    method: str  # how the displayed equality was verified ("" for displays without an equality)
+    lhs: str = ""  # LaTeX of the left side ("" for prose without a display)
+    rhs: tuple[str, ...] = ()  # LaTeX of the right side, or of each member of a chain
+    method: str = ""  # how the displayed equality was verified
+
+    @property
+    def latex(self) -> str:
+        return " = ".join((self.lhs, *self.rhs)) if self.lhs else ""
 
 
 @dataclass
@@ -52,40 +69,65 @@ class Document:
 
     def say(self, text: str) -> None:
         """A paragraph of prose with no displayed equality."""
-        self.steps.append(Step(text, "", ""))
+        self.steps.append(Step(text))
+
+    def _refuse_identical(self, text: str, shown: list[str]) -> None:
+        for a, b in zip(shown, shown[1:]):
+            if REFUSE_IDENTICAL and self.name not in PENDING and a.replace(" ", "") == b.replace(" ", ""):
+                raise StepFailed(f"derivation {self.name}, step {len(self.steps) + 1} ({text or 'no text'}): "
+                                 f"both sides print as {a!r}; show the left side unevaluated (sp.Integral, "
+                                 "sp.Sum, sp.Derivative, evaluate=False) or name it with lhs_tex=")
 
     def equal(self, lhs, rhs, text: str = "", *, ranges: dict | None = None, numeric_only: bool = False,
               lhs_tex: str | None = None):
         """Display and verify ``lhs = rhs``; returns ``rhs`` so steps can chain.
 
-        ``lhs_tex`` displays a name for a long left side (the verification uses ``lhs`` itself).
+        ``lhs`` is the form the prose announces, unevaluated (an Integral, a Sum, a Derivative, a
+        definition); it is checked after ``doit()``. ``lhs_tex`` displays a name for it instead
+        (the verification uses ``lhs`` itself). A display whose two sides print the same is refused.
         """
+        shown = [lhs_tex or latex(lhs), latex(rhs)]
+        self._refuse_identical(text, shown)
         method = verify_equal(lhs, rhs, ranges or {}, numeric_only)
         if method is None:
             raise StepFailed(f"derivation {self.name}, step {len(self.steps) + 1} ({text or 'no text'}): "
                              f"{sp.sstr(lhs)} = {sp.sstr(rhs)} does not hold")
-        self.steps.append(Step(text, f"{lhs_tex or sp.latex(lhs)} = {sp.latex(rhs)}", method))
+        self.steps.append(Step(text, shown[0], (shown[1],), method))
         return rhs
 
-    def chain(self, text: str, *exprs, ranges: dict | None = None):
-        """Display ``e0 = e1 = e2 = ...`` verifying each adjacent equality; returns the last."""
+    def chain(self, text: str, *exprs, ranges: dict | None = None, lhs_tex: str | None = None):
+        """Display ``e0 = e1 = e2 = ...`` verifying each adjacent equality; returns the last.
+
+        A member may be a pair ``(tex, expr)``: ``tex`` is shown (a name or a definition), ``expr``
+        verified."""
+        pairs = [m if isinstance(m, tuple) else (latex(m), m) for m in exprs]
+        if lhs_tex:
+            pairs[0] = (lhs_tex, pairs[0][1])
+        shown = [t for t, _ in pairs]
+        self._refuse_identical(text, shown)
         methods = []
-        for a, b in zip(exprs, exprs[1:]):
+        for (_, a), (_, b) in zip(pairs, pairs[1:]):
             m = verify_equal(a, b, ranges or {}, False)
             if m is None:
                 raise StepFailed(f"derivation {self.name}, step {len(self.steps) + 1} ({text}): "
                                  f"{sp.sstr(a)} = {sp.sstr(b)} does not hold")
             methods.append(m)
-        latex = r" \\ &= ".join(sp.latex(e) for e in exprs[1:])
-        method = methods[0] if len(set(methods)) == 1 else "; ".join(methods)
-        self.steps.append(Step(text, f"{sp.latex(exprs[0])} &= {latex}", method))
-        return exprs[-1]
+        method = methods[0] if len(set(methods)) == 1 else "; ".join(dict.fromkeys(methods))
+        self.steps.append(Step(text, shown[0], tuple(shown[1:]), method))
+        return pairs[-1][1]
 
-    def result(self, key: str, expr, text: str = "") -> None:
-        """A result: ``key`` must be declared as a :class:`Result` of the derivation, which names the
-        quantity it equals (or bounds); the build proves the two equal at sampled points."""
+    def result(self, key: str, expr, text: str = "", *, lhs=None, rhs_tex: str | None = None) -> None:
+        """A result ``lhs = expr`` (``lhs``: the symbol it defines, LaTeX or a SymPy expression): ``key``
+        must be declared as a :class:`Result` of the derivation, which names the quantity it equals
+        (or bounds); the build proves the two equal at sampled points. ``rhs_tex`` shows a nested
+        result through the named intermediates of steps that displayed and checked them."""
         self.results[key] = expr
-        self.result_text.append(f"{text}\n\\begin{{equation*}}\n{sp.latex(expr)}\n\\end{{equation*}}")
+        if lhs is None:
+            if self.name not in PENDING:
+                raise StepFailed(f"derivation {self.name}, result {key}: name its symbol (lhs=)")
+            self.result_text.append(f"{text}\n{display('', [latex(expr)])}")
+            return
+        self.result_text.append(f"{text}\n{display(latex(lhs), [rhs_tex or latex(expr)])}")
 
     def keep(self, key: str, expr) -> None:
         """Keep an intermediate expression for tests (not displayed, not a result)."""
@@ -108,7 +150,12 @@ def _sample(sym: sp.Symbol, ranges: dict, rng: random.Random):
 
 def verify_equal(lhs, rhs, ranges: dict, numeric_only: bool) -> str | None:
     """'symbolic' or 'numeric (...)' if lhs = rhs is verified, None if it fails."""
-    diff = sp.sympify(lhs) - sp.sympify(rhs)
+    lhs = sp.sympify(lhs)
+    if lhs.has(sp.Integral, sp.Sum, sp.Derivative, sp.Product, sp.Subs):
+        done = lhs.doit()
+        if not done.has(sp.Integral, sp.Sum, sp.Product):
+            lhs = done
+    diff = lhs - sp.sympify(rhs)
     if not numeric_only:
         if diff == 0 or sp.expand(diff) == 0 or sp.simplify(diff) == 0:
             return "symbolic"
@@ -256,56 +303,50 @@ def registered() -> dict[str, Derivation]:
     return _DERIVATIONS
 
 
-TEMPLATE = r"""\documentclass[11pt]{article}
-\usepackage[utf8]{inputenc}
-\usepackage{amsmath,amssymb,graphicx}
+PREAMBLE = r"""\usepackage[utf8]{inputenc}
+\usepackage{amsmath,amssymb}
 \usepackage[margin=1in]{geometry}
 \allowdisplaybreaks
-\title{%(title)s}
+\sloppy
+"""
+
+TEMPLATE = r"""\documentclass[11pt]{article}
+%(preamble)s\title{%(title)s}
 \author{dltheory --- generated from SymPy code; every displayed equality machine-checked}
 \date{}
 \begin{document}
 \maketitle
-%(abstract)s
-\section*{Assumptions}
-\begin{itemize}
-%(assumptions)s
-\end{itemize}
-\section*{Derivation}
-\begin{enumerate}
-%(steps)s
-\end{enumerate}
-\section*{Result}
-%(result)s
-\section*{References}
-\begin{enumerate}
-%(references)s
-\end{enumerate}
+%(body)s
 \end{document}
 """
 
 
-def render(doc: Document) -> str:
-    """The LaTeX source of a built document."""
+def body(doc: Document, heading: str = r"\section*") -> str:
+    """The abstract, assumptions, derivation, result and references of a built document, under
+    headings ``heading`` (``\\section*`` in a document, ``\\subsection*`` in the book)."""
     steps = []
     for s in doc.steps:
         item = r"\item " + s.text
-        if s.latex:
-            env = "align*" if "&" in s.latex else "equation*"
-            body = s.latex
-            if env == "equation*" and len(body) > LONG_LATEX:  # shrink a long display to the line width
-                body = r"\resizebox{\linewidth}{!}{$\displaystyle " + body + "$}"
-            item += f"\n\\begin{{{env}}}\n{body}\n\\end{{{env}}}\n"
+        if s.lhs:
+            item += "\n" + display(s.lhs, list(s.rhs)) + "\n"
             item += r"\hfill{\small\emph{checked: " + s.method + "}}"
         steps.append(item)
-    return TEMPLATE % {
-        "title": doc.title,
-        "abstract": f"\\begin{{abstract}}\n{doc.abstract}\n\\end{{abstract}}" if doc.abstract else "",
-        "assumptions": "\n".join(r"\item " + a for a in doc.assumptions) or r"\item None.",
-        "steps": "\n".join(steps),
-        "result": "\n".join(doc.result_text),
-        "references": "\n".join(r"\item " + r for r in doc.references) or r"\item ---",
-    }
+    abstract = f"\\begin{{abstract}}\n{doc.abstract}\n\\end{{abstract}}\n" if doc.abstract else ""
+    if abstract and heading != r"\section*":
+        abstract = f"{{\\small {doc.abstract}}}\n"
+    parts = [abstract.rstrip("\n"),
+             f"{heading}{{Assumptions}}", r"\begin{itemize}",
+             "\n".join(r"\item " + a for a in doc.assumptions) or r"\item None.", r"\end{itemize}",
+             f"{heading}{{Derivation}}", r"\begin{enumerate}", "\n".join(steps), r"\end{enumerate}",
+             f"{heading}{{Result}}", "\n".join(doc.result_text),
+             f"{heading}{{References}}", r"\begin{enumerate}",
+             "\n".join(r"\item " + r for r in doc.references) or r"\item ---", r"\end{enumerate}"]
+    return "\n".join(parts)
+
+
+def render(doc: Document) -> str:
+    """The LaTeX source of a built document."""
+    return TEMPLATE % {"preamble": PREAMBLE, "title": doc.title, "body": body(doc)}
 
 
 TEX_HINT = ("PDF not built: no LaTeX found; install it with "
@@ -314,8 +355,9 @@ TEX_HINT = ("PDF not built: no LaTeX found; install it with "
 
 
 def compile_pdf(tex: Path) -> tuple[Path | None, str]:
-    """Compile ``tex`` in a private temporary folder and move the PDF next to it, so concurrent
-    builds into one folder do not share auxiliary files; returns (pdf or None, message)."""
+    """Compile ``tex`` in a private temporary folder and move the PDF (and its log) next to it, so
+    concurrent builds into one folder do not share auxiliary files; returns (pdf or None, message).
+    An overfull box over one point (a line past the margin) fails the build like a LaTeX error."""
     import tempfile
 
     if shutil.which("latexmk"):
@@ -327,10 +369,19 @@ def compile_pdf(tex: Path) -> tuple[Path | None, str]:
     pdf = tex.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix=".latex-", dir=tex.parent) as work:
         shutil.copyfile(tex, Path(work) / tex.name)
-        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env)
         made = Path(work) / pdf.name
         if proc.returncode != 0 or not made.exists():
             tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]
             return None, f"LaTeX failed on {tex}: " + " | ".join(tail)
+        log = Path(work) / tex.with_suffix(".log").name
+        boxes = overfull_boxes(log.read_text(errors="replace")) if log.exists() else []
+        if log.exists():
+            log.replace(tex.with_suffix(".log"))
+        if boxes:
+            worst = max(boxes)
+            return None, (f"LaTeX on {tex}: {len(boxes)} overfull box(es) over 1pt, the widest "
+                          f"{worst[0]:.1f}pt {worst[1]}")
         made.replace(pdf)
     return pdf, str(pdf)
