@@ -24,8 +24,8 @@ NUMERIC_DIGITS = 50
 NUMERIC_POINTS = 6
 REFUSE_IDENTICAL = True  # a display whose two sides print the same LaTeX stops the build
 # derivations not yet rewritten to show unevaluated left sides and named results (emptied by issue 12)
-PENDING = set("""bayes-weight-information capacity-ball capacity-cover capacity-gardner capacity-ising
-capacity-teacher-student convac-min-cut depth-k-product gate-taylor gaussian-ib gaussian-posterior
+PENDING = set("""bayes-weight-information    
+ convac-min-cut depth-k-product gate-taylor gaussian-ib gaussian-posterior
 generalization-kl-inverse generalization-margin-bound generalization-pac-bayes generalization-rademacher-linear
 generalization-rademacher-networks generalization-vc generalization-vc-dimension-lower
 generalization-vc-dimension-upper linear-layer-information mixture-information-bounds monomial-shallow-count
