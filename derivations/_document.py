@@ -29,8 +29,8 @@ PENDING = set("""bayes-weight-information
 generalization-kl-inverse generalization-margin-bound generalization-pac-bayes generalization-rademacher-linear
 generalization-rademacher-networks generalization-vc generalization-vc-dimension-lower
 generalization-vc-dimension-upper linear-layer-information mixture-information-bounds 
-nuisance-invariance   regions-betti regions-density regions-lower-constructions
-regions-serra-upper regions-trajectory-growth regions-zaslavsky subset-sum-endpoints weight-lagrangian
+nuisance-invariance     
+   subset-sum-endpoints weight-lagrangian
 yarotsky-square""".split())
 
 
