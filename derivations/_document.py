@@ -26,9 +26,9 @@ REFUSE_IDENTICAL = True  # a display whose two sides print the same LaTeX stops 
 # derivations not yet rewritten to show unevaluated left sides and named results (emptied by issue 12)
 PENDING = set("""bayes-weight-information    
  convac-min-cut   gaussian-ib gaussian-posterior
-generalization-kl-inverse generalization-margin-bound generalization-pac-bayes generalization-rademacher-linear
-generalization-rademacher-networks generalization-vc generalization-vc-dimension-lower
-generalization-vc-dimension-upper linear-layer-information mixture-information-bounds 
+   
+  
+ linear-layer-information mixture-information-bounds 
 nuisance-invariance     
    subset-sum-endpoints weight-lagrangian
 yarotsky-square""".split())
@@ -116,18 +116,20 @@ class Document:
         self.steps.append(Step(text, shown[0], tuple(shown[1:]), method))
         return pairs[-1][1]
 
-    def result(self, key: str, expr, text: str = "", *, lhs=None, rhs_tex: str | None = None) -> None:
+    def result(self, key: str, expr, text: str = "", *, lhs=None, rhs_tex: str | None = None,
+               relation: str = "=") -> None:
         """A result ``lhs = expr`` (``lhs``: the symbol it defines, LaTeX or a SymPy expression): ``key``
         must be declared as a :class:`Result` of the derivation, which names the quantity it equals
         (or bounds); the build proves the two equal at sampled points. ``rhs_tex`` shows a nested
-        result through the named intermediates of steps that displayed and checked them."""
+        result through the named intermediates of steps that displayed and checked them; ``relation``
+        ("=", "<=", ">=") is the displayed relation of ``lhs`` to the result (a bound reads lhs <= result)."""
         self.results[key] = expr
         if lhs is None:
             if self.name not in PENDING:
                 raise StepFailed(f"derivation {self.name}, result {key}: name its symbol (lhs=)")
             self.result_text.append(f"{text}\n{display('', [latex(expr)])}")
             return
-        self.result_text.append(f"{text}\n{display(latex(lhs), [rhs_tex or latex(expr)])}")
+        self.result_text.append(f"{text}\n{display(latex(lhs), [rhs_tex or latex(expr)], relation)}")
 
     def keep(self, key: str, expr) -> None:
         """Keep an intermediate expression for tests (not displayed, not a result)."""

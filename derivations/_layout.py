@@ -37,6 +37,13 @@ def latex(expr, **settings) -> str:
     return sp.latex(expr, **settings)
 
 
+def named(name: str, tex: str, **assumptions) -> sp.Symbol:
+    """A symbol called ``name`` (as results map it) that prints as ``tex`` (an upright operator name,
+    a hat), so that no multi-letter name is set in italics."""
+    cls = type(f"Named_{abs(hash(tex)) % 10**8}", (sp.Symbol,), {"_latex": lambda self, printer: tex})
+    return cls(name, **assumptions)
+
+
 def _group(tex: str, i: int) -> tuple[str, int]:
     """The argument starting at ``tex[i]`` (a braced group or a single token) and the index after it."""
     while i < len(tex) and tex[i] == " ":
@@ -122,6 +129,10 @@ def _split_top(tex: str) -> list[str]:
     """``tex`` cut before each top-level binary ``+``/``-`` (SymPy prints them as `` + ``/`` - ``)."""
     pieces, depth, start, i = [], 0, 0, 0
     while i < len(tex):
+        if tex.startswith((r"\begin{", r"\end{"), i):  # an environment (cases, matrix) is one piece
+            depth += 1 if tex.startswith(r"\begin{", i) else -1
+            i = tex.index("}", i) + 1
+            continue
         if tex.startswith(r"\left", i) and not tex[i + 5:i + 6].isalpha():
             depth += 1
             i += 5
@@ -150,6 +161,8 @@ def _open_up(term: str) -> list[str] | None:
     """A term too wide for one line, as pieces between which a line may break: ``\\frac{N}{D}``
     becomes ``\\frac{1}{D}\\Bigl[N\\Bigr]`` and ``c \\left(X\\right) rest`` becomes ``c\\Bigl(X\\Bigr) rest``,
     with N or X cut at its top-level signs. None where neither applies."""
+    if r"\begin{" in term:  # an environment is not opened up
+        return None
     sign = ""
     body = term
     if body[:2] in ("+ ", "- "):

@@ -70,8 +70,7 @@ def build_vc(doc):
             r"subsets of size $\le h$ (the tests count its labellings by brute force), and $\Phi_h(m)=2^m$ for $m\le h$.")
     m = sp.Symbol("m", positive=True, integer=True)
     i = sp.Symbol("i", integer=True, nonnegative=True)
-    doc.equal(sp.Sum(sp.binomial(m, i), (i, 0, m)).doit(), 2**m, r"The full sum: $\Phi_m(m)=2^m$.",
-              lhs_tex=r"\sum_{i=0}^{m}\binom mi")
+    doc.equal(sp.Sum(sp.binomial(m, i), (i, 0, m)), 2**m, r"The full sum:", lhs_tex=r"\Phi_m(m) = \sum_{i=0}^{m}\binom mi")
     rows = []
     for hv, mv in ((5, 100), (20, 1000), (100, 2000)):
         exact = sum(sp.binomial(mv, k) for k in range(hv + 1))
@@ -83,9 +82,9 @@ def build_vc(doc):
     r = sp.Symbol("r", nonnegative=True)
     hh = sp.Symbol("h", integer=True, nonnegative=True)
     doc.result("sauer", sp.Sum(sp.binomial(m, i), (i, 0, hh)), r"The Sauer--Shelah sum $\Phi_h(m)$ "
-               r"(\texttt{sauer-shelah}, $h$ = \texttt{vc}, $m$ = \texttt{n}):")
+               r"(\texttt{sauer-shelah}, $h$ = \texttt{vc}, $m$ = \texttt{n}):", lhs=r"\Phi_h(m)")
     doc.result("bound", r + sol, r"The VC bound (\texttt{vc-generalization-bound} with $\Pi=\Phi_h(2n)$, "
-               r"$r$ the empirical risk):")
+               r"$r$ the empirical risk):", lhs="R", relation="<=")
     doc.references = [r"V. N. Vapnik, A. Ya. Chervonenkis (1971). On the uniform convergence of relative frequencies "
                       r"of events to their probabilities. Theory Probab. Appl. 16.",
                       r"N. Sauer (1972). On the density of families of sets. J. Comb. Theory A 13.",
@@ -139,7 +138,8 @@ def build_vc_dimension_upper(doc):
               r"Substituting $t=L$, $w=\bar LW$, $r=2epR$ (the constant $e$ kept as a symbol, set to Euler's "
               r"number when evaluated):", ranges={e2: (2, 3), p: (2, 5), Rs: (3, 200)},
               lhs_tex=r"t+w\log_2(2r\log_2r)\big|_{t=L,\,w=\bar LW,\,r=2epR}")
-    doc.result("vc-upper", result, r"$\mathrm{VCdim}\le$ (with $e$ Euler's number):")
+    doc.result("vc-upper", result, r"The upper bound (with $e$ Euler's number):", lhs=r"\operatorname{VCdim}",
+               relation="<=")
     doc.references = [r"P. L. Bartlett, N. Harvey, C. Liaw, A. Mehrabian (2019). Nearly-tight VC-dimension and "
                       r"pseudodimension bounds for piecewise linear neural networks. JMLR 20(63); arXiv:1703.02930."]
 
@@ -335,8 +335,8 @@ def build_vc_dimension_lower(doc):
               r"The same count as \texttt{theory.generalization.architecture} for $k_1\in\{3,10,40\}$, "
               r"$L\in\{3,4,9\}$.", lhs_tex=r"\sum_{k_1,L}(W-W_{\mathrm{arch}})^2")
     result = sp.Piecewise((sp.Max(d + 1, k1 + 1, 2 * k1 + 1, (k1 - 2) * m), d >= 2), (sp.Max(d + 1, k1 + 1), True))
-    doc.result("vc-lower", result, r"$\mathrm{VCdim}\ge$ ($m$ the largest $m\le H-1$ with $k_2,\dots,k_m\ge7$; "
-               r"the last two terms apply for $d\ge2$):")
+    doc.result("vc-lower", result, r"The lower bound ($m$ the largest $m\le H-1$ with $k_2,\dots,k_m\ge7$; "
+               r"the last two terms apply for $d\ge2$):", lhs=r"\operatorname{VCdim}", relation=">=")
     doc.references = [r"P. L. Bartlett, N. Harvey, C. Liaw, A. Mehrabian (2019). Nearly-tight VC-dimension and "
                       r"pseudodimension bounds for piecewise linear neural networks. JMLR 20(63); arXiv:1703.02930, "
                       r"Thm 3 (the bit-extraction idea)."]
