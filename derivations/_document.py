@@ -23,15 +23,6 @@ from ._layout import display, latex, overfull_boxes
 NUMERIC_DIGITS = 50
 NUMERIC_POINTS = 6
 REFUSE_IDENTICAL = True  # a display whose two sides print the same LaTeX stops the build
-# derivations not yet rewritten to show unevaluated left sides and named results (emptied by issue 12)
-PENDING = set("""bayes-weight-information    
- convac-min-cut   gaussian-ib gaussian-posterior
-   
-  
- linear-layer-information mixture-information-bounds 
-nuisance-invariance     
-   subset-sum-endpoints weight-lagrangian
-yarotsky-square""".split())
 
 
 class StepFailed(RuntimeError):
@@ -73,7 +64,7 @@ class Document:
 
     def _refuse_identical(self, text: str, shown: list[str]) -> None:
         for a, b in zip(shown, shown[1:]):
-            if REFUSE_IDENTICAL and self.name not in PENDING and a.replace(" ", "") == b.replace(" ", ""):
+            if REFUSE_IDENTICAL and a.replace(" ", "") == b.replace(" ", ""):
                 raise StepFailed(f"derivation {self.name}, step {len(self.steps) + 1} ({text or 'no text'}): "
                                  f"both sides print as {a!r}; show the left side unevaluated (sp.Integral, "
                                  "sp.Sum, sp.Derivative, evaluate=False) or name it with lhs_tex=")
@@ -125,10 +116,7 @@ class Document:
         ("=", "<=", ">=") is the displayed relation of ``lhs`` to the result (a bound reads lhs <= result)."""
         self.results[key] = expr
         if lhs is None:
-            if self.name not in PENDING:
-                raise StepFailed(f"derivation {self.name}, result {key}: name its symbol (lhs=)")
-            self.result_text.append(f"{text}\n{display('', [latex(expr)])}")
-            return
+            raise StepFailed(f"derivation {self.name}, result {key}: name its symbol on the left (lhs=)")
         self.result_text.append(f"{text}\n{display(latex(lhs), [rhs_tex or latex(expr)], relation)}")
 
     def keep(self, key: str, expr) -> None:
