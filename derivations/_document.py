@@ -364,6 +364,8 @@ def compile_pdf(tex: Path) -> tuple[Path | None, str]:
         shutil.copyfile(tex, Path(work) / tex.name)
         env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
         proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env)
+        if proc.returncode == 0 and cmd[0] == "pdflatex" and "\\tableofcontents" in tex.read_text():
+            proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env)  # the contents
         made = Path(work) / pdf.name
         if proc.returncode != 0 or not made.exists():
             tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]

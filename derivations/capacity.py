@@ -9,6 +9,7 @@ from functools import lru_cache
 import mpmath
 import sympy as sp
 
+from ._layout import latex
 from ._document import Document, Result, derivation
 
 COVER = ("T. M. Cover. Geometrical and statistical properties of systems of linear inequalities "
@@ -143,7 +144,7 @@ def gardner(doc: Document) -> None:
               r"The Gaussian integral $\int_{-\kappa}^\infty Dt\,(t+\kappa)^2$, evaluated by SymPy (left), "
               r"in closed form ($H(x)=\mathrm{erfc}(x/\sqrt2)/2$, $G$ the density):", ranges={kappa: (0, 5)})
     doc.equal(1 / sp.Integral(G(t) * t**2, (t, 0, sp.oo)), 2, r"At zero margin, Cover's capacity:",
-              lhs_tex=r"\alpha_c(0) = \Bigl(" + sp.latex(sp.Integral(G(t) * t**2, (t, 0, sp.oo))) + r"\Bigr)^{-1}")
+              lhs_tex=r"\alpha_c(0) = \Bigl(" + latex(sp.Integral(G(t) * t**2, (t, 0, sp.oo))) + r"\Bigr)^{-1}")
     doc.equal(sp.Derivative(closed, kappa), 2 * (kappa * H(-kappa) + G(kappa)),
               r"The integral increases strictly with $\kappa$ (its derivative is positive for $\kappa\ge0$), "
               r"so $\alpha_c(\kappa)$ decreases strictly from 2 and at a load $\alpha\le2$ the largest "
@@ -181,7 +182,7 @@ def ising(doc: Document) -> None:
     half = doc.equal(sp.Integral(G(t) * t**2, (t, -sp.oo, 0)), sp.Rational(1, 2), r"$\int_{-\infty}^0 Dt\,t^2$:")
     s_lead = -qh * e / 2 + sp.sqrt(qh) * absz - alpha * half / (2 * e)
     qh_star = sp.solve(sp.diff(s_lead, qh), qh)[0]
-    doc.equal(qh_star, 2 / (sp.pi * e**2), lhs_tex=r"\hat q^*\Big|_{" + sp.latex(sp.Derivative(s_lead, qh))
+    doc.equal(qh_star, 2 / (sp.pi * e**2), lhs_tex=r"\hat q^*\Big|_{" + latex(sp.Derivative(s_lead, qh))
               + r" = 0}", text=r"Stationarity in $\hat q$ of the leading terms "
                                            r"($\epsilon=1-q$) gives")
     doc.equal(sp.Subs(s_lead, qh, qh_star), (1 / sp.pi - alpha / 4) / e, r"and the leading entropy")
@@ -316,12 +317,12 @@ def teacher_student(doc: Document) -> None:
               ranges={kappa: (0, 4)})
     doc.keep("hebb_R", RH)
     doc.result("hebb_eps", sp.acos(RH) / sp.pi, r"Hebb error, $\arccos(R_{\rm Hebb})/\pi$ with "
-                                                 rf"$R_{{\rm Hebb}}={sp.latex(RH)}$:",
+                                                 rf"$R_{{\rm Hebb}}={latex(RH)}$:",
                lhs=r"\epsilon_{\rm Hebb}(\alpha)")
     doc.result("hebb_asymptote", 1 / sp.sqrt(2 * sp.pi * alpha), r"Hebb large-$\alpha$ error:",
                lhs=r"\epsilon_{\rm Hebb}(\alpha) \simeq \epsilon^\infty_{\rm Hebb}")
     doc.result("gibbs_asymptote", sp.sqrt(2) / (alpha * I),
-               rf"Gibbs large-$\alpha$ error, with $I={sp.latex(gibbs_constant_integral())}$ "
+               rf"Gibbs large-$\alpha$ error, with $I={latex(gibbs_constant_integral())}$ "
                r"(evaluated by mpmath quadrature when the result is compared with the quantity):",
                lhs=r"\epsilon_{\rm Gibbs}(\alpha) \simeq \epsilon^\infty_{\rm Gibbs}")
     doc.result("bayes_asymptote", 1 / (alpha * I), r"Bayes large-$\alpha$ error:",
@@ -444,7 +445,7 @@ def ball(doc: Document) -> None:
     doc.equal(sp.solve(sp.Eq(foot_r, 0), t0)[0], k - tt / R,
               r"The foot of the perpendicular from $(t_0,t)$ to the line has $r\ge0$ iff $t_0\ge t_0^*$, the "
               r"root of $r_{\rm foot}(t_0) = 0$:",
-              lhs_tex=r"t_0^*\Big|_{" + sp.latex(foot_r) + r" = 0}")
+              lhs_tex=r"t_0^*\Big|_{" + latex(foot_r) + r" = 0}")
     d2 = (k + R * tt - t0)**2 / (1 + R**2)
     doc.equal((t0 - (t0 + (k + R * tt - t0) / (1 + R**2)))**2 + (tt - foot_r)**2, d2,
               r"and the squared distance to the line is")

@@ -8,6 +8,7 @@ from itertools import product as cartesian
 
 import sympy as sp
 
+from ._layout import latex
 from ._document import Document, Result, derivation
 
 LTR = ("H. W. Lin, M. Tegmark, D. Rolnick. Why does deep and cheap learning work so well? "
@@ -123,16 +124,16 @@ def gate_taylor(doc: Document) -> None:
         d2 = sp.diff(expr, x, 2)
         d4 = sp.diff(expr, x, 4)
         general = sp.simplify(d4 / (6 * d2))
-        doc.equal(sp.Derivative(expr, (x, 4)) / (6 * sp.Derivative(expr, (x, 2))), general, rf"For {name}, $\sigma(x)={sp.latex(expr)}$, at bias $x$:",
+        doc.equal(sp.Derivative(expr, (x, 4)) / (6 * sp.Derivative(expr, (x, 2))), general, rf"For {name}, $\sigma(x)={latex(expr)}$, at bias $x$:",
                   ranges={x: (sp.Rational(1, 5), 2)})
         value = sp.nsimplify(sp.simplify(general.subs(x, shift)))
         if shift != 0:
             doc.equal(sp.Subs(sp.Derivative(expr, (x, 3)), x, shift), 0,
-                      rf"The default shift $b={sp.latex(shift)}$ is where $|\sigma''|$ is largest "
+                      rf"The default shift $b={latex(shift)}$ is where $|\sigma''|$ is largest "
                       rf"($\sigma'''(b)=0$):")
-        doc.equal(sp.Subs(general, x, shift), value, rf"At $b={sp.latex(shift)}$:")
-        doc.result(f"c_{name}", value, rf"{name} ($b={sp.latex(shift)}$):",
-                   lhs=rf"c_{{\mathrm{{{name}}}}}\bigl({sp.latex(shift)}\bigr)")
+        doc.equal(sp.Subs(general, x, shift), value, rf"At $b={latex(shift)}$:")
+        doc.result(f"c_{name}", value, rf"{name} ($b={latex(shift)}$):",
+                   lhs=rf"c_{{\mathrm{{{name}}}}}\bigl({latex(shift)}\bigr)")
         doc.result(f"c_{name}_of_b", general.subs(x, b), rf"{name} at a general shift $b$:",
                    lhs=rf"c_{{\mathrm{{{name}}}}}(b)")
     doc.references = [LTR]
@@ -197,7 +198,7 @@ def product_tree(doc: Document) -> None:
                   rf"the sum over the {len(gates)} gates of the squared factors:")
         expectation = sp.expand(predicted).subs({xi**2: m2 for xi in xs})
         closed = c * sum(m2 ** len(left) + m2 ** len(right) for left, right in gates)
-        doc.equal(expectation, closed, lhs_tex=r"\mathbb E\Bigl[" + sp.latex(predicted) + r"\Bigr]", text=
+        doc.equal(expectation, closed, lhs_tex=r"\mathbb E\Bigl[" + latex(predicted) + r"\Bigr]", text=
                   rf"Each factor is a product of distinct independent inputs, so "
                   rf"$E[\prod_{{i\in S}} x_i^2]=m_2^{{|S|}}$; for $n={n}$:")
         doc.result(f"tree_error_{n}", closed, rf"$n={n}$ ($\epsilon = \lambda^2$):",
@@ -256,7 +257,7 @@ def monomial_shallow_count(doc: Document) -> None:
                       rf"$r={r}$, degree $k={k}$: the {sp.prod([ri + 1 for ri in r])} grid neurons give",
                       numeric_only=True, lhs_tex=rf"\sum_j\alpha_j(w_j\cdot x)^{{{k}}}")
         doc.result(f"neurons_{'_'.join(map(str, r))}", sp.prod([ri + 1 for ri in r]),
-                   rf"$r={r}$: $\prod_i(r_i+1)$ neurons:", lhs=rf"m_1\bigl({sp.latex(target)}\bigr)")
+                   rf"$r={r}$: $\prod_i(r_i+1)$ neurons:", lhs=rf"m_1\bigl({latex(target)}\bigr)")
     rr = sp.Symbol("r", positive=True, integer=True)
     doc.say(r"Deep bound (Rolnick \& Tegmark 2018, Thm 4.2(ii)): $x_i^{r_i}$ by repeated squaring uses at "
             r"most $7\lceil\log_2 r_i\rceil$ neurons (a 3-neuron square gate and a 4-neuron product gate "
@@ -351,7 +352,7 @@ def product_shallow(doc: Document) -> None:
             value = sp.nsimplify(sp.simplify(ratio.subs(x, shift)))
             shown = sp.Subs((sp.Derivative(expr, (x, n + 2)) / sp.factorial(n + 2))
                             / (sp.Derivative(expr, (x, n)) / sp.factorial(n)), x, shift)
-            doc.equal(shown, value, rf"{name}, $n={n}$, $b={sp.latex(shift)}$: $\rho=$", numeric_only=True)
+            doc.equal(shown, value, rf"{name}, $n={n}$, $b={latex(shift)}$: $\rho=$", numeric_only=True)
             doc.keep(f"rho_{name}_{n}", value)
     doc.result("neurons", 2**n_sym, r"The network has one hidden neuron per sign pattern $s\in\{\pm1\}^n$:",
                lhs=r"m_{\rm shallow}(n)")

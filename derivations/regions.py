@@ -213,7 +213,9 @@ def _constructions(doc):
     doc.references = [r"G. Montufar, R. Pascanu, K. Cho, Y. Bengio, On the number of linear regions of deep neural "
                       r"networks, NeurIPS 2014, Sec. 4.",
                       r"T. Serra, C. Tjandraatmadja, S. Ramalingam, Bounding and counting linear regions of deep "
-                      r"neural networks, ICML 2018, Sec. 5."]
+                      r"neural networks, ICML 2018, Sec. 5.",
+                      r"M. Bianchini, F. Scarselli, On the complexity of neural network classifiers: a comparison between "
+                      r"shallow and deep architectures, IEEE TNNLS 25 (2014) 1553--1565 (the Betti-number lower bound)."]
 
 
 def _density_symbols(point, radius: bool) -> dict:
@@ -346,7 +348,9 @@ def _betti(doc):
                lhs=r"\textstyle\sum_i b_i(\{f \ge 0\})")
     doc.references = [r"M. Bianchini, F. Scarselli, On the complexity of neural network classifiers: a comparison between "
                       r"shallow and deep architectures, IEEE TNNLS 25 (2014) 1553--1565, Table I.",
-                      r"J. Milnor, On the Betti numbers of real varieties, Proc. AMS 15 (1964) 275--280, Thm 3."]
+                      r"J. Milnor, On the Betti numbers of real varieties, Proc. AMS 15 (1964) 275--280, Thm 3.",
+                      r"T. Serra, C. Tjandraatmadja, S. Ramalingam, Bounding and counting linear regions of deep "
+                      r"neural networks, ICML 2018, Thm 1 (the region count $R$)."]
 
 
 _TRAJECTORY = {"k": "width", "sigma_w": "sigma_w", "sigma_b": "sigma_b"}

@@ -268,10 +268,11 @@ def cmd_derive(args) -> int:
     else:
         raise UsageError("derive: name a derivation (or a quantity: its derivations) or give --all")
     out = _writable_folder("--out", args.out)
-    failed = 0
+    failed, built = 0, []
     for name in names:
         try:
             doc, tex, message = derivations.build(name, out, pdf=not args.no_pdf)
+            built.append(doc)
         except (derivations.StepFailed, derivations.LatexFailed) as e:
             print(f"dltheory: derive: FAILED {e}", file=sys.stderr)
             failed += 1
@@ -282,6 +283,13 @@ def cmd_derive(args) -> int:
         print(f"{name}: {len(methods)} equalities verified ({symbolic} symbolic, "
               f"{len(methods) - symbolic} numeric), {len(doc.compared)} results equal their quantities "
               f"at {compared} points -> {tex}" + (f"; {message}" if message else ""))
+    if args.all and not failed:  # the single book: a table of contents, one chapter per topic
+        try:
+            tex, message = derivations.book(built, out, pdf=not args.no_pdf)
+        except derivations.LatexFailed as e:
+            print(f"dltheory: derive: FAILED {e}", file=sys.stderr)
+            return 1
+        print(f"book: {len(built)} derivations -> {tex}" + (f"; {message}" if message else ""))
     return 1 if failed else 0
 
 

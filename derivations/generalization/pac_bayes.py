@@ -196,7 +196,11 @@ def build_pac_bayes(doc):
                       r"J. Langford, M. Seeger (2001). Bounds for averaging classifiers. CMU-CS-01-102.",
                       r"A. Maurer (2004). A note on the PAC Bayesian theorem. arXiv:cs/0411099.",
                       r"M. D. Donsker, S. R. S. Varadhan (1975). Asymptotic evaluation of certain Markov process "
-                      r"expectations for large time I. CPAM 28."]
+                      r"expectations for large time I. CPAM 28.",
+                      r"S. Shalev-Shwartz, S. Ben-David (2014). Understanding Machine Learning. Cambridge University "
+                      r"Press, Thm 31.1.",
+                      r"O. Catoni (2007). PAC-Bayesian Supervised Classification: the Thermodynamics of Statistical "
+                      r"Learning. IMS Lecture Notes 56, Thm 1.2.6."]
 
 
 

@@ -245,6 +245,8 @@ def build_rademacher_networks(doc):
         r"P. L. Bartlett, D. J. Foster, M. Telgarsky (2017). Spectrally-normalized margin bounds for neural "
         r"networks. NeurIPS; arXiv:1706.08498.",
         r"M. Ledoux, M. Talagrand (1991). Probability in Banach Spaces, Thm 4.12.",
+        r"N. Golowich, A. Rakhlin, O. Shamir (2018). Size-independent sample complexity of neural networks. COLT; "
+        r"arXiv:1712.06541.",
         r"P. Massart (2000). Some applications of concentration inequalities to statistics. "
         r"Ann. Fac. Sci. Toulouse 9, Lemma 5.2."]
 

@@ -58,7 +58,7 @@ def build_four_point(doc):
         lhs = sp.Add(sw**2 * var, chi**2 * coef * (l - 1) * K**2, evaluate=False)
         doc.equal(lhs, sp.factor(coef * l * (kmap * K) ** 2),
                   f"{name.capitalize()}, $\\sigma_b = 0$: the ansatz $V^l = {coef}(l-1)(K^l)^2$ solves the recursion "
-                  f"(induction step, $K^{{l+1}} = {sp.latex(kmap)} K^l$), so the leading kurtosis is "
+                  f"(induction step, $K^{{l+1}} = {latex(kmap)} K^l$), so the leading kurtosis is "
                   f"${3 * coef}(L-1)/N$.")
     doc.say("Exact finite-$N$ law for the positively homogeneous activations: "
             "$\\sum_j \\phi(z_j)^2 = G^{l-1} X$ with $X \\sim \\chi^2_N$ (linear) or $X \\sim \\chi^2_k$, "
@@ -262,7 +262,7 @@ def build_four_point_two_inputs(doc):
               "and $(V_{(11)(22)} + 2V_{(12)(12)})/(NK_{11}K_{22})$ equals the exact result's $1/N$ term.",
               lhs_tex=r"\frac{(L-1)(B_{(11)(22)} + 2B_{(12)(12)})}{N K_{11}K_{22}}")
     doc.keep("linear_cross_kurtosis_exact", exact)
-    doc.say(f"Linear ($\\sigma_b = 0$), exact co-kurtosis at every width: ${sp.latex(exact)}$.")
+    doc.say(f"Linear ($\\sigma_b = 0$), exact co-kurtosis at every width: ${latex(exact)}$.")
     doc.result("linear_cross_kurtosis_leading", (L - 1) * (2 + 4 * rho**2) / N,
                "Linear ($\\sigma_b = 0$), leading order $(V_{(11)(22)} + 2V_{(12)(12)})/(NK_{11}K_{22})$:",
                lhs=r"\frac{\mathbb E[z_1^2z_2^2]_{\rm conn}}{K_{11}K_{22}}")

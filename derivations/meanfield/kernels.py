@@ -92,11 +92,11 @@ def build_kernels(doc):
     doc.result("relu_correlation_depth3", k[2] / 2, "Its correlation $\\rho^3 = K^3_{12}/K^3_{11}$ ($K^3_{11} = 2$, "
                "the preserved critical diagonal): the correlation map iterated twice,", lhs=r"\rho^3(c)",
                rhs_tex=r"\frac{1}{\pi}\Bigl(\sqrt{1 - \rho_2^2} + (\pi - \arccos\rho_2)\rho_2\Bigr)")
-    doc.result("relu_ntk_depth3", th, "ReLU NTK (NTK parameterisation), same setting:", lhs=r"\Theta^3_{12}(c)",
-               rhs_tex=r"K^3_{12} + \sigma_w^2\dot K^3\bigl(K^2_{12} + 2c\,\sigma_w^2\dot K^2\bigr),\quad "
-               r"\sigma_w^2\dot K^3 = 1 - \frac{\arccos\rho_2}{\pi},\ \sigma_w^2\dot K^2 = 1 - \frac{\arccos c}{\pi}")
+    doc.result("relu_ntk_depth3", th, "ReLU NTK (NTK parameterisation), same setting, with $\\chi^l = \\sigma_w^2\\dot K^l$: "
+               "$\\chi^2 = 1 - \\arccos(c)/\\pi$, $\\chi^3 = 1 - \\arccos(\\rho_2)/\\pi$:", lhs=r"\Theta^3_{12}(c)",
+               rhs_tex=r"K^3_{12} + \chi^3\bigl(K^2_{12} + 2c\,\chi^2\bigr)")
     doc.result("linear_ntk", L * sw**L * q12, "Deep linear NTK ($\\sigma_b = 0$):", lhs=r"\Theta^L_{12}")
     doc.result("relu_ntk_diag", 2 * L * q, "Critical ReLU NTK on the diagonal:", lhs=r"\Theta^L(x, x)")
-    doc.references = REFS[2:7]
+    doc.references = REFS[:1] + REFS[2:7]
 
 

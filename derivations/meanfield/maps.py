@@ -85,7 +85,7 @@ def build_maps(doc):
             worst = max(worst, float(abs(val - m.mpf(str(sp.N(erf2.subs(q, sp.Float(qv, 30)), 30))))))
     if worst > 1e-20:
         raise StepFailed(f"derivation {doc.name}: erf length identity fails ({worst:.1e})")
-    doc.say(f"erf: $\\mathbb E[\\mathrm{{erf}}(\\sqrt q z)^2] = {sp.latex(erf2)}$ (the erf--erf table identity of "
+    doc.say(f"erf: $\\mathbb E[\\mathrm{{erf}}(\\sqrt q z)^2] = {latex(erf2)}$ (the erf--erf table identity of "
             f"``meanfield-kernels'' at $a=b=r=q$; checked here with 30-digit mpmath quadrature at "
             f"$q \\in \\{{0.1, 0.7, 2.5, 9\\}}$, max. deviation {worst:.0e}).")
     # Stein / Price
