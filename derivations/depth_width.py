@@ -283,9 +283,8 @@ def yarotsky_square(doc: Document) -> None:
                     r"piecewise-linear interpolant of $x^2$ at $j/2^m$, with sup error $2^{-2m-2}$.")
     doc.assume(r"$x\in[0,1]$; $\mathrm{relu}(t)=\max(t,0)$.")
     tent = 2 * sp.Max(x, 0) - 4 * sp.Max(x - sp.Rational(1, 2), 0)
-    doc.equal(tent, 2 * x, r"On $[0,1/2]$ only the first unit is active:", ranges={x: (0, sp.Rational(1, 2))},
-              numeric_only=True)
-    doc.equal(tent, 2 - 2 * x, r"On $[1/2,1]$ both are:", ranges={x: (sp.Rational(1, 2), 1)}, numeric_only=True)
+    doc.equal(tent, 2 * x, r"On $[0,1/2]$ only the first unit is active:", ranges={x: (0, sp.Rational(1, 2))})
+    doc.equal(tent, 2 - 2 * x, r"On $[1/2,1]$ both are:", ranges={x: (sp.Rational(1, 2), 1)})
     s = sp.Symbol("s", positive=True, integer=True)
     doc.equal(2 * 2 ** (s - 1), 2**s,
               r"$g$ maps each half of $[0,1]$ onto $[0,1]$, so $g_s=g\circ g_{s-1}$ has twice the pieces "

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..theory.regions import hardtanh_fixed_point, serra_upper
+from ._layout import latex
 from ._document import Result, derivation
 
 N, D = sp.symbols("N D", integer=True, positive=True)
@@ -295,9 +296,13 @@ def _density(doc):
     widths = sp.symbols("n_1 n_2 n_3", integer=True, nonnegative=True)
     N = sp.Symbol("N", integer=True, positive=True)
     doc.result("density", sp.Add(*[n * count_l.subs(l, k) for k, n in enumerate(widths, 1)]) / (2 * r),
-               r"Expected boundaries per unit length on $[-ru, ru]$, three layers (wide limit):", lhs=r"\rho(r)")
+               r"Expected boundaries per unit length on $[-ru, ru]$, three layers (wide limit):", lhs=r"\rho(r)",
+               rhs_tex=r"\frac{1}{2r}\left(" + latex(sp.Add(*[n * count_l.subs(l, k) for k, n in enumerate(widths, 1)]))
+               + r"\right)")
     doc.result("density0", sp.Add(*[n * sp.sqrt(2 / (n0 * k)) for k, n in enumerate(widths, 1)]) / (sp.pi * sb),
-               r"Its limit $r \to 0$, the density at the origin:", lhs=r"\rho(0)")
+               r"Its limit $r \to 0$, the density at the origin:", lhs=r"\rho(0)",
+               rhs_tex=r"\frac{1}{\pi\sigma_b}\left(" + latex(sp.Add(*[n * sp.sqrt(2 / (n0 * k)) for k, n in enumerate(widths, 1)]))
+               + r"\right)")
     doc.result("bound", N * bound, r"Upper bound on the density of $N$ neurons in any layers, at any width:",
                lhs=r"\rho_{\max}")
     doc.references = [r"B. Hanin, D. Rolnick, Complexity of linear regions in deep networks, ICML 2019, Thm 1.",

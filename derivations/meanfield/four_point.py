@@ -224,12 +224,12 @@ def build_four_point_two_inputs(doc):
     alpha = lambda n: (sp.Rational(1, 3) * (1 + 2 / N)**n + sp.Rational(2, 3) * (1 - 1 / N)**n)
     beta = lambda n: sp.Rational(1, 3) * ((1 + 2 / N)**n - (1 - 1 / N)**n)
     # M^l = sw^(2l) (alpha_l A + beta_l B): recursion (alpha, beta) -> (alpha + 2 beta/N, beta + (alpha + beta)/N)
-    doc.equal(alpha(l) + 2 * beta(l) / N, alpha(l + 1),
+    doc.equal(alpha(l) + 2 * beta(l) / N, alpha(l + 1), lhs_tex=r"\alpha_\ell + \frac{2\beta_\ell}{N}", text=
               "Writing $M^l = \\sigma_w^{4l}(\\alpha_l A + \\beta_l B)$ with $\\alpha_l = \\frac13(1+\\frac2N)^l + "
               "\\frac23(1-\\frac1N)^l$, $\\beta_l = \\frac13[(1+\\frac2N)^l - (1-\\frac1N)^l]$ "
               "($\\alpha_0 = 1$, $\\beta_0 = 0$; eigenvalues $2, -1$ of $S$): $\\alpha_l + 2\\beta_l/N = \\alpha_{l+1}$",
               ranges={N: (1, 50), l: (0, 20)})
-    doc.equal(beta(l) + (alpha(l) + beta(l)) / N, beta(l + 1), "and $\\beta_l + (\\alpha_l + \\beta_l)/N = \\beta_{l+1}$.",
+    doc.equal(beta(l) + (alpha(l) + beta(l)) / N, beta(l + 1), lhs_tex=r"\beta_\ell + \frac{\alpha_\ell + \beta_\ell}{N}", text="and $\\beta_l + (\\alpha_l + \\beta_l)/N = \\beta_{l+1}$.",
               ranges={N: (1, 50), l: (0, 20)})
     rho = sp.Symbol("rho", real=True)
     # cross-kurtosis at layer L: [Cov(G11,G22) + 2 Var(G12)] / (K11 K22), Cov = sw^(4l)((alpha - 1) A + beta B)
