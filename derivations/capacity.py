@@ -187,7 +187,8 @@ def ising(doc: Document) -> None:
                                            r"($\epsilon=1-q$) gives")
     doc.equal(sp.Subs(s_lead, qh, qh_star), (1 / sp.pi - alpha / 4) / e, r"and the leading entropy")
     a_rs = sp.solve(sp.Eq(1 / sp.pi - alpha / 4, 0), alpha)[0]
-    doc.equal(a_rs, 4 / sp.pi, lhs_tex=r"\alpha_{RS}\Big|_{1/\pi - \alpha_{RS}/4 = 0}", text=r"whose coefficient vanishes at the RS capacity")
+    doc.equal(a_rs, 4 / sp.pi, r"whose coefficient vanishes at the RS capacity",
+              lhs_tex=r"\alpha_{RS}\Big|_{1/\pi - \alpha_{RS}/4 = 0}")
     doc.say(r"Why it is wrong. (i) The number of solutions $\mathcal N$ satisfies "
             r"$\mathbb E\,\mathcal N=2^N2^{-P}$ (each pattern is stored by a fixed $J$ with probability 1/2), "
             r"so by Markov's inequality $\Pr(\mathcal N\ge1)\le2^{N(1-\alpha)}\to0$ for $\alpha>1$: "

@@ -124,7 +124,8 @@ def gate_taylor(doc: Document) -> None:
         d2 = sp.diff(expr, x, 2)
         d4 = sp.diff(expr, x, 4)
         general = sp.simplify(d4 / (6 * d2))
-        doc.equal(sp.Derivative(expr, (x, 4)) / (6 * sp.Derivative(expr, (x, 2))), general, rf"For {name}, $\sigma(x)={latex(expr)}$, at bias $x$:",
+        doc.equal(sp.Derivative(expr, (x, 4)) / (6 * sp.Derivative(expr, (x, 2))), general,
+                  rf"For {name}, $\sigma(x)={latex(expr)}$, at bias $x$:",
                   ranges={x: (sp.Rational(1, 5), 2)})
         value = sp.nsimplify(sp.simplify(general.subs(x, shift)))
         if shift != 0:

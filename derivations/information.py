@@ -72,7 +72,8 @@ def gaussian_ib(doc: Document) -> None:
               r"(Chechik et al.'s $\alpha_i^2 r_i$):", lhs_tex=r"\partial_q\mathcal L\big|_{q^*}")
     doc.equal(qstar.subs(beta, 1 / (1 - lam)), 0, r"It is positive for $\beta>1/(1-\lambda)$ and vanishes at",
               lhs_tex=r"q^*\big|_{\beta=1/(1-\lambda)}")
-    doc.result("critical_beta", 1 / (1 - lam), r"Critical tradeoff of the component with eigenvalue $\lambda$:", lhs=r"\beta_c")
+    doc.result("critical_beta", 1 / (1 - lam), r"Critical tradeoff of the component with eigenvalue $\lambda$:",
+               lhs=r"\beta_c")
     doc.equal(1 + qstar * lam, beta * (1 - lam), r"At the optimum $1+q^*\lambda$ is", lhs_tex=r"1+q^*\lambda")
     doc.equal(1 + qstar, (beta - 1) * (1 - lam) / lam, r"and $1+q^*$ is", lhs_tex=r"1+q^*")
     I = sp.Symbol("I", positive=True)
