@@ -32,7 +32,7 @@ tex:
 
 run: setup tex
 	$(BIN)/dltheory verify --all --quick --plots docs/figures --out docs/figures/verify.jsonl
-	PYTHONHASHSEED=0 $(BIN)/dltheory derive --all --out docs/derivations
+	$(BIN)/dltheory derive --all --out docs/derivations
 	$(BIN)/python tools/meanfield_figures.py docs/figures/meanfield-phase-diagram.png
 	$(BIN)/python tools/tensor_networks_figures.py
 	$(BIN)/python tools/information_figures.py

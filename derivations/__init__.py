@@ -12,7 +12,7 @@ from ..theory import import_public_modules, lookup
 from ._document import (Derivation, Document, Result, StepFailed, compile_pdf, derivation, registered,
                         render, verify_equal)
 
-__all__ = ["Derivation", "Document", "Result", "StepFailed", "all_derivations", "build", "derivation", "get",
+__all__ = ["Derivation", "Document", "Result", "StepFailed", "all_derivations", "book", "build", "derivation", "get",
            "render", "verify_equal"]
 
 
@@ -43,6 +43,14 @@ def build(name: str, out_dir: Path, pdf: bool = True) -> tuple[Document, Path, s
     if made is None and not message.startswith("PDF not built"):
         raise LatexFailed(message)
     return doc, tex, message
+
+
+def book(docs: list[Document], out_dir: Path, pdf: bool = True) -> tuple[Path, str]:
+    """Write the single book of the built documents ``docs`` (dltheory-derivations.tex and .pdf):
+    a table of contents and one chapter per topic; returns (tex path, pdf message)."""
+    from ._book import write_book
+
+    return write_book([(get(d.name).build.__module__, d) for d in docs], out_dir, pdf)
 
 
 class LatexFailed(RuntimeError):

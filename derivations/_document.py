@@ -8,6 +8,7 @@ for each displayed step. Each equality is verified when it is added: symbolicall
 """
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
@@ -17,9 +18,11 @@ from typing import Callable
 
 import sympy as sp
 
+from ._layout import display, latex, overfull_boxes
+
 NUMERIC_DIGITS = 50
 NUMERIC_POINTS = 6
-LONG_LATEX = 260  # characters of LaTeX beyond which a display is scaled to the line width
+REFUSE_IDENTICAL = True  # a display whose two sides print the same LaTeX stops the build
 
 
 class StepFailed(RuntimeError):
@@ -29,8 +32,13 @@ class StepFailed(RuntimeError):
 @dataclass
 class Step:
     text: str
-    latex: str
-    method: str  # how the displayed equality was verified ("" for displays without an equality)
+    lhs: str = ""  # LaTeX of the left side ("" for prose without a display)
+    rhs: tuple[str, ...] = ()  # LaTeX of the right side, or of each member of a chain
+    method: str = ""  # how the displayed equality was verified
+
+    @property
+    def latex(self) -> str:
+        return " = ".join((self.lhs, *self.rhs)) if self.lhs else ""
 
 
 @dataclass
@@ -52,40 +60,64 @@ class Document:
 
     def say(self, text: str) -> None:
         """A paragraph of prose with no displayed equality."""
-        self.steps.append(Step(text, "", ""))
+        self.steps.append(Step(text))
+
+    def _refuse_identical(self, text: str, shown: list[str]) -> None:
+        for a, b in zip(shown, shown[1:]):
+            if REFUSE_IDENTICAL and a.replace(" ", "") == b.replace(" ", ""):
+                raise StepFailed(f"derivation {self.name}, step {len(self.steps) + 1} ({text or 'no text'}): "
+                                 f"both sides print as {a!r}; show the left side unevaluated (sp.Integral, "
+                                 "sp.Sum, sp.Derivative, evaluate=False) or name it with lhs_tex=")
 
     def equal(self, lhs, rhs, text: str = "", *, ranges: dict | None = None, numeric_only: bool = False,
               lhs_tex: str | None = None):
         """Display and verify ``lhs = rhs``; returns ``rhs`` so steps can chain.
 
-        ``lhs_tex`` displays a name for a long left side (the verification uses ``lhs`` itself).
+        ``lhs`` is the form the prose announces, unevaluated (an Integral, a Sum, a Derivative, a
+        definition); it is checked after ``doit()``. ``lhs_tex`` displays a name for it instead
+        (the verification uses ``lhs`` itself). A display whose two sides print the same is refused.
         """
+        shown = [lhs_tex or latex(lhs), latex(rhs)]
+        self._refuse_identical(text, shown)
         method = verify_equal(lhs, rhs, ranges or {}, numeric_only)
         if method is None:
             raise StepFailed(f"derivation {self.name}, step {len(self.steps) + 1} ({text or 'no text'}): "
                              f"{sp.sstr(lhs)} = {sp.sstr(rhs)} does not hold")
-        self.steps.append(Step(text, f"{lhs_tex or sp.latex(lhs)} = {sp.latex(rhs)}", method))
+        self.steps.append(Step(text, shown[0], (shown[1],), method))
         return rhs
 
-    def chain(self, text: str, *exprs, ranges: dict | None = None):
-        """Display ``e0 = e1 = e2 = ...`` verifying each adjacent equality; returns the last."""
+    def chain(self, text: str, *exprs, ranges: dict | None = None, lhs_tex: str | None = None):
+        """Display ``e0 = e1 = e2 = ...`` verifying each adjacent equality; returns the last.
+
+        A member may be a pair ``(tex, expr)``: ``tex`` is shown (a name or a definition), ``expr``
+        verified."""
+        pairs = [m if isinstance(m, tuple) else (latex(m), m) for m in exprs]
+        if lhs_tex:
+            pairs[0] = (lhs_tex, pairs[0][1])
+        shown = [t for t, _ in pairs]
+        self._refuse_identical(text, shown)
         methods = []
-        for a, b in zip(exprs, exprs[1:]):
+        for (_, a), (_, b) in zip(pairs, pairs[1:]):
             m = verify_equal(a, b, ranges or {}, False)
             if m is None:
                 raise StepFailed(f"derivation {self.name}, step {len(self.steps) + 1} ({text}): "
                                  f"{sp.sstr(a)} = {sp.sstr(b)} does not hold")
             methods.append(m)
-        latex = r" \\ &= ".join(sp.latex(e) for e in exprs[1:])
-        method = methods[0] if len(set(methods)) == 1 else "; ".join(methods)
-        self.steps.append(Step(text, f"{sp.latex(exprs[0])} &= {latex}", method))
-        return exprs[-1]
+        method = methods[0] if len(set(methods)) == 1 else "; ".join(dict.fromkeys(methods))
+        self.steps.append(Step(text, shown[0], tuple(shown[1:]), method))
+        return pairs[-1][1]
 
-    def result(self, key: str, expr, text: str = "") -> None:
-        """A result: ``key`` must be declared as a :class:`Result` of the derivation, which names the
-        quantity it equals (or bounds); the build proves the two equal at sampled points."""
+    def result(self, key: str, expr, text: str = "", *, lhs=None, rhs_tex: str | None = None,
+               relation: str = "=") -> None:
+        """A result ``lhs = expr`` (``lhs``: the symbol it defines, LaTeX or a SymPy expression): ``key``
+        must be declared as a :class:`Result` of the derivation, which names the quantity it equals
+        (or bounds); the build proves the two equal at sampled points. ``rhs_tex`` shows a nested
+        result through the named intermediates of steps that displayed and checked them; ``relation``
+        ("=", "<=", ">=") is the displayed relation of ``lhs`` to the result (a bound reads lhs <= result)."""
         self.results[key] = expr
-        self.result_text.append(f"{text}\n\\begin{{equation*}}\n{sp.latex(expr)}\n\\end{{equation*}}")
+        if lhs is None:
+            raise StepFailed(f"derivation {self.name}, result {key}: name its symbol on the left (lhs=)")
+        self.result_text.append(f"{text}\n{display(latex(lhs), [rhs_tex or latex(expr)], relation)}")
 
     def keep(self, key: str, expr) -> None:
         """Keep an intermediate expression for tests (not displayed, not a result)."""
@@ -108,19 +140,33 @@ def _sample(sym: sp.Symbol, ranges: dict, rng: random.Random):
 
 def verify_equal(lhs, rhs, ranges: dict, numeric_only: bool) -> str | None:
     """'symbolic' or 'numeric (...)' if lhs = rhs is verified, None if it fails."""
-    diff = sp.sympify(lhs) - sp.sympify(rhs)
+    lhs = sp.sympify(lhs)
+    if lhs.has(sp.Integral, sp.Sum, sp.Derivative, sp.Product, sp.Subs):
+        done = lhs.doit()
+        if not done.has(sp.Integral, sp.Sum, sp.Product):
+            lhs = done
+    diff = lhs - sp.sympify(rhs)
     if not numeric_only:
         if diff == 0 or sp.expand(diff) == 0 or sp.simplify(diff) == 0:
             return "symbolic"
+        if ranges and diff.has(sp.Max, sp.Min, sp.Abs, sp.Heaviside):  # a kink: exact on the stated range
+            t = sp.Dummy("t", positive=True)
+            inside = {v: sp.sympify(lo) + (sp.sympify(hi) - sp.sympify(lo)) * t / (1 + t)
+                      for v, (lo, hi) in ranges.items() if not v.is_integer}
+            if inside and sp.simplify(diff.subs(inside)) == 0:
+                return "symbolic"
     rng = random.Random(sp.srepr(diff))  # deterministic points, one set per equality
     free = sorted(diff.free_symbols, key=lambda s: s.name)
     tolerance = sp.Float(10) ** (-(NUMERIC_DIGITS - 10))
-    for _ in range(NUMERIC_POINTS):
+    points = NUMERIC_POINTS if free else 1  # a constant needs one evaluation
+    for _ in range(points):
         point = {s: _sample(s, ranges, rng) for s in free}
         value = sp.N(diff.subs(point).doit(), NUMERIC_DIGITS)  # doit: unevaluated Derivative, Sum, Subs
         scale = 1 + abs(sp.N(sp.sympify(lhs).subs(point), NUMERIC_DIGITS))
         if not value.is_number or not abs(value) <= tolerance * scale:
             return None
+    if not free:
+        return f"numeric ({NUMERIC_DIGITS} digits)"
     return f"numeric ({NUMERIC_POINTS} random points, {NUMERIC_DIGITS} digits)"
 
 
@@ -256,56 +302,50 @@ def registered() -> dict[str, Derivation]:
     return _DERIVATIONS
 
 
-TEMPLATE = r"""\documentclass[11pt]{article}
-\usepackage[utf8]{inputenc}
-\usepackage{amsmath,amssymb,graphicx}
+PREAMBLE = r"""\usepackage[utf8]{inputenc}
+\usepackage{amsmath,amssymb}
 \usepackage[margin=1in]{geometry}
 \allowdisplaybreaks
-\title{%(title)s}
+\sloppy
+"""
+
+TEMPLATE = r"""\documentclass[11pt]{article}
+%(preamble)s\title{%(title)s}
 \author{dltheory --- generated from SymPy code; every displayed equality machine-checked}
 \date{}
 \begin{document}
 \maketitle
-%(abstract)s
-\section*{Assumptions}
-\begin{itemize}
-%(assumptions)s
-\end{itemize}
-\section*{Derivation}
-\begin{enumerate}
-%(steps)s
-\end{enumerate}
-\section*{Result}
-%(result)s
-\section*{References}
-\begin{enumerate}
-%(references)s
-\end{enumerate}
+%(body)s
 \end{document}
 """
 
 
-def render(doc: Document) -> str:
-    """The LaTeX source of a built document."""
+def body(doc: Document, heading: str = r"\section*") -> str:
+    """The abstract, assumptions, derivation, result and references of a built document, under
+    headings ``heading`` (``\\section*`` in a document, ``\\subsection*`` in the book)."""
     steps = []
     for s in doc.steps:
         item = r"\item " + s.text
-        if s.latex:
-            env = "align*" if "&" in s.latex else "equation*"
-            body = s.latex
-            if env == "equation*" and len(body) > LONG_LATEX:  # shrink a long display to the line width
-                body = r"\resizebox{\linewidth}{!}{$\displaystyle " + body + "$}"
-            item += f"\n\\begin{{{env}}}\n{body}\n\\end{{{env}}}\n"
+        if s.lhs:
+            item += "\n" + display(s.lhs, list(s.rhs)) + "\n"
             item += r"\hfill{\small\emph{checked: " + s.method + "}}"
         steps.append(item)
-    return TEMPLATE % {
-        "title": doc.title,
-        "abstract": f"\\begin{{abstract}}\n{doc.abstract}\n\\end{{abstract}}" if doc.abstract else "",
-        "assumptions": "\n".join(r"\item " + a for a in doc.assumptions) or r"\item None.",
-        "steps": "\n".join(steps),
-        "result": "\n".join(doc.result_text),
-        "references": "\n".join(r"\item " + r for r in doc.references) or r"\item ---",
-    }
+    abstract = f"\\begin{{abstract}}\n{doc.abstract}\n\\end{{abstract}}\n" if doc.abstract else ""
+    if abstract and heading != r"\section*":
+        abstract = f"{{\\small {doc.abstract}}}\n"
+    parts = [abstract.rstrip("\n"),
+             f"{heading}{{Assumptions}}", r"\begin{itemize}",
+             "\n".join(r"\item " + a for a in doc.assumptions) or r"\item None.", r"\end{itemize}",
+             f"{heading}{{Derivation}}", r"\begin{enumerate}", "\n".join(steps), r"\end{enumerate}",
+             f"{heading}{{Result}}", "\n".join(doc.result_text),
+             f"{heading}{{References}}", r"\begin{enumerate}",
+             "\n".join(r"\item " + r for r in doc.references) or r"\item ---", r"\end{enumerate}"]
+    return "\n".join(parts)
+
+
+def render(doc: Document) -> str:
+    """The LaTeX source of a built document."""
+    return TEMPLATE % {"preamble": PREAMBLE, "title": doc.title, "body": body(doc)}
 
 
 TEX_HINT = ("PDF not built: no LaTeX found; install it with "
@@ -314,8 +354,9 @@ TEX_HINT = ("PDF not built: no LaTeX found; install it with "
 
 
 def compile_pdf(tex: Path) -> tuple[Path | None, str]:
-    """Compile ``tex`` in a private temporary folder and move the PDF next to it, so concurrent
-    builds into one folder do not share auxiliary files; returns (pdf or None, message)."""
+    """Compile ``tex`` in a private temporary folder and move the PDF (and its log) next to it, so
+    concurrent builds into one folder do not share auxiliary files; returns (pdf or None, message).
+    An overfull box over one point (a line past the margin) fails the build like a LaTeX error."""
     import tempfile
 
     if shutil.which("latexmk"):
@@ -327,10 +368,21 @@ def compile_pdf(tex: Path) -> tuple[Path | None, str]:
     pdf = tex.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix=".latex-", dir=tex.parent) as work:
         shutil.copyfile(tex, Path(work) / tex.name)
-        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env)
+        if proc.returncode == 0 and cmd[0] == "pdflatex" and "\\tableofcontents" in tex.read_text():
+            proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env)  # the contents
         made = Path(work) / pdf.name
         if proc.returncode != 0 or not made.exists():
             tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]
             return None, f"LaTeX failed on {tex}: " + " | ".join(tail)
+        log = Path(work) / tex.with_suffix(".log").name
+        boxes = overfull_boxes(log.read_text(errors="replace")) if log.exists() else []
+        if log.exists():
+            log.replace(tex.with_suffix(".log"))
+        if boxes:
+            worst = max(boxes)
+            return None, (f"LaTeX on {tex}: {len(boxes)} overfull box(es) over 1pt, the widest "
+                          f"{worst[0]:.1f}pt {worst[1]}")
         made.replace(pdf)
     return pdf, str(pdf)

@@ -9,6 +9,7 @@ from functools import lru_cache
 import mpmath
 import sympy as sp
 
+from ._layout import latex
 from ._document import Document, Result, derivation
 
 COVER = ("T. M. Cover. Geometrical and statistical properties of systems of linear inequalities "
@@ -80,8 +81,9 @@ def cover(doc: Document) -> None:
     doc.equal(C(2 * N, N) / 2**(2 * N), sp.Rational(1, 2),
               r"At $P=2N$ exactly half of the dichotomies are separable (the binomial sum is symmetric):",
               ranges={N: (1, 25)})
-    doc.result("C", C(P, N), r"The number of separable dichotomies:")
-    doc.result("p", C(P, N) / 2**P, r"and the probability that random labels are separable:")
+    doc.result("C", C(P, N), r"The number of separable dichotomies:", lhs="C(P, N)")
+    doc.result("p", C(P, N) / 2**P, r"and the probability that random labels are separable:",
+               lhs=r"\Pr[\text{separable}]")
     doc.references = [COVER]
 
 
@@ -136,21 +138,23 @@ def gardner(doc: Document) -> None:
     doc.say(r"So $(1-q)\,s(q)\to\tfrac12-\tfrac{\alpha}{2}\int_{-\kappa}^{\infty}Dt\,(t+\kappa)^2$: the "
             r"solution volume shrinks to a point when the bracket vanishes, "
             r"$\alpha_c(\kappa)^{-1}=\int_{-\kappa}^\infty Dt\,(t+\kappa)^2$.")
-    integral = sp.integrate(G(t) * (t + kappa)**2, (t, -kappa, sp.oo))
+    integral = sp.Integral(G(t) * (t + kappa)**2, (t, -kappa, sp.oo))
     closed = (1 + kappa**2) * H(-kappa) + kappa * G(kappa)
     doc.equal(integral, closed,
               r"The Gaussian integral $\int_{-\kappa}^\infty Dt\,(t+\kappa)^2$, evaluated by SymPy (left), "
               r"in closed form ($H(x)=\mathrm{erfc}(x/\sqrt2)/2$, $G$ the density):", ranges={kappa: (0, 5)})
-    doc.equal(1 / closed.subs(kappa, 0), 2, r"At zero margin, Cover's $\alpha_c=2$:")
-    doc.equal(sp.diff(closed, kappa), 2 * (kappa * H(-kappa) + G(kappa)),
+    doc.equal(1 / sp.Integral(G(t) * t**2, (t, 0, sp.oo)), 2, r"At zero margin, Cover's capacity:",
+              lhs_tex=r"\alpha_c(0) = \Bigl(" + latex(sp.Integral(G(t) * t**2, (t, 0, sp.oo))) + r"\Bigr)^{-1}")
+    doc.equal(sp.Derivative(closed, kappa), 2 * (kappa * H(-kappa) + G(kappa)),
               r"The integral increases strictly with $\kappa$ (its derivative is positive for $\kappa\ge0$), "
               r"so $\alpha_c(\kappa)$ decreases strictly from 2 and at a load $\alpha\le2$ the largest "
               r"margin of the stored patterns is the root $\kappa_c(\alpha)$ of $\alpha_c(\kappa)=\alpha$:",
               ranges={kappa: (0, 5)})
-    doc.result("alpha_c", 1 / closed, r"Gardner's capacity:")
+    doc.result("alpha_c", 1 / closed, r"Gardner's capacity:", lhs=r"\alpha_c(\kappa)")
     doc.result("kappa_c", GardnerMargin(alpha),
                r"and the critical margin at load $\alpha$, the root $\kappa\ge0$ of "
-               r"$(1+\kappa^2)H(-\kappa)+\kappa G(\kappa)=1/\alpha$ (solved numerically, 40 digits):")
+               r"$(1+\kappa^2)H(-\kappa)+\kappa G(\kappa)=1/\alpha$ (solved numerically, 40 digits):",
+               lhs=r"\kappa_c(\alpha)", rhs_tex=r"\max\{\kappa \ge 0 : \alpha_c(\kappa) \ge \alpha\}")
     doc.references = [GARDNER, GD, "M. Shcherbina, B. Tirozzi. Rigorous solution of the Gardner problem. "
                                    "Comm. Math. Phys. 234 (2003) 383."]
 
@@ -178,12 +182,13 @@ def ising(doc: Document) -> None:
     half = doc.equal(sp.Integral(G(t) * t**2, (t, -sp.oo, 0)), sp.Rational(1, 2), r"$\int_{-\infty}^0 Dt\,t^2$:")
     s_lead = -qh * e / 2 + sp.sqrt(qh) * absz - alpha * half / (2 * e)
     qh_star = sp.solve(sp.diff(s_lead, qh), qh)[0]
-    doc.equal(qh_star, 2 / (sp.pi * e**2), r"Stationarity in $\hat q$ of the leading terms "
+    doc.equal(qh_star, 2 / (sp.pi * e**2), lhs_tex=r"\hat q^*\Big|_{" + latex(sp.Derivative(s_lead, qh))
+              + r" = 0}", text=r"Stationarity in $\hat q$ of the leading terms "
                                            r"($\epsilon=1-q$) gives")
-    s_star = sp.simplify(s_lead.subs(qh, qh_star))
-    doc.equal(s_star, (1 / sp.pi - alpha / 4) / e, r"and the leading entropy")
+    doc.equal(sp.Subs(s_lead, qh, qh_star), (1 / sp.pi - alpha / 4) / e, r"and the leading entropy")
     a_rs = sp.solve(sp.Eq(1 / sp.pi - alpha / 4, 0), alpha)[0]
-    doc.equal(a_rs, 4 / sp.pi, r"whose coefficient vanishes at the RS capacity")
+    doc.equal(a_rs, 4 / sp.pi, r"whose coefficient vanishes at the RS capacity",
+              lhs_tex=r"\alpha_{RS}\Big|_{1/\pi - \alpha_{RS}/4 = 0}")
     doc.say(r"Why it is wrong. (i) The number of solutions $\mathcal N$ satisfies "
             r"$\mathbb E\,\mathcal N=2^N2^{-P}$ (each pattern is stored by a fixed $J$ with probability 1/2), "
             r"so by Markov's inequality $\Pr(\mathcal N\ge1)\le2^{N(1-\alpha)}\to0$ for $\alpha>1$: "
@@ -194,12 +199,14 @@ def ising(doc: Document) -> None:
             r"$\alpha_c=0.8330786\ldots$ (solved in \texttt{theory/capacity.py}, in double precision and by "
             r"mpmath Newton iteration, which the tests compare).")
     ann = sp.log(2) * (1 - alpha)
-    doc.equal(sp.log(2**1 * sp.Rational(1, 2)**alpha), ann, r"Annealed entropy $\frac1N\ln\mathbb E\mathcal N$:")
-    doc.equal(sp.solve(ann, alpha)[0], 1, r"vanishing at the first-moment bound")
+    doc.equal(sp.log(2**1 * sp.Rational(1, 2)**alpha), ann, lhs_tex=r"\frac1N\ln\bigl(2^N\,2^{-\alpha N}\bigr)",
+              text=r"Annealed entropy $\frac1N\ln\mathbb E\mathcal N$:")
+    doc.equal(sp.solve(ann, alpha)[0], 1, r"vanishing at the first-moment bound",
+              lhs_tex=r"\alpha_{\rm ann}\Big|_{(1 - \alpha_{\rm ann})\ln 2 = 0}")
     doc.keep("alpha_rs", a_rs)  # the wrong RS value: the power test of capacity-ising-enumeration
     doc.result("alpha_first_moment", sp.Integer(1),
                r"The rigorous first-moment upper bound on the capacity (above the 1RSB value "
-               r"$0.8330786\ldots$ and below the replica-symmetric $4/\pi$):")
+               r"$0.8330786\ldots$ and below the replica-symmetric $4/\pi$):", lhs=r"\alpha_{\rm ann}")
     doc.references = [GD, KM, "W. Krauth, M. Opper. Critical storage capacity of the J = ±1 neural network. "
                               "J. Phys. A 22 (1989) L519.",
                       "J. Ding, N. Sun. Capacity lower bound for the Ising perceptron. STOC (2019). arXiv:1809.07742."]
@@ -282,9 +289,11 @@ def teacher_student(doc: Document) -> None:
     doc.equal(sp.Limit(sp.acos(1 - xx) / sp.sqrt(2 * xx), xx, 0), 1, r"(the arccos expansion)")
     I = sp.Symbol("I", positive=True)
     eps_g = sp.sqrt(2) * sp.sqrt((sp.pi / (alpha * I))**2) / sp.pi
-    doc.equal(eps_g, sp.sqrt(2) / (alpha * I), r"Gibbs: $\epsilon\simeq\sqrt{2(1-R)}/\pi$ =")
+    doc.equal(eps_g, sp.sqrt(2) / (alpha * I), r"Gibbs: $\epsilon\simeq\sqrt{2(1-R)}/\pi$ with "
+              r"$\sqrt{1-R}=\pi/(\alpha I)$:", lhs_tex=r"\frac{\sqrt2}{\pi}\cdot\frac{\pi}{\alpha I}")
     eps_b = sp.sqrt((sp.pi / (alpha * I))**2) / sp.pi
-    doc.equal(eps_b, 1 / (alpha * I), r"Bayes: $\epsilon\simeq\arccos(\sqrt R)/\pi\simeq\sqrt{1-R}/\pi$ =")
+    doc.equal(eps_b, 1 / (alpha * I), r"Bayes: $\epsilon\simeq\arccos(\sqrt R)/\pi\simeq\sqrt{1-R}/\pi$:",
+              lhs_tex=r"\frac{1}{\pi}\cdot\frac{\pi}{\alpha I}")
     # max stability
     doc.say(r"Maximal stability. Gardner's entropy with a teacher (Engel \& Van den Broeck Ch. 2, with a "
             r"margin): $s=\tfrac12\ln(1-q)+\frac{q-R^2}{2(1-q)}+2\alpha\int Dt\,H\big(-\frac{Rt}{\sqrt{q-R^2}}\big)"
@@ -292,7 +301,7 @@ def teacher_student(doc: Document) -> None:
             r"limit; with $\ln H(u)\simeq-u^2/2$ (derivation capacity-gardner) and $s^2=1-R^2$, "
             r"$(1-q)\,s\to f(R,\kappa)=\frac{1-R^2}{2}-\alpha\int_{-\infty}^{\kappa}Dt\,H(-Rt/s)(\kappa-t)^2$. "
             r"The maximal $\kappa$ at given $\alpha$ has $f=0$ and $\partial_Rf=0$.")
-    dH = sp.diff(H(-R * t / sp.sqrt(1 - R**2)), R)
+    dH = sp.Derivative(H(-R * t / sp.sqrt(1 - R**2)), R)
     doc.equal(dH, G(R * t / sp.sqrt(1 - R**2)) * t / (1 - R**2)**sp.Rational(3, 2),
               r"The $R$-derivative of the teacher weight:", ranges={R: (sp.Rational(1, 10), sp.Rational(9, 10))})
     doc.equal(G(t) * G(R * t / s), sp.exp(-t**2 / (2 * s**2)) / (2 * sp.pi) * sp.exp(-t**2 * (R**2 + s**2 - 1) / (2 * s**2)),
@@ -303,18 +312,22 @@ def teacher_student(doc: Document) -> None:
             r"Check: at $R=0$ (no teacher information) (A) is Gardner's $\alpha_c(\kappa)$. "
             r"They reproduce the known asymptote $\epsilon\simeq0.5005/\alpha$ (Engel \& Van den Broeck Ch. 4), "
             r"which the tests confirm.")
-    doc.equal(sp.integrate(G(t) * 2 * H(0) * (kappa - t)**2, (t, -sp.oo, kappa)),
+    doc.equal(sp.Integral(G(t) * 2 * H(0) * (kappa - t)**2, (t, -sp.oo, kappa)),
               (1 + kappa**2) * H(-kappa) + kappa * G(kappa),
               r"(A) at $R=0$: $\int_{-\infty}^{\kappa}Dt\,2H(0)(\kappa-t)^2$ (SymPy, left) is Gardner's integral:",
               ranges={kappa: (0, 4)})
     doc.keep("hebb_R", RH)
     doc.result("hebb_eps", sp.acos(RH) / sp.pi, r"Hebb error, $\arccos(R_{\rm Hebb})/\pi$ with "
-                                                 rf"$R_{{\rm Hebb}}={sp.latex(RH)}$:")
-    doc.result("hebb_asymptote", 1 / sp.sqrt(2 * sp.pi * alpha), r"Hebb large-$\alpha$ error:")
+                                                 rf"$R_{{\rm Hebb}}={latex(RH)}$:",
+               lhs=r"\epsilon_{\rm Hebb}(\alpha)")
+    doc.result("hebb_asymptote", 1 / sp.sqrt(2 * sp.pi * alpha), r"Hebb large-$\alpha$ error:",
+               lhs=r"\epsilon_{\rm Hebb}(\alpha) \simeq \epsilon^\infty_{\rm Hebb}")
     doc.result("gibbs_asymptote", sp.sqrt(2) / (alpha * I),
-               rf"Gibbs large-$\alpha$ error, with $I={sp.latex(gibbs_constant_integral())}$ "
-               r"(evaluated by mpmath quadrature when the result is compared with the quantity):")
-    doc.result("bayes_asymptote", 1 / (alpha * I), r"Bayes large-$\alpha$ error:")
+               rf"Gibbs large-$\alpha$ error, with $I={latex(gibbs_constant_integral())}$ "
+               r"(evaluated by mpmath quadrature when the result is compared with the quantity):",
+               lhs=r"\epsilon_{\rm Gibbs}(\alpha) \simeq \epsilon^\infty_{\rm Gibbs}")
+    doc.result("bayes_asymptote", 1 / (alpha * I), r"Bayes large-$\alpha$ error:",
+               lhs=r"\epsilon_{\rm Bayes}(\alpha) \simeq \epsilon^\infty_{\rm Bayes}")
     doc.keep("I", gibbs_constant_integral())
     doc.references = [EVDB, SST, OH, "J. K. Anlauf, M. Biehl. The AdaTron: an adaptive perceptron algorithm. "
                                      "Europhys. Lett. 10 (1989) 687.",
@@ -431,12 +444,14 @@ def ball(doc: Document) -> None:
             r"i.e. $t_0\ge\kappa-t/R$; otherwise the apex $(\kappa,0)$.")
     foot_r = tt - R * (k + R * tt - t0) / (1 + R**2)
     doc.equal(sp.solve(sp.Eq(foot_r, 0), t0)[0], k - tt / R,
-              r"The foot of the perpendicular from $(t_0,t)$ to the line has $r\ge0$ iff $t_0\ge$")
+              r"The foot of the perpendicular from $(t_0,t)$ to the line has $r\ge0$ iff $t_0\ge t_0^*$, the "
+              r"root of $r_{\rm foot}(t_0) = 0$:",
+              lhs_tex=r"t_0^*\Big|_{" + latex(foot_r) + r" = 0}")
     d2 = (k + R * tt - t0)**2 / (1 + R**2)
     doc.equal((t0 - (t0 + (k + R * tt - t0) / (1 + R**2)))**2 + (tt - foot_r)**2, d2,
               r"and the squared distance to the line is")
     prim = PRIM
-    doc.equal(sp.diff(prim, x), G(x) * (c - x)**2,
+    doc.equal(sp.Derivative(prim, x), G(x) * (c - x)**2,
               r"Antiderivative used for every $t_0$ integral, $\int G(x)(c-x)^2dx$:")
     a, b = k - tt / R, k + R * tt
     inner = ball_inner(R, tt, k)
@@ -451,17 +466,20 @@ def ball(doc: Document) -> None:
     doc.say(r"Limits, term by term (the touching term is split into its upper and lower antiderivative "
             r"values, each of which has a limit):")
     lim0 = sp.limit(bb, R, 0) - sp.limit(ab, R, 0) + sp.limit(ap, R, 0)
-    doc.equal(lim0, gard, r"Points ($R\to0$): $F\to$ Gardner's integral", ranges={k: (0, 3), tt: (0, 3)})
+    doc.equal(lim0, gard, r"Points ($R\to0$): $F\to$ Gardner's integral", ranges={k: (0, 3), tt: (0, 3)},
+              lhs_tex=r"\lim_{R\to0}F(t)")
     liminf = sp.limit(bb, R, sp.oo) - sp.limit(ab, R, sp.oo) + sp.limit(ap, R, sp.oo)
     doc.equal(liminf, gard + tt**2,
               r"Subspaces ($R\to\infty$): Gardner's integral plus $t^2$, so $\alpha^{-1}=D+\alpha_0(\kappa)^{-1}$ "
-              r"after averaging $t^2$ over $\chi_D$ ($\langle t^2\rangle=D$):", ranges={k: (0, 3), tt: (0, 3)})
+              r"after averaging $t^2$ over $\chi_D$ ($\langle t^2\rangle=D$):", ranges={k: (0, 3), tt: (0, 3)},
+              lhs_tex=r"\lim_{R\to\infty}F(t)")
     D = BALL_D
     chi = chi_density(tt, D)
     second_moment = sp.Integral(tt**2 * chi, (tt, 0, sp.oo))
-    doc.equal(second_moment.doit(), D, r"The $\chi_D$ average of $t^2$ (Gamma-function integral):",
-              lhs_tex=sp.latex(second_moment))
-    doc.equal(bb - ab + ap, inner, r"(the three pieces add up to $F$)")
+    doc.equal(second_moment, D, r"The $\chi_D$ average of $t^2$ (Gamma-function integral):")
+    doc.equal(bb - ab + ap, inner, r"The three pieces, each an antiderivative value above, add up to $F$:",
+              lhs_tex=r"F(t) = \int_{\kappa-t/R}^{\kappa+Rt}Dt_0\,\frac{(\kappa+Rt-t_0)^2}{1+R^2}"
+                      r" + \int_{-\infty}^{\kappa-t/R}Dt_0\,\bigl[(\kappa-t_0)^2+t^2\bigr]")
     doc.say(r"A special case with a one-line proof: at $\kappa=0$, $R=1$ the cone $v_0\ge|\vec v|$ is self-dual, "
             r"so by Moreau's decomposition $x=P_K x+P_{K^\circ}x$ with $K^\circ=-K$ and the symmetry $x\to-x$ of "
             r"the Gaussian, the mean squared distance to $K$ is half of $\mathbb E|x|^2=D+1$: "
@@ -469,13 +487,14 @@ def ball(doc: Document) -> None:
             r"for $D=1,\dots,6$; we did not find it stated in the paper.")
     doc.keep("F", inner)
     doc.result("alpha_B", BallCapacity(R, D, k),
-               rf"The capacity is $\alpha_B(\kappa,R,D)^{{-1}}=\int_0^\infty dt\,\chi_D(t)F(t)$ with "
-               rf"$F(t)={sp.latex(inner)}$ (the integral over $\chi_D$ by mpmath quadrature, 20 digits):")
+               r"The capacity, with $F(t)$ the closed form displayed above (the integral over $\chi_D$ by "
+               r"mpmath quadrature, 20 digits):", lhs=r"\alpha_B(\kappa, R, D)")
     doc.result("alpha_inf", 1 / (D + gard),
-               r"its $R\to\infty$ limit ($D$-dimensional subspaces; lines for $D=1$) is")
+               r"its $R\to\infty$ limit ($D$-dimensional subspaces; lines for $D=1$) is", lhs=r"\alpha_B(\kappa, \infty, D)")
     doc.result("kappa_B", BallMargin(R, D, alpha),
                r"and, since $F$ increases with $\kappa$, the largest margin at load $\alpha$ is the root "
-               r"$\kappa_B$ of $\alpha_B(\kappa,R,D)=\alpha$:")
+               r"$\kappa_B$ of $\alpha_B(\kappa,R,D)=\alpha$:", lhs=r"\kappa_B(R, D; \alpha)",
+               rhs_tex=r"\max\{\kappa \ge 0 : \alpha_B(\kappa, R, D) \ge \alpha\}")
     doc.references = [CLS, GARDNER,
                       "S. Chung, D. D. Lee, H. Sompolinsky. Classification and geometry of general perceptual "
                       "manifolds. Phys. Rev. X 8 (2018) 031003. arXiv:1710.06487."]

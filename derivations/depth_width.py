@@ -8,6 +8,7 @@ from itertools import product as cartesian
 
 import sympy as sp
 
+from ._layout import latex
 from ._document import Document, Result, derivation
 
 LTR = ("H. W. Lin, M. Tegmark, D. Rolnick. Why does deep and cheap learning work so well? "
@@ -107,7 +108,7 @@ def gate_taylor(doc: Document) -> None:
                r"output by $\lambda^{-2}$ (Lin, Tegmark \& Rolnick 2017, Eq. 11, with a bias shift for "
                r"activations with $\sigma''(0)=0$).")
     t = sp.Symbol("t", real=True)
-    doc.equal(taylor(t) + taylor(-t),
+    doc.equal(sp.Add(taylor(t), taylor(-t), evaluate=False),
               2 * (a[0] + a[2] * t**2 / 2 + a[4] * t**4 / 24 + a[6] * t**6 / 720),
               r"Odd Taylor terms cancel in $\sigma(t+b)+\sigma(-t+b)$:")
     m = gate(u, v)
@@ -118,21 +119,24 @@ def gate_taylor(doc: Document) -> None:
               r"(through $\sigma_6$):", lhs_tex=r"\frac{m(\lambda u,\lambda v)}{\lambda^2}")
     doc.equal(sp.expand(leading / (u * v) - 1) / (lam**2 * (u**2 + v**2)), a[4] / (6 * a[2]),
               r"so the relative error is $c_\sigma\lambda^2(u^2+v^2)+O(\lambda^4)$ with")
-    doc.result("c_general", a[4] / (6 * a[2]), r"$c_\sigma=\sigma''''(b)/(6\,\sigma''(b))$:")
+    doc.result("c_general", a[4] / (6 * a[2]), r"The error coefficient at bias $b$:", lhs=r"c_\sigma")
     for name, (expr, shift) in ACTIVATION_EXPRESSIONS.items():
         d2 = sp.diff(expr, x, 2)
         d4 = sp.diff(expr, x, 4)
         general = sp.simplify(d4 / (6 * d2))
-        doc.equal(d4 / (6 * d2), general, rf"For {name}, $\sigma(x)={sp.latex(expr)}$, at bias $x$:",
+        doc.equal(sp.Derivative(expr, (x, 4)) / (6 * sp.Derivative(expr, (x, 2))), general,
+                  rf"For {name}, $\sigma(x)={latex(expr)}$, at bias $x$:",
                   ranges={x: (sp.Rational(1, 5), 2)})
         value = sp.nsimplify(sp.simplify(general.subs(x, shift)))
         if shift != 0:
-            doc.equal(sp.diff(expr, x, 3).subs(x, shift), 0,
-                      rf"The default shift $b={sp.latex(shift)}$ is where $|\sigma''|$ is largest "
+            doc.equal(sp.Subs(sp.Derivative(expr, (x, 3)), x, shift), 0,
+                      rf"The default shift $b={latex(shift)}$ is where $|\sigma''|$ is largest "
                       rf"($\sigma'''(b)=0$):")
-        doc.equal(general.subs(x, shift), value, rf"At $b={sp.latex(shift)}$:")
-        doc.result(f"c_{name}", value, rf"{name} ($b={sp.latex(shift)}$):")
-        doc.result(f"c_{name}_of_b", general.subs(x, b), rf"{name} at a general shift $b$:")
+        doc.equal(sp.Subs(general, x, shift), value, rf"At $b={latex(shift)}$:")
+        doc.result(f"c_{name}", value, rf"{name} ($b={latex(shift)}$):",
+                   lhs=rf"c_{{\mathrm{{{name}}}}}\bigl({latex(shift)}\bigr)")
+        doc.result(f"c_{name}_of_b", general.subs(x, b), rf"{name} at a general shift $b$:",
+                   lhs=rf"c_{{\mathrm{{{name}}}}}(b)")
     doc.references = [LTR]
 
 
@@ -170,11 +174,13 @@ def product_tree(doc: Document) -> None:
     doc.assume(r"The tree pairs adjacent values level by level and carries an odd last value up.")
     na, nb = sp.symbols("n_a n_b", positive=True, integer=True)
     doc.equal(4 * (na - 1) + 4 * (nb - 1) + 4, 4 * (na + nb - 1),
+              lhs_tex=r"T(n_a) + T(n_b) + 4 = 4(n_a - 1) + 4(n_b - 1) + 4",
+              text=
               r"Neurons: a gate joining subtrees of $n_a$ and $n_b$ inputs adds 4 to their counts, "
               r"so $T(n)=4(n-1)$ satisfies $T(n_a)+T(n_b)+4=T(n_a+n_b)$ with $T(1)=0$:")
     n_sym = sp.Symbol("n", positive=True, integer=True)
-    doc.equal((4 * (n_sym - 1)).subs(n_sym, 1), 0, r"and indeed $T(1)=4\cdot0=0$ (a single input needs no gate).")
-    doc.result("neurons", 4 * (n_sym - 1), r"Neurons of the tree for $n$ inputs ($n-1$ gates of four):")
+    doc.equal(sp.Subs(4 * (n_sym - 1), n_sym, 1), 0, r"and indeed $T(1)=0$ (a single input needs no gate).")
+    doc.result("neurons", 4 * (n_sym - 1), r"Neurons of the tree for $n$ inputs ($n-1$ gates of four):", lhs="T(n)")
     c = sp.Symbol("c", real=True)
     m2 = sp.Symbol("m_2", positive=True)
     eps = sp.Symbol("epsilon", positive=True)  # stands for lambda^2
@@ -187,15 +193,17 @@ def product_tree(doc: Document) -> None:
             values = nxt + ([values[-1]] if len(values) % 2 else [])
         first_order = sp.expand(sp.diff(values[0], eps).subs(eps, 0) / sp.prod(xs))
         predicted = c * sum(sp.prod(left) ** 2 + sp.prod(right) ** 2 for left, right in gates)
-        doc.equal(first_order, predicted,
+        doc.equal(first_order, predicted, lhs_tex=r"\frac{1}{x_1\cdots x_{%d}}\frac{\partial M_{\rm tree}}{\partial\epsilon}"
+                                                  r"\Big|_{\epsilon=0}" % n, text=
                   rf"$n={n}$: the coefficient of $\lambda^2$ in the tree's relative error is $c$ times "
                   rf"the sum over the {len(gates)} gates of the squared factors:")
         expectation = sp.expand(predicted).subs({xi**2: m2 for xi in xs})
         closed = c * sum(m2 ** len(left) + m2 ** len(right) for left, right in gates)
-        doc.equal(expectation, closed,
+        doc.equal(expectation, closed, lhs_tex=r"\mathbb E\Bigl[" + latex(predicted) + r"\Bigr]", text=
                   rf"Each factor is a product of distinct independent inputs, so "
                   rf"$E[\prod_{{i\in S}} x_i^2]=m_2^{{|S|}}$; for $n={n}$:")
-        doc.result(f"tree_error_{n}", closed, rf"$n={n}$:")
+        doc.result(f"tree_error_{n}", closed, rf"$n={n}$ ($\epsilon = \lambda^2$):",
+                   lhs=rf"\mathbb E[\delta_{{\rm rel}}]/\lambda^2\big|_{{n={n}}}")
     doc.references = [LTR]
 
 
@@ -250,18 +258,19 @@ def monomial_shallow_count(doc: Document) -> None:
                       rf"$r={r}$, degree $k={k}$: the {sp.prod([ri + 1 for ri in r])} grid neurons give",
                       numeric_only=True, lhs_tex=rf"\sum_j\alpha_j(w_j\cdot x)^{{{k}}}")
         doc.result(f"neurons_{'_'.join(map(str, r))}", sp.prod([ri + 1 for ri in r]),
-                   rf"$r={r}$: $\prod_i(r_i+1)$ neurons:")
+                   rf"$r={r}$: $\prod_i(r_i+1)$ neurons:", lhs=rf"m_1\bigl({latex(target)}\bigr)")
     rr = sp.Symbol("r", positive=True, integer=True)
     doc.say(r"Deep bound (Rolnick \& Tegmark 2018, Thm 4.2(ii)): $x_i^{r_i}$ by repeated squaring uses at "
             r"most $7\lceil\log_2 r_i\rceil$ neurons (a 3-neuron square gate and a 4-neuron product gate "
             r"per binary digit), and the $n$ powers are multiplied by 4-neuron gates: "
             r"$\sum_i(7\lceil\log_2 r_i\rceil+4)$. A binary tree needs only $n-1$ of those gates.")
     nn = sp.Symbol("n", positive=True, integer=True)
-    product_bound = doc.equal(sp.Sum(4, (rr, 1, nn)).doit(), 4 * nn,
+    product_bound = doc.equal(sp.Sum(4, (rr, 1, nn)), 4 * nn,
                               r"For the product ($r_i=1$, $\lceil\log_2 1\rceil=0$) the bound is")
     doc.result("deep_one_power", 7 * sp.ceiling(sp.log(rr, 2)) + 4,
-               r"Deep bound for one power $x^r$ ($n=1$):")
-    doc.result("deep_product", product_bound, r"and for the product of $n$ inputs ($r_i=1$):")
+               r"Deep bound for one power $x^r$ ($n=1$):", lhs=r"m_{\rm deep}(x^r)")
+    doc.result("deep_product", product_bound, r"and for the product of $n$ inputs ($r_i=1$):",
+               lhs=r"m_{\rm deep}(x_1\cdots x_n)")
     doc.references = [RT, LTR]
 
 
@@ -274,14 +283,14 @@ def yarotsky_square(doc: Document) -> None:
                     r"a sawtooth $g_s$ with $2^s$ linear pieces; $f_m(x)=x-\sum_{s=1}^m g_s(x)/4^s$ is the "
                     r"piecewise-linear interpolant of $x^2$ at $j/2^m$, with sup error $2^{-2m-2}$.")
     doc.assume(r"$x\in[0,1]$; $\mathrm{relu}(t)=\max(t,0)$.")
-    doc.equal(2 * x - 4 * 0, 2 * x, r"On $[0,1/2]$ only the first unit is active: $g(x)=2x-0$.",
-              ranges={x: (0, sp.Rational(1, 2))})
-    doc.equal(2 * x - 4 * (x - sp.Rational(1, 2)), 2 - 2 * x, r"On $[1/2,1]$ both are: $g(x)=$")
+    tent = 2 * sp.Max(x, 0) - 4 * sp.Max(x - sp.Rational(1, 2), 0)
+    doc.equal(tent, 2 * x, r"On $[0,1/2]$ only the first unit is active:", ranges={x: (0, sp.Rational(1, 2))})
+    doc.equal(tent, 2 - 2 * x, r"On $[1/2,1]$ both are:", ranges={x: (sp.Rational(1, 2), 1)})
     s = sp.Symbol("s", positive=True, integer=True)
     doc.equal(2 * 2 ** (s - 1), 2**s,
               r"$g$ maps each half of $[0,1]$ onto $[0,1]$, so $g_s=g\circ g_{s-1}$ has twice the pieces "
               r"of $g_{s-1}$: $P(s)=2P(s-1)$, $P(0)=1$, solved by $P(s)=2^s$:")
-    doc.result("sawtooth_pieces", 2**s, r"Pieces of the $s$-fold composition:")
+    doc.result("sawtooth_pieces", 2**s, r"Pieces of the $s$-fold composition:", lhs="P(s)")
     p, h = sp.symbols("p h", positive=True)
     mid = p + h / 2
     doc.equal((p**2 + (p + h) ** 2) / 2 - mid**2, h**2 / 4,
@@ -289,14 +298,14 @@ def yarotsky_square(doc: Document) -> None:
               r"$x^2$ exceeds $x^2$ at the midpoint by $h^2/4=4^{-m}$, where $g_m=1$; hence "
               r"$f_m=f_{m-1}-g_m/4^m$ (both sides are linear between level-$m$ nodes):")
     chord = p**2 + (2 * p + h) * (x - p)  # the interpolant of x^2 on [p, p + h]
-    doc.equal(sp.expand(chord - x**2), sp.expand((x - p) * (p + h - x)),
+    doc.equal(chord - x**2, (x - p) * (p + h - x),
               r"On $[p,p+h]$ the interpolation error is $f-x^2=(x-p)(p+h-x)$:")
-    doc.equal(sp.diff((x - p) * (p + h - x), x).subs(x, mid), 0,
+    doc.equal(sp.Subs(sp.Derivative((x - p) * (p + h - x), x), x, mid), 0,
               r"which is concave with its maximum at the midpoint,")
-    doc.equal(((x - p) * (p + h - x)).subs(x, mid), h**2 / 4, r"where it equals")
+    doc.equal(sp.Subs((x - p) * (p + h - x), x, mid), h**2 / 4, r"where it equals")
     m = sp.Symbol("m", nonnegative=True, integer=True)
-    doc.equal((h**2 / 4).subs(h, 2**-m), 2 ** (-2 * m - 2), r"With $h=2^{-m}$:")
-    doc.result("yarotsky_error", 2 ** (-2 * m - 2), r"$\sup_{[0,1]}|x^2-f_m(x)|$:")
+    doc.equal(sp.Subs(h**2 / 4, h, 2**-m), 2 ** (-2 * m - 2), r"With $h=2^{-m}$:")
+    doc.result("yarotsky_error", 2 ** (-2 * m - 2), r"The sup error of $f_m$:", lhs=r"\sup_{[0,1]}|x^2-f_m(x)|")
     doc.references = [YAROTSKY, TELGARSKY]
 
 
@@ -334,15 +343,19 @@ def product_shallow(doc: Document) -> None:
               r"is $\lambda^2(\sigma_{n+2}/\sigma_n)\sum_i x_i^2$ times")
     rho, m2 = sp.Symbol("rho", real=True), sp.Symbol("m_2", positive=True)
     doc.result("coefficient", rho * (n_sym + 1) * (n_sym + 2) / 6 * n_sym * m2,
-               r"With $\rho=\sigma_{n+2}/\sigma_n$ and $E[x_i^2]=m_2$, the mean relative error per $\lambda^2$:")
+               r"With $\rho=\sigma_{n+2}/\sigma_n$ and $E[x_i^2]=m_2$, the mean relative error per $\lambda^2$:",
+               lhs=r"\mathbb E[\delta_{\rm rel}]/\lambda^2")
     for name in ("softplus", "exp", "tanh", "logistic"):
         expr, shift = ACTIVATION_EXPRESSIONS[name]
         for n in (2, 4):
             ratio = (sp.diff(expr, x, n + 2) / sp.factorial(n + 2)) / (sp.diff(expr, x, n) / sp.factorial(n))
             value = sp.nsimplify(sp.simplify(ratio.subs(x, shift)))
-            doc.equal(ratio.subs(x, shift), value, rf"{name}, $n={n}$, $b={sp.latex(shift)}$: $\rho=$")
+            shown = sp.Subs((sp.Derivative(expr, (x, n + 2)) / sp.factorial(n + 2))
+                            / (sp.Derivative(expr, (x, n)) / sp.factorial(n)), x, shift)
+            doc.equal(shown, value, rf"{name}, $n={n}$, $b={latex(shift)}$: $\rho=$", numeric_only=True)
             doc.keep(f"rho_{name}_{n}", value)
-    doc.result("neurons", 2**n_sym, r"The network has one hidden neuron per sign pattern $s\in\{\pm1\}^n$:")
+    doc.result("neurons", 2**n_sym, r"The network has one hidden neuron per sign pattern $s\in\{\pm1\}^n$:",
+               lhs=r"m_{\rm shallow}(n)")
     doc.references = [LTR, RT]
 
 
@@ -364,13 +377,13 @@ def depth_k_product(doc: Document) -> None:
                r"neurons are also necessary, is not used.")
     q, k, i = sp.symbols("q k i", positive=True, integer=True)
     layer_cost = q ** (k - i) * 2**q
-    doc.equal(sp.Sum(layer_cost, (i, 1, k)).doit(), 2**q * (q**k - 1) / (q - 1),
+    doc.equal(sp.Sum(layer_cost, (i, 1, k)), 2**q * (q**k - 1) / (q - 1),
               r"With $b_i=q$ for all $i$ and $n=q^k$, layer $i$ has $n/q^i=q^{k-i}$ groups of $2^q$ "
               r"neurons; the geometric sum is", ranges={q: (2, 6), k: (1, 6)}, numeric_only=True)
     n = sp.Symbol("n", positive=True)
-    doc.equal(2**q * (q**k - 1) / (q - 1), (2**q * (n - 1) / (q - 1)).subs(n, q**k),
+    doc.equal(sp.Subs(2**q * (n - 1) / (q - 1), n, q**k), 2**q * (q**k - 1) / (q - 1),
               r"that is, in terms of $n=q^k$,")
-    doc.result("equal_groups", 2**q * (n - 1) / (q - 1), r"Neurons with equal groups $q=n^{1/k}$:")
-    doc.equal((2**q * (n - 1) / (q - 1)).subs({q: 2}), 4 * (n - 1),
+    doc.result("equal_groups", 2**q * (n - 1) / (q - 1), r"Neurons with equal groups $q=n^{1/k}$:", lhs=r"N_k(n)")
+    doc.equal(sp.Subs(2**q * (n - 1) / (q - 1), q, 2), 4 * (n - 1),
               r"For $q=2$ (depth $\log_2 n$) this is the binary tree of four-neuron gates:")
     doc.references = [RT]

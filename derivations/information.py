@@ -63,7 +63,7 @@ def gaussian_ib(doc: Document) -> None:
     iy = doc.equal(sp.log(1 + q) / 2 - sp.log(1 + q * lam) / 2, sp.log((1 + q) / (1 + q * lam)) / 2,
                    r"and $\mathrm{Var}(t|Y)=q\lambda+1$, so $I(t;Y)=h(t)-h(t|Y)$ is")
     lagr = ix - beta * iy
-    doc.equal(sp.diff(lagr, q).subs(q, 0), (1 - beta * (1 - lam)) / 2,
+    doc.equal(sp.Subs(sp.Derivative(lagr, q), q, 0), (1 - beta * (1 - lam)) / 2,
                     r"The Lagrangian $\mathcal L=I(t;X)-\beta I(t;Y)$ at $q=0$ has slope")
     doc.say(r"so switching the component on lowers $\mathcal L$ exactly when $\beta(1-\lambda)>1$.")
     qstar = (beta * (1 - lam) - 1) / lam
@@ -72,7 +72,8 @@ def gaussian_ib(doc: Document) -> None:
               r"(Chechik et al.'s $\alpha_i^2 r_i$):", lhs_tex=r"\partial_q\mathcal L\big|_{q^*}")
     doc.equal(qstar.subs(beta, 1 / (1 - lam)), 0, r"It is positive for $\beta>1/(1-\lambda)$ and vanishes at",
               lhs_tex=r"q^*\big|_{\beta=1/(1-\lambda)}")
-    doc.result("critical_beta", 1 / (1 - lam), r"Critical tradeoff of the component with eigenvalue $\lambda$:")
+    doc.result("critical_beta", 1 / (1 - lam), r"Critical tradeoff of the component with eigenvalue $\lambda$:",
+               lhs=r"\beta_c")
     doc.equal(1 + qstar * lam, beta * (1 - lam), r"At the optimum $1+q^*\lambda$ is", lhs_tex=r"1+q^*\lambda")
     doc.equal(1 + qstar, (beta - 1) * (1 - lam) / lam, r"and $1+q^*$ is", lhs_tex=r"1+q^*")
     I = sp.Symbol("I", positive=True)
@@ -91,7 +92,7 @@ def gaussian_ib(doc: Document) -> None:
         doc.equal(total_y.subs(beta, b_of_i), curve,
                   r"and $I_Y=I_X-\frac12\sum_i\ln(\beta(1-\lambda_i))$ becomes the information curve:",
                   ranges=rng, numeric_only=True, lhs_tex=r"I_Y\big|_{\beta(I)}")
-        doc.result(f"curve_{n}", curve, rf"Information curve on the segment with {n} active component(s):")
+        doc.result(f"curve_{n}", curve, rf"Information curve on the segment with {n} active component(s):", lhs=r"I_Y(I_X)")
     doc.say(r"Component $n+1$ enters at $\beta=1/(1-\lambda_{n+1})$, i.e. at "
             r"$I_X=\frac12\sum_{i\le n}\ln\frac{\lambda_{n+1}(1-\lambda_i)}{(1-\lambda_{n+1})\lambda_i}$, "
             r"where the segments join (\texttt{gaussian\_ib\_segments}); as $I_X\to\infty$ the curve tends to "
@@ -141,7 +142,7 @@ def mixture_bounds(doc: Document) -> None:
     for key, div, text in (("kl_upper_3", 2, "KL upper bound"), ("bhattacharyya_lower_3", 8, "Bhattacharyya lower bound")):
         expr = -sp.Rational(1, 3) * sum(sp.log(sp.Rational(1, 3) * sum(sp.exp(-(ci - cj) ** 2 / (div * s**2))
                                                                           for cj in cs)) for ci in cs)
-        doc.result(key, expr, rf"{text} for three centres $c_1,c_2,c_3$ on a line (the general form with $K=3$):")
+        doc.result(key, expr, rf"{text} for three centres $c_1,c_2,c_3$ on a line (the general form with $K=3$):", lhs=r"I(X;T)", relation=("<=" if key.startswith("kl") else ">="))
     doc.references = [KT]
 
 
@@ -170,7 +171,7 @@ def linear_layer(doc: Document) -> None:
     sigma = sp.Symbol("sigma", positive=True)
     W = sp.Matrix([[w1, w2]])
     info_x = sp.log((W * W.T / s**2 + sp.eye(1)).det()) / 2
-    doc.result("info_x_one_unit", info_x, r"One unit, $d=2$: $I(X;T)=\frac12\ln(1+|w|^2/s^2)$:")
+    doc.result("info_x_one_unit", info_x, r"One unit, $d=2$: $I(X;T)=\frac12\ln(1+|w|^2/s^2)$:", lhs=r"I(X;T)")
     u = sp.Matrix([u1, u2])
     var_y = (u.T * u)[0] + sigma**2
     cov_ty = (W * u)[0]
@@ -179,7 +180,7 @@ def linear_layer(doc: Document) -> None:
     doc.equal(sp.log(var_t * var_y / joint.det()) / 2, sp.log(var_y / (var_y - cov_ty**2 / var_t)) / 2,
               r"$I(T;Y)=h(T)+h(Y)-h(T,Y)=\frac12\ln\frac{\mathrm{Var}\,T\,\mathrm{Var}\,Y}{\det\mathrm{Cov}(T,Y)}$, "
               r"the Schur complement form:")
-    doc.result("info_y_one_unit", sp.log(var_y / (var_y - cov_ty**2 / var_t)) / 2, r"One unit, $d=2$:")
+    doc.result("info_y_one_unit", sp.log(var_y / (var_y - cov_ty**2 / var_t)) / 2, r"One unit, $d=2$:", lhs=r"I(Y;T)")
     doc.references = [CT]
 
 
@@ -203,7 +204,7 @@ def bayes_weights(doc: Document) -> None:
               r"the ratio of determinants is (matrix determinant lemma)",
               lhs_tex=r"\det(\lambda^2XX^T+s^2I)/\det(s^2I)")
     doc.result("one_feature", sp.log(1 + lam_**2 * (X.T * X)[0] / s**2) / 2,
-               r"$I(w;D)$ for one feature, $n=3$:")
+               r"$I(w;D)$ for one feature, $n=3$:", lhs=r"I(w;D)")
     doc.references = [AS, CT]
 
 
@@ -239,5 +240,5 @@ def gaussian_posterior(doc: Document) -> None:
               r"The objective is convex in $v$ and in $\mu$ ($\partial_\mu^2=h+\beta/\lambda^2>0$):",
               lhs_tex=r"\partial_v^2\mathcal L\big|_{v^*}")
     doc.result("kl_one_direction", kl.subs({v: v_star, mu: mu_star}),
-               r"KL of the optimal posterior from the prior in one eigen-direction (the quantity sums them):")
+               r"KL of the optimal posterior from the prior in one eigen-direction (the quantity sums them):", lhs=r"\mathrm{KL}(Q^*\|P)_i")
     doc.references = [AS]

@@ -52,7 +52,7 @@ def weight_lagrangian(doc: Document) -> None:
               + beta * sp.log(1 + lam**2 * G / (beta * s**2)) / 2)
     doc.equal(objective.subs({mu: mu_star, v: v_star}), closed,
               r"The value at the optimum, rearranged into the closed form:", lhs_tex=r"\mathcal L(\mu^*,v^*)")
-    doc.result("value_one_feature", closed, r"The minimum for one feature and $n=2$ samples:")
+    doc.result("value_one_feature", closed, r"The minimum for one feature and $n=2$ samples:", lhs=r"\min_{\mu,v}\mathcal L")
     doc.references = [AS]
 
 
@@ -87,13 +87,13 @@ def nuisance_invariance(doc: Document) -> None:
     sigma, s = sp.symbols("sigma s", positive=True)
     var_t = a**2 * (u**2 + v**2 + sigma**2) + s**2
     info_n = sp.log(var_t / (a**2 * (u**2 + sigma**2) + s**2)) / 2
-    doc.result("info_n_scalar", info_n, r"$\mathrm{Var}(T|N)=a^2(u^2+\sigma^2)+s^2$, so")
+    doc.result("info_n_scalar", info_n, r"$\mathrm{Var}(T|N)=a^2(u^2+\sigma^2)+s^2$, so", lhs=r"I(T;N)")
     info_x = sp.log(var_t / s**2) / 2
     info_y = sp.log(var_t / (a**2 * (v**2 + sigma**2) + s**2)) / 2
     bound = sp.log(1 + a**2 * (v**2 + sigma**2) / s**2) / 2
     doc.equal(info_x - info_y, bound, r"$\mathrm{Var}(T|X)=s^2$ and $\mathrm{Var}(T|Y)=a^2(v^2+\sigma^2)+s^2$:",
               lhs_tex=r"I(T;X)-I(T;Y)")
-    doc.result("bound_scalar", bound, r"The bound on $I(T;N)$:")
+    doc.result("bound_scalar", bound, r"The bound on $I(T;N)$:", lhs=r"I(T;N)", relation="<=")
     doc.equal((a**2 * (v**2 + sigma**2) + s**2) * (a**2 * (u**2 + sigma**2) + s**2) - s**2 * var_t,
               a**4 * (u**2 + sigma**2) * (v**2 + sigma**2) + a**2 * s**2 * sigma**2,
               r"and the bound exceeds $I(T;N)$ by $\frac12\ln$ of a ratio whose numerator minus denominator is",

@@ -52,10 +52,11 @@ def subset_sum_endpoints(doc: Document) -> None:
               r"and for $n=3$ (one or two positives):", lhs_tex=r"P_3(\varepsilon)")
     doc.result("endpoint", endpoint_sum(),
                r"The endpoint probability, $0<\varepsilon<1$ (and $1$ for $\varepsilon\ge1$), an upper bound "
-               r"on the probability that the sample is $\varepsilon$-good:")
+               r"on the probability that the sample is $\varepsilon$-good:", lhs=r"P_n(\varepsilon)")
     doc.say(r"\emph{Counting.} The $2^n$ subset sums cover $[-1,1]$ with intervals of length $2\varepsilon$ "
-            r"only if $2^n\cdot2\varepsilon\ge2$. Lueker (1998) shows that $O(\log 1/\varepsilon)$ samples "
+            r"only if $2^n\cdot2\varepsilon\ge2$. Lueker (1998) shows that $O(\ln 1/\varepsilon)$ samples "
             r"suffice with high probability (with an unspecified constant, as restated by Pensia et al.\ 2020).")
-    doc.equal(sp.log(1 / eps, 2), -sp.log(eps) / sp.log(2), r"so $n\ge\log_2(1/\varepsilon)$ with")
-    doc.result("counting", sp.ceiling(-sp.log(eps) / sp.log(2)), r"Fewest samples that can be $\varepsilon$-good:")
+    doc.equal(sp.log(1 / eps, 2), -sp.log(eps) / sp.log(2), r"so $n\ge\log_2(1/\varepsilon)$ with",
+              lhs_tex=r"\log_2(1/\varepsilon)")
+    doc.result("counting", sp.ceiling(-sp.log(eps) / sp.log(2)), r"Fewest samples that can be $\varepsilon$-good:", lhs=r"n_{\min}(\varepsilon)")
     doc.references = [LUEKER, PENSIA]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..theory.regions import hardtanh_fixed_point, serra_upper
+from ._layout import latex
 from ._document import Result, derivation
 
 N, D = sp.symbols("N D", integer=True, positive=True)
@@ -35,17 +36,18 @@ def _zaslavsky(doc):
             r"$r(N, D) = r(N-1, D) + r(N-1, D-1)$ with $r(0, D) = r(N, 0) = 1$. The recursion and boundary values "
             r"determine $r$ uniquely on the nonnegative integers.")
     rhs = zaslavsky_sum(N, D)
-    doc.equal(zaslavsky_sum(N, D) - zaslavsky_sum(N - 1, D) - zaslavsky_sum(N - 1, D - 1), sp.Integer(0),
+    doc.equal(zaslavsky_sum(N - 1, D) + zaslavsky_sum(N - 1, D - 1), zaslavsky_sum(N, D),
               r"The candidate $\sum_{j\le D}\binom{N}{j}$ satisfies the recursion (Pascal's rule term by term); "
               r"checked at random integer points $1 \le N, D \le 12$.",
               ranges={N: (1, 12), D: (1, 12)}, numeric_only=True)
     doc.equal(zaslavsky_sum(0, D), sp.Integer(1), r"Boundary value $r(0, D) = 1$.", ranges={D: (1, 12)}, numeric_only=True)
     doc.equal(zaslavsky_sum(N, 0), sp.Integer(1), r"Boundary value $r(N, 0) = 1$.")
-    doc.equal(zaslavsky_sum(N, 2).doit(), (N**2 + N + 2) / 2,
+    doc.equal(zaslavsky_sum(N, 2), (N**2 + N + 2) / 2,
               r"Example: $N$ lines in general position in the plane make $(N^2+N+2)/2$ regions.")
     doc.equal(zaslavsky_sum(D, D), 2**D, r"With $N \le D$ every one of the $2^N$ sign patterns is a region.",
               ranges={D: (1, 12)}, numeric_only=True)
-    doc.result("regions", rhs, r"Regions of one hidden layer of $N$ ReLU units in general position on $\mathbb{R}^D$:")
+    doc.result("regions", rhs, r"Regions of one hidden layer of $N$ ReLU units in general position on $\mathbb{R}^D$:",
+               lhs="r(N, D)")
     doc.references = [r"T. Zaslavsky, Facing up to arrangements, Mem. AMS 154 (1975).",
                       r"R. C. Buck, Partition of space, Amer. Math. Monthly 50 (1943) 541--544.",
                       r"R. Pascanu, G. Montufar, Y. Bengio, On the number of response regions of deep feedforward "
@@ -90,12 +92,16 @@ def _serra(doc):
               r"check regions-upper-attained-1d).", ranges={n1: (2, 40), n2: (2, 40), n3: (2, 40)})
     z2 = lambda n: 1 + n + sp.binomial(n, 2)
     capped = sum(sp.binomial(2, a) * sum(sp.binomial(n2, b) for b in range(0, min(2, 2 - a) + 1)) for a in range(3))
-    doc.equal(capped, z2(n2) + 2 * (1 + n2) + 1,
+    doc.equal(capped, sp.expand(sp.expand_func(capped)),
+              lhs_tex=r"\sum_{j_1=0}^{2}\binom{2}{j_1}\sum_{j_2=0}^{\min(2,\,2-j_1)}\binom{n_2}{j_2}",
+              text=
               r"$n_0 = 2$, widths $(2, n_2)$: $j_1 = 0, 1, 2$ leave caps $2, 1, 0$, so "
               r"$\sum_J = \binom{2}{0}(1 + n_2 + \binom{n_2}{2}) + \binom{2}{1}(1 + n_2) + \binom{2}{2}$.",
               ranges={n2: (2, 40)})
     montufar = 4 * z2(n2)
-    doc.equal(sp.expand_func(montufar - capped), sp.expand_func(3 * z2(n2) - 2 * (1 + n2) - 1),
+    doc.equal(montufar - capped, sp.factor(sp.expand_func(montufar - capped)),
+              lhs_tex=r"4\Bigl(1 + n_2 + \binom{n_2}{2}\Bigr) - \sum_J\prod_l\binom{n_l}{j_l}",
+              text=
               r"Montufar's (2017) bound $\prod_l\sum_{j\le d_l}\binom{n_l}{j}$, $d_l = \min(n_0..n_l)$, is "
               r"$4(1 + n_2 + \binom{n_2}{2})$ here; the difference is positive for $n_2 \ge 1$, so Serra's bound is "
               r"strictly tighter when a narrow layer caps the dimension.", ranges={n2: (2, 40)})
@@ -105,14 +111,17 @@ def _serra(doc):
     doc.equal(z2(n1) * z2(n2), sp.Add(*[sp.binomial(n1, a) * sp.binomial(n2, b) for a in range(3) for b in range(3)]),
               r"$n_0 = 2$, $n_1, n_2 \ge 4$: $J = \{0,1,2\}^2$ and the two bounds agree.",
               ranges={n1: (4, 40), n2: (4, 40)})
-    doc.result("n0=1,L=3", (1 + n1) * (1 + n2) * (1 + n3), r"Input dimension one, three layers:")
-    doc.result("n0=2,widths=(2,n2)", sp.expand_func(capped), r"Input dimension two, widths $(2, n_2)$:")
+    doc.result("n0=1,L=3", (1 + n1) * (1 + n2) * (1 + n3), r"Input dimension one, three layers:",
+               lhs=r"R_{\rm Serra}(1; n_1, n_2, n_3)")
+    doc.result("n0=2,widths=(2,n2)", sp.expand_func(capped), r"Input dimension two, widths $(2, n_2)$:",
+               lhs=r"R_{\rm Serra}(2; 2, n_2)")
     doc.result("montufar,n0=2,widths=(2,n2)", sp.expand_func(montufar),
-               r"Montufar's bound for the same widths (larger):")
+               r"Montufar's bound for the same widths (larger):", lhs=r"R_{\rm Mont}(2; 2, n_2)")
     n0 = sp.Symbol("n_0", integer=True, positive=True)
     caps = [sp.Min(n0, n1), sp.Min(n0, n1, n2), sp.Min(n0, n1, n2, n3)]
     doc.result("montufar,L=3", sp.Mul(*[zaslavsky_sum(n, c) for n, c in zip((n1, n2, n3), caps)]),
-               r"Montufar's bound in general, shown for three layers ($d_l = \min(n_0, n_1, \dots, n_l)$):")
+               r"Montufar's bound in general, shown for three layers ($d_l = \min(n_0, n_1, \dots, n_l)$):",
+               lhs=r"R_{\rm Mont}(n_0; n_1, n_2, n_3)")
     doc.references = [r"T. Serra, C. Tjandraatmadja, S. Ramalingam, Bounding and counting linear regions of deep "
                       r"neural networks, ICML 2018, Thm 1.",
                       r"G. Montufar, Notes on the number of linear regions of deep neural networks, SampTA 2017."]
@@ -157,19 +166,20 @@ def _constructions(doc):
     doc.say(r"Montufar's fold with $k$ units $h_i = \mathrm{relu}(y - i/k)$, $i = 0..k-1$, and "
             r"$g = k h_0 + \sum_{i\ge1} 2k(-1)^i h_i$ has on $[i/k, (i+1)/k]$ the slope "
             r"$k + \sum_{m=1}^{i} 2k(-1)^m$:")
-    doc.equal(k + sp.Sum(2 * k * (-1) ** m, (m, 1, i)).doit(), k * (-1) ** i,
+    doc.equal(k + sp.Sum(2 * k * (-1) ** m, (m, 1, i)), k * (-1) ** i,
               r"so the slopes alternate $\pm k$ and every piece of width $1/k$ is mapped onto $[0,1]$.",
               ranges={k: (1, 20), i: (1, 20)}, numeric_only=True)
     doc.say(r"Serra's fold with $k \ge 3$ units: pieces of widths $w/2, w, \dots, w$ ($k+1$ pieces) with slopes "
             r"$p_0 = 2/w$ and $p_i = (-1)^i/w$; unit 3 is $\mathrm{relu}(B_3 - y)$, pointing left, the others "
             r"$\mathrm{relu}(y - B_i)$. The widths fill $[0,1]$:")
-    doc.equal((w / 2 + k * w).subs(w, 2 / (2 * k + 1)), sp.Integer(1), r"with $w = 2/(2k+1)$ the $k+1$ pieces fill $[0,1]$,")
+    doc.equal(sp.Subs(w / 2 + k * w, w, 2 / (2 * k + 1)), sp.Integer(1), r"with $w = 2/(2k+1)$ the $k+1$ pieces fill $[0,1]$,")
     doc.equal(sp.Mul(sp.Abs(2 / w), w / 2, evaluate=False), sp.Integer(1),
               r"and each piece rises or falls by exactly one (slope times width), so each is mapped onto $[0,1]$.")
     doc.say(r"A right-pointing unit at $B_i$ changes the slope by its coefficient (free); the left unit, active on "
             r"the first three pieces with coefficient $a$, contributes $-a$ to $p_0$ (where it is the only active "
             r"unit) and changes the slope by $+a = -p_0$ at $B_3$. Consistency of the alternating slopes:")
-    doc.equal(sp.Integer(-1) ** 3 / w - sp.Integer(1) ** 2 / w, -(2 / w), r"$p_3 - p_2 = -p_0$ holds.")
+    doc.equal(sp.Integer(-1) ** 3 / w - sp.Integer(1) ** 2 / w, -(2 / w), r"$p_3 - p_2 = -p_0$ holds.",
+              lhs_tex=r"p_3 - p_2 = \frac{(-1)^3}{w} - \frac{(-1)^2}{w}")
     doc.say(r"More generally the change at the left unit's breakpoint $B_m$ has sign $(-1)^m \mathrm{sign}(p_0)$ "
             r"and must equal $-p_0$, so $m$ is odd, and $m = 1$ would make $p_1 = 0$; hence $m \ge 3$ and $k \ge 3$ "
             r"units per coordinate: Serra et al.'s condition $n_l \ge 3 n_0$. With fewer units, all units point "
@@ -184,8 +194,10 @@ def _constructions(doc):
     doc.equal(serra / montufar, ((p1 + 1) * (p2 + 1) / (p1 * p2)) ** n0,
               r"For $L = 3$: the ratio of the two counts is $\prod_l (1 + 1/p_l)^{n_0}$.",
               ranges={p1: (1, 20), p2: (1, 20), n0: (1, 5), nL: (1, 20)}, numeric_only=True)
-    doc.result("serra", serra, r"Serra et al.'s construction, $L = 3$, $p_l = \lfloor n_l/n_0\rfloor \ge 3$:")
-    doc.result("montufar", montufar, r"Montufar et al.'s construction, $L = 3$, $p_l = \lfloor n_l/n_0\rfloor \ge 1$:")
+    doc.result("serra", serra, r"Serra et al.'s construction, $L = 3$, $p_l = \lfloor n_l/n_0\rfloor \ge 3$:",
+               lhs=r"R_{\rm Serra}")
+    doc.result("montufar", montufar, r"Montufar et al.'s construction, $L = 3$, $p_l = \lfloor n_l/n_0\rfloor \ge 1$:",
+               lhs=r"R_{\rm Mont}")
     doc.say(r"Topology (betti-relu-lower, $n_0 = 2$). Replace the last layer by the four units "
             r"$\mathrm{relu}(y_d \mp 1/2)$, which give $|y_d - 1/2| = 2\,\mathrm{relu}(y_d - 1/2) - \mathrm{relu}(y_d + 1/2) + 1$ "
             r"on the square's image, and output $f = 1/4 - |y_1 - 1/2| - |y_2 - 1/2|$: $\{f \ge 0\}$ is one diamond "
@@ -195,13 +207,16 @@ def _constructions(doc):
     doc.equal(2 * sp.Max(u, 0) - sp.Max(u + 1, 0) + 1, sp.Abs(u),
               r"The identity used for $|u|$, $u = y_d - 1/2 \in [-1/2, 1/2]$:", ranges={u: (sp.Rational(-1, 2), sp.Rational(1, 2))},
               numeric_only=True)
-    doc.result("betti", ((p1 + 1) * (p2 + 1)) ** 2, r"$b_0$ (and $b_1$ for $-f$) of the diamond construction, $L = 3$:")
+    doc.result("betti", ((p1 + 1) * (p2 + 1)) ** 2, r"$b_0$ (and $b_1$ for $-f$) of the diamond construction, $L = 3$:",
+               lhs=r"b_0(\{f \ge 0\})")
     doc.say(r"The checks regions-serra-construction and regions-montufar-construction build these networks for "
             r"$n_0 \in \{1, 2\}$ and count their regions in the cube exactly; the counts equal these formulas.")
     doc.references = [r"G. Montufar, R. Pascanu, K. Cho, Y. Bengio, On the number of linear regions of deep neural "
                       r"networks, NeurIPS 2014, Sec. 4.",
                       r"T. Serra, C. Tjandraatmadja, S. Ramalingam, Bounding and counting linear regions of deep "
-                      r"neural networks, ICML 2018, Sec. 5."]
+                      r"neural networks, ICML 2018, Sec. 5.",
+                      r"M. Bianchini, F. Scarselli, On the complexity of neural network classifiers: a comparison between "
+                      r"shallow and deep architectures, IEEE TNNLS 25 (2014) 1553--1565 (the Betti-number lower bound)."]
 
 
 def _density_symbols(point, radius: bool) -> dict:
@@ -257,13 +272,13 @@ def _density(doc):
     rate_l = sp.sqrt(2 * l * sb**2 / n0) / (sp.pi * Sl)
     count_l = 2 / sp.pi * sp.atan(r * sp.sqrt(2 / (n0 * l)) / sb)
     F = sp.atan(t * sp.sqrt(2 / (n0 * l)) / sb) / sp.pi
-    doc.equal(sp.diff(F, t), rate_l,
+    doc.equal(sp.Derivative(F, t), rate_l,
               r"An antiderivative of the rate of one unit of layer $l$ along the line is "
               r"$F(t) = \frac{1}{\pi}\arctan\big(t\sqrt{2/(n_0 l)}/\sigma_b\big)$:")
-    doc.equal(F.subs(t, r) - F.subs(t, -r), count_l,
+    doc.equal(F.subs(t, r) - F.subs(t, -r), count_l, lhs_tex="F(r) - F(-r)", text=
               r"so the expected number of boundaries of one unit of layer $l$ on $[-r, r]$ is $F(r) - F(-r)$ (exact "
               r"for $l = 1$ at any width: the crossing point $-b/(w\cdot u)$ is Cauchy):")
-    doc.equal(sp.limit(count_l / (2 * r), r, 0), sp.sqrt(2 / (n0 * l)) / (sp.pi * sb),
+    doc.equal(sp.Limit(count_l / (2 * r), r, 0), sp.sqrt(2 / (n0 * l)) / (sp.pi * sb),
               r"and the density at the origin ($r \to 0$):", ranges={l: (1, 8), n0: (1, 8)})
     bound = sp.sqrt(2 / n0) / (sp.sqrt(2 * sp.pi) * sb)
     doc.say(r"Bound at every width (Hanin \& Rolnick's argument, $k = 1$): conditionally on all but the unit's bias, "
@@ -271,6 +286,7 @@ def _density(doc):
             r"$\sup p_b = 1/(\sqrt{2\pi}\sigma_b)$, and $E[a'^2] = 2/n_0$ exactly at every layer (each unit is "
             r"active with probability $1/2$ independently of $|a'|$, by the same symmetry), so $E|a'| \le \sqrt{2/n_0}$.")
     doc.equal(sp.sqrt(2 / (n0 * 1)) / (sp.pi * sb) / bound, sp.sqrt(2 / sp.pi),
+              lhs_tex=r"\frac{\sqrt{2/n_0}/(\pi\sigma_b)}{\sqrt{2/n_0}/(\sqrt{2\pi}\,\sigma_b)}", text=
               r"At $l = 1$ the wide-limit density at the origin is $\sqrt{2/\pi}$ times the bound (the bound is not tight).")
     doc.say(r"Summing over the units of the layers gives the quantity: $\frac{1}{2r}\sum_l n_l\,\frac{2}{\pi}"
             r"\arctan\big(r\sqrt{2/(n_0 l)}/\sigma_b\big)$ boundaries per unit length on $[-ru, ru]$, "
@@ -280,10 +296,15 @@ def _density(doc):
     widths = sp.symbols("n_1 n_2 n_3", integer=True, nonnegative=True)
     N = sp.Symbol("N", integer=True, positive=True)
     doc.result("density", sp.Add(*[n * count_l.subs(l, k) for k, n in enumerate(widths, 1)]) / (2 * r),
-               r"Expected boundaries per unit length on $[-ru, ru]$, three layers (wide limit):")
+               r"Expected boundaries per unit length on $[-ru, ru]$, three layers (wide limit):", lhs=r"\rho(r)",
+               rhs_tex=r"\frac{1}{2r}\left(" + latex(sp.Add(*[n * count_l.subs(l, k) for k, n in enumerate(widths, 1)]))
+               + r"\right)")
     doc.result("density0", sp.Add(*[n * sp.sqrt(2 / (n0 * k)) for k, n in enumerate(widths, 1)]) / (sp.pi * sb),
-               r"Its limit $r \to 0$, the density at the origin:")
-    doc.result("bound", N * bound, r"Upper bound on the density of $N$ neurons in any layers, at any width:")
+               r"Its limit $r \to 0$, the density at the origin:", lhs=r"\rho(0)",
+               rhs_tex=r"\frac{1}{\pi\sigma_b}\left(" + latex(sp.Add(*[n * sp.sqrt(2 / (n0 * k)) for k, n in enumerate(widths, 1)]))
+               + r"\right)")
+    doc.result("bound", N * bound, r"Upper bound on the density of $N$ neurons in any layers, at any width:",
+               lhs=r"\rho_{\max}")
     doc.references = [r"B. Hanin, D. Rolnick, Complexity of linear regions in deep networks, ICML 2019, Thm 1.",
                       r"M. Kac, On the average number of real roots of a random algebraic equation, Bull. AMS 49 (1943); "
                       r"S. O. Rice, Mathematical analysis of random noise, Bell Syst. Tech. J. 24 (1945)."]
@@ -311,13 +332,13 @@ def _betti(doc):
     doc.assume(r"Polynomial activation of degree $r$; $L$ hidden layers; $n_0$ inputs. ReLU: $n_0 = 2$, $R$ regions.")
     a = sp.symbols("a0:4")
     p = a[3] * x**3 + a[2] * x**2 + a[1] * x + a[0]
-    doc.equal(sp.Poly(p.subs(x, p), x).degree(), 9,
+    doc.equal(sp.Poly(p.subs(x, p), x).degree(), 9, lhs_tex=r"\deg p(p(x))", text=
               r"The network output is a polynomial of degree $r^L$ in the inputs: composing a degree-$r$ polynomial "
               r"with itself multiplies degrees (shown for $r = 3$, $L = 2$: the leading coefficient $a_3^4 \ne 0$).")
     milnor = sp.Rational(1, 2) * (2 + d) * (1 + d) ** (n0 - 1)
     doc.say(r"Milnor (1964, Thm 3): the set $\{x\in\mathbb{R}^{n_0}: p(x) \ge 0\}$ of a polynomial of degree $d$ has "
             r"sum of Betti numbers at most $\frac12(2 + d)(1 + d)^{n_0 - 1}$ (cited, not re-derived here).")
-    doc.equal(milnor.subs(n0, 1), d / 2 + 1,
+    doc.equal(sp.Subs(milnor, n0, 1), d / 2 + 1,
               r"Sanity check at $n_0 = 1$: a degree-$d$ polynomial has at most $d$ roots, so at most $\lfloor d/2\rfloor + 1$ "
               r"intervals where it is $\ge 0$, consistent with the bound.")
     result = milnor.subs(d, r**L)
@@ -326,11 +347,15 @@ def _betti(doc):
             r"a piece, hence $b_0 \le R$ and $b_1$ (bounded components of the complement, Alexander duality) $\le R$; "
             r"planar sets have no higher Betti numbers. With $R \le$ linear-regions-upper:")
     doc.result("polynomial", sp.floor(result),
-               r"Polynomial activation of degree $r$, $L$ layers (rounded down: Betti numbers are integers):")
-    doc.result("relu", 2 * R, r"ReLU, two inputs, at most $R$ regions ($R$ = linear-regions-upper):")
+               r"Polynomial activation of degree $r$, $L$ layers (rounded down: Betti numbers are integers):",
+               lhs=r"\textstyle\sum_i b_i(\{f \ge 0\})")
+    doc.result("relu", 2 * R, r"ReLU, two inputs, at most $R$ regions ($R$ = linear-regions-upper):",
+               lhs=r"\textstyle\sum_i b_i(\{f \ge 0\})")
     doc.references = [r"M. Bianchini, F. Scarselli, On the complexity of neural network classifiers: a comparison between "
                       r"shallow and deep architectures, IEEE TNNLS 25 (2014) 1553--1565, Table I.",
-                      r"J. Milnor, On the Betti numbers of real varieties, Proc. AMS 15 (1964) 275--280, Thm 3."]
+                      r"J. Milnor, On the Betti numbers of real varieties, Proc. AMS 15 (1964) 275--280, Thm 3.",
+                      r"T. Serra, C. Tjandraatmadja, S. Ramalingam, Bounding and counting linear regions of deep "
+                      r"neural networks, ICML 2018, Thm 1 (the region count $R$)."]
 
 
 _TRAJECTORY = {"k": "width", "sigma_w": "sigma_w", "sigma_b": "sigma_b"}
@@ -382,28 +407,28 @@ def _trajectory(doc):
     doc.equal(base, sw / sp.sqrt(s) * sp.sqrt(k) / sp.sqrt(s + k),
               r"The hard-tanh base as in the ICML statement equals the ICLR submission's "
               r"$\frac{\sigma_w}{(\sigma_w^2+\sigma_b^2)^{1/4}}\frac{\sqrt{k}}{\sqrt{\sqrt{\sigma_w^2+\sigma_b^2}+k}}$:")
-    doc.equal(shape.subs(p, 1 / s), base,
+    doc.equal(sp.Subs(shape, p, 1 / s), base,
               r"It is $\sigma_w\sqrt{p}\sqrt{kp/(kp+1)}$ (the mean norm of $\sigma_w/\sqrt{k}$ times a $\chi$ variable "
               r"with $\approx kp$ degrees of freedom) at $p = 1/s$,")
-    doc.equal(shape.subs(p, 1), relu, r"and the ReLU base (a) is the same expression at $p = 1$.")
+    doc.equal(sp.Subs(shape, p, 1), relu, r"and the ReLU base (a) is the same expression at $p = 1$.")
     density = sp.exp(-x**2 / (2 * q)) / sp.sqrt(2 * sp.pi * q)
     a = 1 / sp.sqrt(2 * q)
-    p_ht = doc.equal(sp.integrate(density, (x, -1, 1)), sp.erf(a),
+    p_ht = doc.equal(sp.Integral(density, (x, -1, 1)), sp.erf(a),
                      r"But a hard-tanh unit is linear with probability $P(|h| < 1)$:")
-    doc.equal(sp.integrate(x**2 * density, (x, -1, 1)) + 2 * sp.integrate(density, (x, 1, sp.oo)),
+    doc.equal(sp.Integral(x**2 * density, (x, -1, 1)) + 2 * sp.Integral(density, (x, 1, sp.oo)),
               q * sp.erf(a) - sp.sqrt(2 * q / sp.pi) * sp.exp(-a**2) + sp.erfc(a),
               r"(and $E[\mathrm{hardtanh}(h)^2]$, for the length map below, is)")
-    doc.equal(sp.limit(sp.sqrt(q) * p_ht, q, sp.oo), sp.sqrt(2 / sp.pi),
+    doc.equal(sp.Limit(sp.sqrt(q) * p_ht, q, sp.oo), sp.sqrt(2 / sp.pi),
               r"so for large $q$, $p \approx \sqrt{2/\pi}/\sqrt{q}$, not $1/\sqrt{q}$; a ReLU unit is linear with "
               r"probability $1/2$, not $1$. Since $q \le s^2$ and $p$ decreases in $q$, the corrected base takes "
               r"$p = \mathrm{erf}(1/(\sqrt{2}s))$ (hard-tanh), $p = 1/2$ (ReLU).")
     corrected = shape.subs(p, sp.erf(1 / (sp.sqrt(2) * s)))
-    doc.equal(sp.limit(sp.sqrt(x * sp.erf(1 / (sp.sqrt(2) * x))), x, sp.oo), (2 / sp.pi) ** sp.Rational(1, 4),
+    doc.equal(sp.Limit(sp.sqrt(x * sp.erf(1 / (sp.sqrt(2) * x))), x, sp.oo), (2 / sp.pi) ** sp.Rational(1, 4),
               r"At large $k$ the ratio corrected/published is $\sqrt{s\,\mathrm{erf}(1/(\sqrt{2}s))}$, which tends to "
               r"$(2/\pi)^{1/4} \approx 0.89$ as $s \to \infty$: the published base is not tight there, it is too "
               r"large by this factor per layer.")
     he = shape.subs({p: sp.Rational(1, 2), sw: sp.sqrt(2)})
-    doc.equal(he**2, k / (k + 2),
+    doc.equal(sp.Subs(shape**2, (p, sw), (sp.Rational(1, 2), sp.sqrt(2))), k / (k + 2),
               r"ReLU at He initialisation ($\sigma_w^2 = 2$): the corrected base is $\sqrt{k/(k+2)} < 1$, the "
               r"published $\sqrt{2k/(k+1)} > 1$; the expected length indeed does not grow (Hanin, Jeong \& Rolnick 2022).")
     doc.say(r"Wide networks (Poole et al. 2016): $|z(t)|^2/k \to q^*$, the fixed point of "
@@ -412,17 +437,20 @@ def _trajectory(doc):
             r"concentrates, so $E[l]$ grows by $\sqrt{\chi_1}$ per layer (asymptotic in $k$).")
     qs = sp.Symbol("q^*", positive=True)
     wide = sw * sp.sqrt(p_ht.subs(q, qs))
-    doc.equal(sp.limit(wide.subs(qs, s**2) / (sw / sp.sqrt(s)), sw, sp.oo), (2 / sp.pi) ** sp.Rational(1, 4),
+    doc.equal(sp.Limit(wide.subs(qs, s**2) / (sw / sp.sqrt(s)), sw, sp.oo), (2 / sp.pi) ** sp.Rational(1, 4),
               r"Hard-tanh: $\sqrt{\chi_1} = \sigma_w\sqrt{\mathrm{erf}(1/\sqrt{2q^*})}$; as $\sigma_w \to \infty$, "
               r"$q^* \to s^2$ and its ratio to the published base's large-$k$ limit $\sigma_w/\sqrt{s}$ tends to "
               r"$(2/\pi)^{1/4}$ (shown at $q^* = s^2$).")
-    doc.result("paper-hardtanh", base, r"Published hard-tanh base (trajectory-growth form=paper):")
-    doc.result("paper-relu", relu, r"Published ReLU base (form=paper, activation=relu):")
-    doc.result("corrected-hardtanh", corrected, r"Corrected hard-tanh base (form=corrected), a heuristic lower bound:")
-    doc.result("corrected-relu", shape.subs(p, sp.Rational(1, 2)), r"Corrected ReLU base:")
+    doc.result("paper-hardtanh", base, r"Published hard-tanh base (trajectory-growth form=paper):",
+               lhs=r"B_{\rm paper}^{\rm hardtanh}")
+    doc.result("paper-relu", relu, r"Published ReLU base (form=paper, activation=relu):", lhs=r"B_{\rm paper}^{\rm ReLU}")
+    doc.result("corrected-hardtanh", corrected, r"Corrected hard-tanh base (form=corrected), a heuristic lower bound:",
+               lhs=r"B_{\rm corr}^{\rm hardtanh}")
+    doc.result("corrected-relu", shape.subs(p, sp.Rational(1, 2)), r"Corrected ReLU base:", lhs=r"B_{\rm corr}^{\rm ReLU}")
     doc.keep("hardtanh-second-moment", q * sp.erf(a) - sp.sqrt(2 * q / sp.pi) * sp.exp(-a**2) + sp.erfc(a))
-    doc.result("wide-hardtanh", wide, r"Wide-network growth per layer, hard-tanh (trajectory-growth-wide):")
-    doc.result("wide-relu", sw / sp.sqrt(2), r"Wide-network growth per layer, ReLU:")
+    doc.result("wide-hardtanh", wide, r"Wide-network growth per layer, hard-tanh (trajectory-growth-wide):",
+               lhs=r"\sqrt{\chi_1}\big|_{\rm hardtanh}")
+    doc.result("wide-relu", sw / sp.sqrt(2), r"Wide-network growth per layer, ReLU:", lhs=r"\sqrt{\chi_1}\big|_{\rm ReLU}")
     doc.references = [r"M. Raghu, B. Poole, J. Kleinberg, S. Ganguli, J. Sohl-Dickstein, On the expressive power of deep "
                       r"neural networks, ICML 2017 (arXiv:1606.05336), Thm 1.",
                       r"B. Poole, S. Lahiri, M. Raghu, J. Sohl-Dickstein, S. Ganguli, Exponential expressivity in deep "

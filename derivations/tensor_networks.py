@@ -111,12 +111,12 @@ def convac_min_cut(doc: Document) -> None:
             r"attains it: what remains connected holds legs of $A$ only.")
     doc.equal(sp.Product(sp.Min(M, R[0]), (k, 1, n2)), sp.Min(M, R[0]) ** n2,
               r"The weights of the $n=N/2$ disjoint pair cuts multiply:")
-    doc.result("odd_even", sp.Min(M, R[0]) ** (N / 2), r"Odd-even min-cut, $n=N/2$:")
+    doc.result("odd_even", sp.Min(M, R[0]) ** (N / 2), r"Odd-even min-cut, $n=N/2$:", lhs=r"\operatorname{rank}[A]_{\rm odd,even}")
     doc.equal(sp.log(sp.Min(M, R[0]) ** (N / 2)), N / 2 * sp.log(sp.Min(M, R[0])),
               r"Its entanglement-entropy reading, the min-cut weight with capacities $\ln(\text{bond "
               r"dimension})$, bounds $-\sum_i p_i\ln p_i\le\ln\operatorname{rank}$ ($p_i$ the normalised "
               r"squared singular values of $[A]_{A,B}$):")
-    doc.result("entropy_odd_even", N / 2 * sp.log(sp.Min(M, R[0])), r"Odd-even entanglement-entropy bound:")
+    doc.result("entropy_odd_even", N / 2 * sp.log(sp.Min(M, R[0])), r"Odd-even entanglement-entropy bound:", lhs=r"S_{\rm odd,even}", relation="<=")
     doc.say(r"\emph{Largest over partitions of a given size.} Any $A$ with $|A|=k$ is separated by "
             r"severing, below its first pooling node, the cheaper edge of each leaf of $A$: weight "
             r"$\min(M,r_0)^k$. Putting one input of each of $k\le N/2$ level-1 pairs in $A$ (and the "
@@ -125,7 +125,7 @@ def convac_min_cut(doc: Document) -> None:
     kk = sp.Symbol("k", positive=True, integer=True)
     doc.result("max_rank", sp.Min(M, R[0]) ** kk,
                r"Largest min-cut over $|A|=k$, $k\le N/2$ (else $N-k$): depth and the widths above the "
-               r"first layer play no role in it:")
+               r"first layer play no role in it:", lhs=r"\max_{|A|=k}\operatorname{rank}[A]_{A,B}")
     # left-right
     doc.say(r"\emph{Left-right.} Let $h_l$ be the least weight of a cut separating the $2^l$ leaves of a "
             r"subtree whose top convolution outputs $r_l$ channels from everything above it. A leaf: "
@@ -138,7 +138,7 @@ def convac_min_cut(doc: Document) -> None:
         doc.equal(recursion(L), left_right(L),
                   rf"Unrolled for $L={L}$ (using $x^2\ge x$ for positive integers, so $r_{{l-1}}^2$ never "
                   rf"beats $r_{{l-1}}$):", lhs_tex=rf"h_{{{L - 1}}}")
-        doc.result(f"left_right_{L}", left_right(L), rf"Left-right min-cut at $L={L}$ ($N={2**L}$):")
+        doc.result(f"left_right_{L}", left_right(L), rf"Left-right min-cut at $L={L}$ ($N={2**L}$):", lhs=r"\operatorname{rank}[A]_{\rm left,right}")
     doc.say(r"The upper bound $\operatorname{rank}[A]_{A,B}\le$ min-cut holds for every weight setting "
             r"(contract each side of the cut into one matrix: the matricisation factors through the "
             r"severed bonds). Levine et al.\ prove equality for all weights outside a Lebesgue-null set "

@@ -38,12 +38,13 @@ def run(args) -> int:
     out = writable_folder("--out", path)
     if created and not args.out:
         print(f"dltheory: derive: writing to ./{DEFAULT_OUT}/ (created; --out DIR to choose)", file=sys.stderr)
-    failed = 0
+    failed, built = 0, []
     with progress.bar(total=len(names), desc="derive", unit="doc") as shown:
         for name in names:
             shown.set_postfix_str(name, refresh=False)
             try:
                 doc, tex, message = derivations.build(name, out, pdf=not args.no_pdf)
+                built.append(doc)
             except (derivations.StepFailed, derivations.LatexFailed) as e:
                 progress.say(f"dltheory: derive: FAILED {e}")
                 failed += 1
@@ -62,4 +63,11 @@ def run(args) -> int:
                 from tqdm import tqdm
 
                 tqdm.write(line, file=sys.stdout)
+    if args.all and not failed:  # the single book: a table of contents, one chapter per topic
+        try:
+            tex, message = derivations.book(built, out, pdf=not args.no_pdf)
+        except derivations.LatexFailed as e:
+            print(f"dltheory: derive: FAILED {e}", file=sys.stderr)
+            return 1
+        print(f"book: {len(built)} derivations -> {tex}" + (f"; {message}" if message else ""))
     return 1 if failed else 0

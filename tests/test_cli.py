@@ -211,7 +211,8 @@ def test_a_result_cut_loose_from_its_quantity_cannot_build(tmp_path, capsys, dec
                             results=(derivations.Result(key, quantity, symbols={"k": "k"}, points=({"k": 3},)),))
     def loose(doc):
         import sympy as sp
-        doc.result(produced[0], sp.sympify(produced[1], locals={"k": sp.Symbol("k", integer=True, positive=True)}))
+        doc.result(produced[0], sp.sympify(produced[1], locals={"k": sp.Symbol("k", integer=True, positive=True)}),
+                   lhs="P(k)")
 
     try:
         assert main(["derive", "test-loose", "--out", str(tmp_path), "--no-pdf"]) == 1

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
+from pathlib import Path
 import pytest
 
 from dltheory import derivations, numerics, registry, theory
@@ -45,6 +47,35 @@ def test_derivation_builds_and_equals_its_quantities(name):
 
     for text in (*doc.references, *doc.assumptions, doc.title):  # prose: an & there breaks `make run`'s LaTeX
         assert not re.search(r"(?<!\\)&", text), f"{name}: unescaped & in {text!r}"
+    missing = _uncited(d, doc)
+    assert not missing, f"{name}: cited but not in its References: {missing}"
+    committed = DOCS / f"{name}.tex"  # byte-identical for any PYTHONHASHSEED (pytest runs under a random one)
+    assert derivations.render(doc) == committed.read_text(), (
+        f"{name}: docs/derivations/{name}.tex differs from a fresh build; run `make run`")
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "derivations"
+
+
+def _surnames(citation: str) -> set[str]:
+    """Authors' surnames in a citation string ("Roberts, Yaida & Hanin (2022), Ch. 4; Cho & Saul (2009)")."""
+    names = set()
+    for part in citation.split(";"):
+        head = re.split(r"\(?\d{4}", part)[0].replace(" et al.", "").replace("&", ",").replace(" and ", ",")
+        for name in head.split(","):
+            words = name.split()
+            last = words[-1].removesuffix("'s") if words else ""
+            if re.fullmatch(r"[A-Z][A-Za-z'\-]+", last) and last not in ("Thm", "Eq"):
+                names.add(last)
+    return names
+
+
+def _uncited(d, doc) -> list[str]:
+    """Surnames in the derivation's or its quantities' citations that its References do not name."""
+    plain = lambda t: re.sub(r"\\[`'\"^~]\{?([A-Za-z])\}?", r"\1", t)  # noqa: E731  M\'ezard -> Mezard
+    refs = plain(" ".join(doc.references)).lower()
+    cited = {n for c in (d.citation, *(theory.get(q).citation for q in d.quantities)) for n in _surnames(plain(c))}
+    return sorted(n for n in cited if n.lower() not in refs)
 
 
 def _run(name: str, quick: bool):

@@ -100,8 +100,9 @@ def build_kl_inverse(doc):
         exact = float(kl_inverse_upper(qv, cv, 20))
         rows.append(rf"$q={qv}$: {exact:.5f} vs {qv + (cv / 2) ** 0.5:.5f}")
     doc.say(r"Numerically at $c=0.02$ (exact inverse from \texttt{kl-inverse} vs Pinsker): " + "; ".join(rows) + ".")
-    doc.result("q0", 1 - sp.exp(-c), r"Exact edge case $\mathrm{kl}^{-1}(0,c)$:")
-    doc.result("pinsker", q + sp.sqrt(c / 2), r"Pinsker's relaxation (an upper bound on $\mathrm{kl}^{-1}(q,c)$):")
+    doc.result("q0", 1 - sp.exp(-c), r"Exact edge case:", lhs=r"\mathrm{kl}^{-1}(0,c)")
+    doc.result("pinsker", q + sp.sqrt(c / 2), r"Pinsker's relaxation (an upper bound):", lhs=r"\mathrm{kl}^{-1}(q,c)",
+               relation="<=")
     doc.equal(sp.sqrt(2 * q * (1 - q) * c) ** 2 / (2 * q * (1 - q)), c,
               r"Leading small-$c$ behaviour, $0<q<1$: $\mathrm{kl}^{-1}(q,c)=q+\sqrt{2q(1-q)c}+O(c)$, "
               r"since $h=\sqrt{2q(1-q)c}$ solves $h^2/(2q(1-q))=c$:",
@@ -174,22 +175,32 @@ def build_pac_bayes(doc):
               r"Langford--Seeger's $\ln(n+1)/n$.")
     pinsker = r + sp.sqrt(rhs / 2)
     doc.equal(pinsker, r + sp.sqrt((K + sp.log(2 * sp.sqrt(n) / delta)) / (2 * n)),
+              lhs_tex=r"\hat r_Q + \sqrt{c/2}\,\Big|_{c=(K+\ln(2\sqrt n/\delta))/n}",
+              text=
               r"Inverting with $\mathrm{kl}^{-1}$ gives the maurer-seeger form; relaxing with Pinsker "
               r"($\mathrm{kl}^{-1}(q,c)\le q+\sqrt{c/2}$) gives the additive maurer-pinsker form.")
     doc.keep("maurer-rhs", rhs)
     doc.keep("langford-seeger-rhs", (K + sp.log((n + 1) / delta)) / n)
     doc.result("maurer-seeger", KlInverse(r, rhs), r"With probability $\ge1-\delta$, for all $Q$ "
-               r"(\texttt{pac-bayes-bound form=maurer-seeger}, $n\ge8$; $r=\hat r_Q$, $K=\mathrm{KL}(Q\|P)$):")
+               r"(\texttt{pac-bayes-bound form=maurer-seeger}, $n\ge8$; $r=\hat r_Q$, $K=\mathrm{KL}(Q\|P)$):",
+               lhs="R_Q", relation="<=")
     doc.result("langford-seeger", KlInverse(r, (K + sp.log((n + 1) / delta)) / n),
-               r"Langford--Seeger's form (from $\xi(n)\le n+1$; \texttt{form=langford-seeger}):")
-    doc.result("maurer-pinsker", pinsker, r"Pinsker-relaxed form (\texttt{form=maurer-pinsker}):")
+               r"Langford--Seeger's form (from $\xi(n)\le n+1$; \texttt{form=langford-seeger}):", lhs="R_Q",
+               relation="<=")
+    doc.result("maurer-pinsker", pinsker, r"Pinsker-relaxed form (\texttt{form=maurer-pinsker}):", lhs="R_Q",
+               relation="<=")
     doc.result("pinsker-above-kl", pinsker, r"Since $\mathrm{kl}^{-1}(q,c)\le q+\sqrt{c/2}$, the same expression is an "
-               r"upper bound on the maurer-seeger form:")
+               r"upper bound on the maurer-seeger form:",
+               lhs=r"\mathrm{kl}^{-1}\Bigl(r, \frac{K + \ln(2\sqrt n/\delta)}{n}\Bigr)", relation="<=")
     doc.references = [r"D. McAllester (1999). PAC-Bayesian model averaging. COLT.",
                       r"J. Langford, M. Seeger (2001). Bounds for averaging classifiers. CMU-CS-01-102.",
                       r"A. Maurer (2004). A note on the PAC Bayesian theorem. arXiv:cs/0411099.",
                       r"M. D. Donsker, S. R. S. Varadhan (1975). Asymptotic evaluation of certain Markov process "
-                      r"expectations for large time I. CPAM 28."]
+                      r"expectations for large time I. CPAM 28.",
+                      r"S. Shalev-Shwartz, S. Ben-David (2014). Understanding Machine Learning. Cambridge University "
+                      r"Press, Thm 31.1.",
+                      r"O. Catoni (2007). PAC-Bayesian Supervised Classification: the Thermodynamics of Statistical "
+                      r"Learning. IMS Lecture Notes 56, Thm 1.2.6."]
 
 
 

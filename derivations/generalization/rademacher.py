@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .._document import Result, derivation
+from .._layout import named
 
 
 class GaussAbsMaxMean(sp.Function):
@@ -103,11 +104,14 @@ def build_rademacher(doc):
             r"$\pm Be_j$, i.e.\ $A=\{\pm B(x_{1j},\dots,x_{nj})\}$, giving $B\max_j\|x_{\cdot j}\|_2\sqrt{2\ln(2d)}/n"
             r"\approx B\sqrt{2\ln(2d)/n}$. Since $E\max_j|g_j|\sim\sqrt{2\ln d}$, Massart is asymptotically tight "
             r"but loose at small $d$: at $d=1$ it gives $\sqrt{2\ln2}=1.18$ against the exact $0.80$.")
-    doc.result("l2", B * l2 / sp.sqrt(n), r"$E\,\hat{\mathfrak R}_S(\mathcal F_2)$ for Gaussian inputs:")
-    doc.result("l2-jensen", B * sp.sqrt(d / n), r"Its Jensen bound:")
+    doc.result("l2", B * l2 / sp.sqrt(n), r"The $\ell_2$ class for Gaussian inputs:",
+               lhs=r"E\,\hat{\mathfrak R}_S(\mathcal F_2)")
+    doc.result("l2-jensen", B * sp.sqrt(d / n), r"Its Jensen bound:", lhs=r"E\,\hat{\mathfrak R}_S(\mathcal F_2)",
+               relation="<=")
     doc.result("l1", B / sp.sqrt(n) * GaussAbsMaxMean(d),
-               r"$E\,\hat{\mathfrak R}_S(\mathcal F_1)$ for Gaussian inputs:")
-    doc.result("l1-massart", B * sp.sqrt(2 * sp.log(2 * d) / n), r"Massart's comparison (columns of norm $\sqrt n$):")
+               r"The $\ell_1$ class for Gaussian inputs:", lhs=r"E\,\hat{\mathfrak R}_S(\mathcal F_1)")
+    doc.result("l1-massart", B * sp.sqrt(2 * sp.log(2 * d) / n), r"Massart's comparison (columns of norm $\sqrt n$):",
+               lhs=r"E\,\hat{\mathfrak R}_S(\mathcal F_1)", relation="<=")
     doc.references = [r"P. L. Bartlett, S. Mendelson (2002). Rademacher and Gaussian complexities. JMLR 3.",
                       r"P. Massart (2000). Some applications of concentration inequalities to statistics. "
                       r"Ann. Fac. Sci. Toulouse 9, Lemma 5.2.",
@@ -227,17 +231,22 @@ def build_rademacher_networks(doc):
               r"$S=\sum_i(b_i/s_i)^{2/3}$ and $L_W=\sqrt{\ln(2W^2)}$.",
               ranges={P: (1, 3), Sr: (1, 3), Lw: (1, 3), n: (10**4, 10**6)}, lhs_tex=r"\hat{\mathfrak R}_S\le")
     doc.result("path-norm-nts", stated, r"\texttt{rademacher-bound form=neyshabur-tomioka-srebro}, $p=1$ "
-               r"($B=\max_i\|x_i\|_\infty$):")
-    doc.result("path-norm-derived", derived, r"The bound proved here ($p=1$):")
-    doc.result("path-norm-l2-nts", stated2, r"NTS at $p=2$ ($H$ the largest hidden width, $D\ge2$):")
+               r"($B=\max_i\|x_i\|_\infty$):", lhs=r"\hat{\mathfrak R}_S", relation="<=")
+    doc.result("path-norm-derived", derived, r"The bound proved here ($p=1$):", lhs=r"\hat{\mathfrak R}_S",
+               relation="<=")
+    doc.result("path-norm-l2-nts", stated2, r"NTS at $p=2$ ($H$ the largest hidden width, $D\ge2$):",
+               lhs=r"\hat{\mathfrak R}_S", relation="<=")
     doc.result("spectral", 12 * B * R_A * Lw / sp.sqrt(n) * (1 + sp.log(sp.sqrt(n) * P / (3 * Lw * R_A))),
-               r"\texttt{rademacher-bound form=bartlett-foster-telgarsky} (when $\sqrt nP>3L_WR_A$):")
+               r"\texttt{rademacher-bound form=bartlett-foster-telgarsky} (when $\sqrt nP>3L_WR_A$):",
+               lhs=r"\hat{\mathfrak R}_S", relation="<=")
     doc.references = [
         r"B. Neyshabur, R. Tomioka, N. Srebro (2015). Norm-based capacity control in neural networks. COLT; "
         r"arXiv:1503.00036.",
         r"P. L. Bartlett, D. J. Foster, M. Telgarsky (2017). Spectrally-normalized margin bounds for neural "
         r"networks. NeurIPS; arXiv:1706.08498.",
         r"M. Ledoux, M. Talagrand (1991). Probability in Banach Spaces, Thm 4.12.",
+        r"N. Golowich, A. Rakhlin, O. Shamir (2018). Size-independent sample complexity of neural networks. COLT; "
+        r"arXiv:1712.06541.",
         r"P. Massart (2000). Some applications of concentration inequalities to statistics. "
         r"Ann. Fac. Sci. Toulouse 9, Lemma 5.2."]
 
@@ -251,7 +260,9 @@ def build_rademacher_networks(doc):
                      "and Thm 5.8; Koltchinskii & Panchenko (2002); McDiarmid (1989); Ledoux & Talagrand (1991)")
 def build_margin_bound(doc):
     n = sp.Symbol("n", positive=True, integer=True)
-    delta, eps, gamma, t, R_hat, Rad, r_gamma = sp.symbols("delta epsilon gamma t Rhat Rad R_gamma", positive=True)
+    delta, eps, gamma, t, r_gamma = sp.symbols("delta epsilon gamma t R_gamma", positive=True)
+    R_hat = named("Rhat", r"\hat{\mathfrak R}_S", positive=True)
+    Rad = named("Rad", r"\operatorname{Rad}", positive=True)
     i = sp.Symbol("i", integer=True, positive=True)
     doc.abstract = (r"For a class $H$ of real-valued functions, a margin $\gamma>0$ fixed in advance and "
                     r"$\delta\in(0,1)$: with probability $\ge1-\delta$ over $n$ i.i.d.\ labelled samples, every "
@@ -262,7 +273,7 @@ def build_margin_bound(doc):
     doc.assume(r"$G$ a class of functions into $[0,1]$; $\Phi(S)=\sup_{g\in G}(E g-\hat E_S g)$; "
                r"$\hat{\mathfrak R}_S(G)=E_\sigma\sup_g\frac1n\sum_i\sigma_ig(z_i)$, "
                r"$\mathfrak R_n(G)=E_S\hat{\mathfrak R}_S(G)$.")
-    doc.equal(sp.Sum(1 / n**2, (i, 1, n)).doit(), 1 / n,
+    doc.equal(sp.Sum(1 / n**2, (i, 1, n)), 1 / n,
               r"Bounded differences: changing one sample moves $\Phi(S)$, and also $\hat{\mathfrak R}_S(G)$, by at "
               r"most $c_i=1/n$, so McDiarmid's inequality $P(Z-EZ\ge\varepsilon)\le\exp(-2\varepsilon^2/\sum_ic_i^2)$ "
               r"has $\sum_ic_i^2=$", lhs_tex=r"\sum_{i=1}^n\frac1{n^2}")
@@ -293,10 +304,14 @@ def build_margin_bound(doc):
               lhs_tex=r"\frac{d}{dt}\Big(1-\frac t\gamma\Big)")
     bound = r_gamma + 2 * Rad / gamma + eps_one
     doc.result("margin-bound", bound, r"\texttt{rademacher-margin-bound} ($R_\gamma$ the empirical ramp loss, "
-               r"$\mathrm{Rad}$ the empirical Rademacher complexity of $H$ or an upper bound on it):")
+               r"$\operatorname{Rad}$ the empirical Rademacher complexity of $H$ or an upper bound on it):",
+               lhs=r"P(yh(x)\le0)", relation="<=")
     doc.references = [r"M. Mohri, A. Rostamizadeh, A. Talwalkar (2018). Foundations of Machine Learning, 2nd ed., "
                       r"Thm 3.3 and Thm 5.8. MIT Press.",
                       r"V. Koltchinskii, D. Panchenko (2002). Empirical margin distributions and bounding the "
                       r"generalization error of combined classifiers. Ann. Statist. 30(1).",
-                      r"C. McDiarmid (1989). On the method of bounded differences. Surveys in Combinatorics."]
+                      r"C. McDiarmid (1989). On the method of bounded differences. Surveys in Combinatorics.",
+                      r"P. L. Bartlett, D. J. Foster, M. Telgarsky (2017). Spectrally-normalized margin bounds for "
+                      r"neural networks. NeurIPS; arXiv:1706.08498, Lemma 3.1.",
+                      r"M. Ledoux, M. Talagrand (1991). Probability in Banach Spaces, Thm 4.12."]
 

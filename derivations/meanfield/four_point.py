@@ -4,6 +4,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .._document import Result, derivation
+from .._layout import latex
 from .common import (K, L, N, REFS, ell, erf_kernel, gauss, gauss_integral, relu_kernel, relu_kernel0, sw,
                      z)
 
@@ -48,15 +49,16 @@ def build_four_point(doc):
     relu4 = sp.integrate(u**4 * sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi), (z, 0, sp.oo))
     relu2 = sp.integrate(u**2 * sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi), (z, 0, sp.oo))
     var_relu = relu4 - relu2**2
+    var_relu = sp.factor(var_relu)
     doc.equal(sp.Integral(u**4 * sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi), (z, 0, sp.oo))
               - sp.Integral(u**2 * sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi), (z, 0, sp.oo)) ** 2, var_relu, "ReLU (SymPy).")
     # induction: V^l = a (l-1) K_l^2 solves the recursion
     l = ell
     for name, var, chi, kmap, coef in (("linear", var_lin, sw, sw, 2), ("relu", var_relu, sw / 2, sw / 2, 5)):
-        lhs = sw**2 * var + chi**2 * coef * (l - 1) * K**2
-        doc.equal(lhs, coef * l * (kmap * K) ** 2,
+        lhs = sp.Add(sw**2 * var, chi**2 * coef * (l - 1) * K**2, evaluate=False)
+        doc.equal(lhs, sp.factor(coef * l * (kmap * K) ** 2),
                   f"{name.capitalize()}, $\\sigma_b = 0$: the ansatz $V^l = {coef}(l-1)(K^l)^2$ solves the recursion "
-                  f"(induction step, $K^{{l+1}} = {sp.latex(kmap)} K^l$), so the leading kurtosis is "
+                  f"(induction step, $K^{{l+1}} = {latex(kmap)} K^l$), so the leading kurtosis is "
                   f"${3 * coef}(L-1)/N$.")
     doc.say("Exact finite-$N$ law for the positively homogeneous activations: "
             "$\\sum_j \\phi(z_j)^2 = G^{l-1} X$ with $X \\sim \\chi^2_N$ (linear) or $X \\sim \\chi^2_k$, "
@@ -80,13 +82,15 @@ def build_four_point(doc):
         kurt[name] = 3 * ratio - 3
         doc.equal(3 * ((sw**2 * bb) ** (L - 1)) / ((sw * aa) ** (L - 1)) ** 2 - 3, kurt[name],
                   f"{name.capitalize()}, $\\sigma_b = 0$: $m_2/m_1^2 = (b/a^2)^{{L-1}}$, so the exact kurtosis is")
-        lead = sp.series(kurt[name].subs(N, 1 / eps), eps, 0, 2).removeO()
-        doc.equal(lead, (3 * (2 if name == "linear" else 5) * (L - 1)) * eps,
-                  "Its first-order Taylor coefficient in $\\epsilon = 1/N$ (left: SymPy's series of the exact result) reproduces the four-point vertex at leading order; the "
-                  "residual is $O(1/N^2)$.")
-        doc.result(f"{name}_kurtosis_exact", kurt[name], f"{name.capitalize()} ($\\sigma_b=0$), exact:")
+        coef1 = sp.Subs(sp.Derivative(kurt[name].subs(N, 1 / eps), eps), eps, 0)
+        doc.equal(coef1, sp.factor(3 * (2 if name == "linear" else 5) * (L - 1)),
+                  "Its first-order Taylor coefficient in $\\epsilon = 1/N$ reproduces the four-point vertex "
+                  "at leading order; the residual is $O(1/N^2)$.", ranges={L: (1, 12)})
+        doc.result(f"{name}_kurtosis_exact", kurt[name], f"{name.capitalize()} ($\\sigma_b=0$), exact:",
+                   lhs=r"\kappa_4(z^L)")
         doc.result(f"{name}_kurtosis_leading", 3 * (2 if name == "linear" else 5) * (L - 1) / N,
-                   f"{name.capitalize()} ($\\sigma_b=0$), leading order $3V^L/(N (K^L)^2)$:")
+                   f"{name.capitalize()} ($\\sigma_b=0$), leading order $3V^L/(N (K^L)^2)$:",
+                   lhs=r"\kappa_4(z^L)")
     doc.references = REFS[7:]
 
 
@@ -143,32 +147,34 @@ def build_four_point_two_inputs(doc):
             "are Isserlis' sums:")
     u1, u2 = sp.symbols("u_1 u_2", real=True)
     e_u1sq_u2sq = _isserlis4(km, 0, 0, 1, 1)
-    doc.equal(sp.diff(e_u1sq_u2sq, k12), 4 * k12,
+    doc.equal(sp.Derivative(e_u1sq_u2sq, k12), 4 * k12,
               "$F = u_1^2u_2^2$: $\\partial_{K_{12}}(K_{11}K_{22} + 2K_{12}^2)$ equals "
               "$\\mathbb E[\\partial_1\\partial_2 F] = 4\\mathbb E[u_1u_2]$;")
-    doc.equal(sp.diff(e_u1sq_u2sq, k11), sp.Rational(1, 2) * 2 * k22,
+    doc.equal(sp.Derivative(e_u1sq_u2sq, k11), k22,
               "and $\\partial_{K_{11}}$ equals $\\frac12\\mathbb E[\\partial_1^2F] = \\frac12\\mathbb E[2u_2^2]$;")
     e_u13_u2 = _isserlis4(km, 0, 0, 0, 1)
-    doc.equal(sp.diff(e_u13_u2, k12), 3 * k11,
+    doc.equal(sp.Derivative(e_u13_u2, k12), 3 * k11,
               "$F = u_1^3u_2$: $\\partial_{K_{12}}(3K_{11}K_{12}) = \\mathbb E[3u_1^2]$.")
     relu_k = relu_kernel(k11, k22, k12)
     det = k11 * k22 - k12**2
-    doc.equal(sp.diff(relu_k, k11), sp.sqrt(det) / (4 * sp.pi * k11),
+    relu_e = r"\mathbb E[\mathrm{relu}(u_1)\mathrm{relu}(u_2)]"
+    doc.equal(sp.Derivative(relu_k, k11), sp.sqrt(det) / (4 * sp.pi * k11),
               "ReLU: $J_{(12)(11)}/\\sigma_w^2 = \\partial_{K_{11}}$ of the arc-cosine kernel $= \\frac12\\mathbb E"
-              "[\\delta(u_1)\\mathrm{relu}(u_2)]$", ranges={k11: (0.5, 2), k22: (0.5, 2), k12: (-0.4, 0.4)})
-    doc.equal(sp.diff(relu_k, k12), relu_kernel0(k11, k22, k12),
+              "[\\delta(u_1)\\mathrm{relu}(u_2)]$", lhs_tex=r"\frac{\partial}{\partial K_{11}}" + relu_e, ranges={k11: (0.5, 2), k22: (0.5, 2), k12: (-0.4, 0.4)})
+    doc.equal(sp.Derivative(relu_k, k12), relu_kernel0(k11, k22, k12),
               "and $J_{(12)(12)}/\\sigma_w^2 = \\partial_{K_{12}}$ of it $= \\mathbb E[\\Theta(u_1)\\Theta(u_2)]$ "
-              "(factor 1).", ranges={k11: (0.5, 2), k22: (0.5, 2), k12: (-0.4, 0.4)})
+              "(factor 1).", lhs_tex=r"\frac{\partial}{\partial K_{12}}" + relu_e, ranges={k11: (0.5, 2), k22: (0.5, 2), k12: (-0.4, 0.4)})
     al, th = sp.symbols("alpha theta", real=True)
     j31 = (3 * sp.sin(th) - sp.sin(th)**3 + 3 * (sp.pi - th) * sp.cos(th)) / (2 * sp.pi)
     j22 = (3 * sp.sin(th) * sp.cos(th) + (sp.pi - th) * (1 + 2 * sp.cos(th)**2)) / (2 * sp.pi)
     for (m_, n_), jj in (((3, 1), j31), ((2, 2), j22)):
         integ = sp.Integral(sp.cos(al)**m_ * sp.cos(al - th)**n_, (al, th - sp.pi / 2, sp.pi / 2))
-        doc.equal(8 / (2 * sp.pi) * integ.doit(), jj,
+        doc.equal(8 / (2 * sp.pi) * integ, jj,
                   f"ReLU fourth moments, polar coordinates ($\\mathbb E[r^4] = 8$, $\\cos\\theta = \\rho$): "
-                  f"$\\mathbb E[\\mathrm{{relu}}(u_1)^{m_}\\mathrm{{relu}}(u_2)^{n_}]/(K_{{11}}^{{{m_}/2}}K_{{22}}^{{{n_}/2}})$ "
-                  f"$= \\frac{{8}}{{2\\pi}}{sp.latex(integ)}$", ranges={th: (0.05, 3.0)})
-        doc.equal(jj.subs(th, 0), sp.Rational(3, 2), "At $\\theta = 0$ it is $\\mathbb E[\\mathrm{relu}^4]/K^2 = 3/2$.")
+                  f"$\\mathbb E[\\mathrm{{relu}}(u_1)^{m_}\\mathrm{{relu}}(u_2)^{n_}]/{'(K_{11}^{3/2}K_{22}^{1/2})' if m_ == 3 else '(K_{11}K_{22})'}$ "
+                  f"is", ranges={th: (0.05, 3.0)})
+        doc.equal(sp.Subs(jj, th, 0), sp.Rational(3, 2),
+                  "At $\\theta = 0$ it is $\\mathbb E[\\mathrm{relu}^4]/K^2$:")
     doc.say("Reduction to one input. If $x_1 = x_2$, every $K^l_{ab} = K^l$ and, by induction, every "
             "$V^l_{(ab)(cd)} = V^l$ (every fourth moment of $(\\phi(u_1), \\phi(u_2))$ is $\\mathbb E[\\phi^4]$, so "
             "$C_{(ab)(cd)} = \\mathrm{Var}_K(\\phi^2)$). The row sums of $J$ are then the total derivative "
@@ -177,10 +183,14 @@ def build_four_point_two_inputs(doc):
             "\\texttt{meanfield-four-point}. Checked on the erf kernel:")
     kk = sp.Symbol("K", positive=True)
     erf_k = erf_kernel(k11, k22, k12)
-    rowsum = sum(sp.diff(erf_k, x) for x in (k11, k12, k22)).subs({k11: kk, k22: kk, k12: kk})
-    doc.equal(rowsum, sp.diff(erf_kernel(kk, kk, kk), kk),
+    rowsum = sp.Subs(sp.Add(*(sp.Derivative(erf_k, x) for x in (k11, k12, k22)), evaluate=False),
+                     (k11, k12, k22), (kk, kk, kk))
+    doc.equal(rowsum, sp.simplify(sp.diff(erf_kernel(kk, kk, kk), kk)),
               "erf: $(\\partial_{K_{11}} + \\partial_{K_{12}} + \\partial_{K_{22}})\\mathbb E[\\mathrm{erf}\\,\\mathrm{erf}]$ "
-              "on the diagonal $= \\frac{d}{dK}\\mathbb E_K[\\mathrm{erf}^2]$.")
+              "on the diagonal $= \\frac{d}{dK}\\mathbb E_K[\\mathrm{erf}^2]$.",
+              lhs_tex=r"\Bigl(\frac{\partial}{\partial K_{11}} + \frac{\partial}{\partial K_{12}} + "
+                      r"\frac{\partial}{\partial K_{22}}\Bigr)\frac{2}{\pi}\arcsin\frac{2K_{12}}{\sqrt{(1 + 2K_{11})"
+                      r"(1 + 2K_{22})}}\Bigr|_{K_{ab} = K}")
     doc.say("For ReLU the row sum on the diagonal is $0 + \\frac12 + 0$ ($\\sqrt{\\det K} = 0$), the one-input "
             "$\\chi_\\parallel/\\sigma_w^2 = \\frac12$.")
     # ---- linear, Wishart
@@ -198,19 +208,28 @@ def build_four_point_two_inputs(doc):
     A = lambda a, b, c, d: km[a, b] * km[c, d]
     B = lambda a, b, c, d: km[a, c] * km[b, d] + km[a, d] * km[b, c]
     for i in ((0, 0, 0, 0), (0, 0, 0, 1), (0, 0, 1, 1), (0, 1, 0, 1), (0, 1, 1, 1), (1, 1, 1, 1)):
+        a, b, c, d = i
         tag = "".join(str(x + 1) for x in i)
-        doc.equal(perm(A, *i), B(*i), f"$(SA)_{{{tag}}} = B_{{{tag}}}$,")
-        doc.equal(perm(B, *i), 2 * A(*i) + B(*i), f"$(SB)_{{{tag}}} = 2A_{{{tag}}} + B_{{{tag}}}$.")
+        t1, t2 = "".join(str(x + 1) for x in (a, c, b, d)), "".join(str(x + 1) for x in (a, d, b, c))
+        doc.chain(f"$(SA)_{{{tag}}}$ and $(SB)_{{{tag}}}$:",
+                  (f"(SA)_{{{tag}}} = A_{{{t1}}} + A_{{{t2}}}", perm(A, *i)),
+                  (latex(sp.Add(A(a, c, b, d), A(a, d, b, c), evaluate=False)), perm(A, *i)),
+                  (f"B_{{{tag}}}", B(*i)))
+        doc.chain("",
+                  (f"(SB)_{{{tag}}} = B_{{{t1}}} + B_{{{t2}}}", perm(B, *i)),
+                  (latex(sp.Add(B(a, c, b, d), B(a, d, b, c), evaluate=False)), perm(B, *i)),
+                  (latex(sp.expand(perm(B, *i))), perm(B, *i)),
+                  (f"2A_{{{tag}}} + B_{{{tag}}}", 2 * A(*i) + B(*i)))
     l = ell
     alpha = lambda n: (sp.Rational(1, 3) * (1 + 2 / N)**n + sp.Rational(2, 3) * (1 - 1 / N)**n)
     beta = lambda n: sp.Rational(1, 3) * ((1 + 2 / N)**n - (1 - 1 / N)**n)
     # M^l = sw^(2l) (alpha_l A + beta_l B): recursion (alpha, beta) -> (alpha + 2 beta/N, beta + (alpha + beta)/N)
-    doc.equal(alpha(l) + 2 * beta(l) / N, alpha(l + 1),
+    doc.equal(alpha(l) + 2 * beta(l) / N, alpha(l + 1), lhs_tex=r"\alpha_\ell + \frac{2\beta_\ell}{N}", text=
               "Writing $M^l = \\sigma_w^{4l}(\\alpha_l A + \\beta_l B)$ with $\\alpha_l = \\frac13(1+\\frac2N)^l + "
               "\\frac23(1-\\frac1N)^l$, $\\beta_l = \\frac13[(1+\\frac2N)^l - (1-\\frac1N)^l]$ "
               "($\\alpha_0 = 1$, $\\beta_0 = 0$; eigenvalues $2, -1$ of $S$): $\\alpha_l + 2\\beta_l/N = \\alpha_{l+1}$",
               ranges={N: (1, 50), l: (0, 20)})
-    doc.equal(beta(l) + (alpha(l) + beta(l)) / N, beta(l + 1), "and $\\beta_l + (\\alpha_l + \\beta_l)/N = \\beta_{l+1}$.",
+    doc.equal(beta(l) + (alpha(l) + beta(l)) / N, beta(l + 1), lhs_tex=r"\beta_\ell + \frac{\alpha_\ell + \beta_\ell}{N}", text="and $\\beta_l + (\\alpha_l + \\beta_l)/N = \\beta_{l+1}$.",
               ranges={N: (1, 50), l: (0, 20)})
     rho = sp.Symbol("rho", real=True)
     # cross-kurtosis at layer L: [Cov(G11,G22) + 2 Var(G12)] / (K11 K22), Cov = sw^(4l)((alpha - 1) A + beta B)
@@ -223,22 +242,30 @@ def build_four_point_two_inputs(doc):
               "[\\mathrm{Cov}(G_{11}, G_{22}) + 2\\mathrm{Var}(G_{12})]/(K_{11}K_{22})$ at $l = L-1$, with "
               "$\\rho = K_{12}/\\sqrt{K_{11}K_{22}}$ (unchanged by linear layers):", ranges={N: (1, 50), L: (1, 20)})
     eps = sp.Symbol("epsilon", positive=True)
-    lead = sp.series(exact.subs(N, 1 / eps), eps, 0, 2).removeO()
-    doc.equal(lead, (L - 1) * (2 + 4 * rho**2) * eps,
-              "Its first-order coefficient in $\\epsilon = 1/N$ (SymPy's series of the exact result):")
+    lead = (L - 1) * (2 + 4 * rho**2) * eps
+    doc.equal(sp.Subs(sp.Derivative(exact.subs(N, 1 / eps), eps), eps, 0), (L - 1) * (2 + 4 * rho**2),
+              "Its first-order coefficient in $\\epsilon = 1/N$:", ranges={L: (1, 12)})
     doc.say("The vertex recursion for linear $\\phi$: $J = \\sigma_w^2 I$ and $C_{(ab)(cd)} = K_{ac}K_{bd} + "
             "K_{ad}K_{bc} = B$ (Isserlis), so $V^{l+1} = \\sigma_w^4 B^l + \\sigma_w^4 V^l$ and $V^L = (L-1)B^L$ "
             "(induction, $B^{l+1} = \\sigma_w^4 B^l$). The entries it needs:")
     cov_lin = lambda a, b, c, d: _isserlis4(km, a, b, c, d) - km[a, b] * km[c, d]
-    doc.equal(cov_lin(0, 0, 1, 1), b1122, "$C_{(11)(22)} = \\mathbb E[u_1^2u_2^2] - K_{11}K_{22} = B_{(11)(22)}$,")
-    doc.equal(cov_lin(0, 1, 0, 1), b1212, "$C_{(12)(12)} = \\mathbb E[u_1^2u_2^2] - K_{12}^2 = B_{(12)(12)}$,")
+    doc.chain("The entries $C_{(11)(22)}$ and $C_{(12)(12)}$ equal $B_{(11)(22)}$ and $B_{(12)(12)}$:",
+              (r"C_{(11)(22)} = \mathbb E[u_1^2u_2^2] - K_{11}K_{22}", cov_lin(0, 0, 1, 1)),
+              (latex(sp.Add(_isserlis4(km, 0, 0, 1, 1), -k11 * k22, evaluate=False)), cov_lin(0, 0, 1, 1)),
+              (latex(b1122), b1122))
+    doc.chain("",
+              (r"C_{(12)(12)} = \mathbb E[u_1u_2u_1u_2] - K_{12}^2", cov_lin(0, 1, 0, 1)),
+              (latex(sp.Add(_isserlis4(km, 0, 1, 0, 1), -k12**2, evaluate=False)), cov_lin(0, 1, 0, 1)),
+              (latex(b1212), b1212))
     vertex = (L - 1) * (b1122 + 2 * b1212) / (N * k11 * k22)
     doc.equal(vertex.subs(k12, rho * sp.sqrt(k11 * k22)), lead.subs(eps, 1 / N),
-              "and $(V_{(11)(22)} + 2V_{(12)(12)})/(NK_{11}K_{22})$ equals the exact result's $1/N$ term.")
+              "and $(V_{(11)(22)} + 2V_{(12)(12)})/(NK_{11}K_{22})$ equals the exact result's $1/N$ term.",
+              lhs_tex=r"\frac{(L-1)(B_{(11)(22)} + 2B_{(12)(12)})}{N K_{11}K_{22}}")
     doc.keep("linear_cross_kurtosis_exact", exact)
-    doc.say(f"Linear ($\\sigma_b = 0$), exact co-kurtosis at every width: ${sp.latex(exact)}$.")
+    doc.say(f"Linear ($\\sigma_b = 0$), exact co-kurtosis at every width: ${latex(exact)}$.")
     doc.result("linear_cross_kurtosis_leading", (L - 1) * (2 + 4 * rho**2) / N,
-               "Linear ($\\sigma_b = 0$), leading order $(V_{(11)(22)} + 2V_{(12)(12)})/(NK_{11}K_{22})$:")
+               "Linear ($\\sigma_b = 0$), leading order $(V_{(11)(22)} + 2V_{(12)(12)})/(NK_{11}K_{22})$:",
+               lhs=r"\frac{\mathbb E[z_1^2z_2^2]_{\rm conn}}{K_{11}K_{22}}")
     doc.references = REFS[7:]
 
 

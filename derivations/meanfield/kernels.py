@@ -45,13 +45,13 @@ def build_kernels(doc):
                "\\partial_\\theta f(x_1)\\partial_\\theta f(x_2)$.")
     check_table(doc)
     a, b, r = sp.symbols("a b r", positive=True)
-    doc.equal(sp.diff(relu_kernel(a, b, r), r) - relu_kernel0(a, b, r), 0,
+    doc.equal(sp.Derivative(relu_kernel(a, b, r), r), relu_kernel0(a, b, r),
               "Price's theorem ties the two ReLU rows: $\\partial_r$ of the degree-1 arc-cosine kernel is the "
-              "degree-0 one (displayed: $\\partial_r k_1/2 - k_0/2$).", ranges={r: (0.05, 0.3)})
-    doc.equal(sp.diff(erf_kernel(a, b, r), r) - erf_kernel_d(a, b, r), 0,
+              "degree-0 one.", ranges={r: (0.05, 0.3)})
+    doc.equal(sp.Derivative(erf_kernel(a, b, r), r), erf_kernel_d(a, b, r),
               "Likewise for erf (Williams' kernel and its derivative kernel).", ranges={r: (0.05, 0.3)})
-    doc.equal(relu_kernel(q, q, q), q / 2, "On the diagonal the arc-cosine kernel is $q/2$, the ReLU "
-              "length map of ``meanfield-maps''.")
+    doc.equal(sp.Subs(relu_kernel(a, b, r), (a, b, r), (q, q, q)), q / 2,
+              "On the diagonal the arc-cosine kernel is $q/2$, the ReLU length map of ``meanfield-maps''.")
     doc.say("NTK recursion (Jacot et al. 2018, Thm 1; Arora et al. 2019, Sec. 3). Write "
             "$\\delta^l = \\partial f/\\partial z^l$. The parameters of layer $l$ contribute "
             "$(\\delta^l(x_1)\\cdot\\delta^l(x_2))\\,(\\sigma_w^2 h^{l-1}(x_1)\\cdot h^{l-1}(x_2)/N_{l-1} + \\sigma_b^2)$, "
@@ -61,13 +61,13 @@ def build_kernels(doc):
             "$\\Theta^{l+1} = K^{l+1} + \\sigma_w^2 \\dot K^{l+1}\\Theta^l$.")
     q12 = sp.Symbol("q_12", positive=True)
     Kl = lambda l: sw**l * q12
-    ntk_sum = sp.Sum(sw**(L - ell) * Kl(ell), (ell, 1, L)).doit()
+    ntk_sum = sp.Sum(sw**(L - ell) * Kl(ell), (ell, 1, L))
     doc.equal(ntk_sum, L * sw**L * q12, "Deep linear, $\\sigma_b = 0$: $K^l = \\sigma_w^{2l} q_{12}$, "
               "$\\dot K = 1$, and the unrolled recursion $\\Theta^L = \\sum_l (\\sigma_w^2)^{L-l} K^l$ sums to")
     # critical relu: diagonal stays put, NTK grows linearly in depth
-    doc.equal(2 * relu_kernel(K, K, K), K, "Critical ReLU ($\\sigma_w^2 = 2$, $\\sigma_b = 0$): the diagonal "
+    doc.equal(2 * sp.Subs(relu_kernel(a, b, r), (a, b, r), (K, K, K)), K, "Critical ReLU ($\\sigma_w^2 = 2$, $\\sigma_b = 0$): the diagonal "
               "$K^l = K^1 = 2q$ is preserved ...")
-    doc.equal(2 * relu_kernel0(K, K, K), 1, "... and $\\sigma_w^2 \\dot K = 1$ on the diagonal, so "
+    doc.equal(2 * sp.Subs(relu_kernel0(a, b, r), (a, b, r), (K, K, K)), 1, "... and $\\sigma_w^2 \\dot K = 1$ on the diagonal, so "
               "$\\Theta^L(x, x) = L K^1 = 2 L q$.")
     # explicit depth-3 relu kernels as functions of the input cosine
     c = sp.Symbol("c", positive=True)
@@ -79,14 +79,24 @@ def build_kernels(doc):
     th = k[0]
     for l in (1, 2):
         th = k[l] + 2 * kd[l] * th
-    doc.equal(k[2], sp.simplify(k[2]), "Depth 3, ReLU, $\\sigma_w^2 = 2$, $\\sigma_b = 0$, "
-              "$q_1 = q_2 = 1$: the NNGP kernel as a function of the input cosine $c$.")
-    doc.result("relu_nngp_depth3", k[2], "ReLU NNGP, depth 3, $\\sigma_w^2=2$, $q_1=q_2=1$, cosine $c$:")
+    rho2 = sp.Symbol("rho_2", positive=True)
+    doc.equal(2 * sp.Subs(relu_kernel(a, b, r), (a, b, r), (2, 2, 2 * c)), sp.simplify(k[1]),
+              "Depth 3, ReLU, $\\sigma_w^2 = 2$, $\\sigma_b = 0$, $q_1 = q_2 = 1$, input cosine $c$: with "
+              "$k_1(a, b, r)$ the degree-1 arc-cosine kernel, the layer-2 kernel is",
+              lhs_tex=r"K^2_{12} = 2k_1(2, 2, 2c)")
+    doc.equal(2 * sp.Subs(relu_kernel(a, b, r), (a, b, r), (2, 2, 2 * rho2)), sp.simplify(2 * relu_kernel(2, 2, 2 * rho2)),
+              "and, with $\\rho_2 = K^2_{12}/2$, the layer-3 kernel is", lhs_tex=r"K^3_{12} = 2k_1(2, 2, 2\rho_2)")
+    doc.result("relu_nngp_depth3", k[2], "ReLU NNGP, depth 3, $\\sigma_w^2=2$, $q_1=q_2=1$, cosine $c$:",
+               lhs="K^3_{12}(c)", rhs_tex=r"\frac{2}{\pi}\Bigl(\sqrt{1 - \rho_2^2} + (\pi - \arccos\rho_2)\rho_2\Bigr),"
+               r"\quad \rho_2 = \frac{1}{\pi}\Bigl(\sqrt{1 - c^2} + (\pi - \arccos c)\,c\Bigr)")
     doc.result("relu_correlation_depth3", k[2] / 2, "Its correlation $\\rho^3 = K^3_{12}/K^3_{11}$ ($K^3_{11} = 2$, "
-               "the preserved critical diagonal): the correlation map iterated twice,")
-    doc.result("relu_ntk_depth3", th, "ReLU NTK (NTK parameterisation), same setting:")
-    doc.result("linear_ntk", L * sw**L * q12, "Deep linear NTK ($\\sigma_b = 0$):")
-    doc.result("relu_ntk_diag", 2 * L * q, "Critical ReLU NTK on the diagonal:")
-    doc.references = REFS[2:7]
+               "the preserved critical diagonal): the correlation map iterated twice,", lhs=r"\rho^3(c)",
+               rhs_tex=r"\frac{1}{\pi}\Bigl(\sqrt{1 - \rho_2^2} + (\pi - \arccos\rho_2)\rho_2\Bigr)")
+    doc.result("relu_ntk_depth3", th, "ReLU NTK (NTK parameterisation), same setting, with $\\chi^l = \\sigma_w^2\\dot K^l$: "
+               "$\\chi^2 = 1 - \\arccos(c)/\\pi$, $\\chi^3 = 1 - \\arccos(\\rho_2)/\\pi$:", lhs=r"\Theta^3_{12}(c)",
+               rhs_tex=r"K^3_{12} + \chi^3\bigl(K^2_{12} + 2c\,\chi^2\bigr)")
+    doc.result("linear_ntk", L * sw**L * q12, "Deep linear NTK ($\\sigma_b = 0$):", lhs=r"\Theta^L_{12}")
+    doc.result("relu_ntk_diag", 2 * L * q, "Critical ReLU NTK on the diagonal:", lhs=r"\Theta^L(x, x)")
+    doc.references = REFS[:1] + REFS[2:7]
 
 

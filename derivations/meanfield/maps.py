@@ -4,6 +4,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .._document import Result, StepFailed, derivation
+from .._layout import latex
 from .common import REFS, erf_kernel_d, gauss, gauss_integral, q, sb, sw, z
 
 
@@ -61,7 +62,8 @@ def build_maps(doc):
     doc.equal(sw * gauss_integral(u**2) + sb, f_lin, "Linear activation: the length map "
               "(SymPy integrates the Gaussian moment).")
     qs_lin = sb / (1 - sw)
-    doc.equal(f_lin.subs(q, qs_lin), qs_lin, "Its fixed point for $\\sigma_w^2 < 1$ is "
+    fq = sp.Function("f")
+    doc.equal(f_lin.subs(q, qs_lin), qs_lin, lhs_tex=r"f\Bigl(" + latex(qs_lin) + r"\Bigr)", text="Its fixed point for $\\sigma_w^2 < 1$ is "
               "$q^* = \\sigma_b^2/(1-\\sigma_w^2)$.", ranges={sw: (0.1, 0.9)})
     # relu
     e_relu2 = sp.integrate(u**2 * sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi), (z, 0, sp.oo))
@@ -69,7 +71,7 @@ def build_maps(doc):
               "second moment (SymPy).")
     f_relu = sw * e_relu2 + sb
     qs_relu = sb / (1 - sw / 2)
-    doc.equal(f_relu.subs(q, qs_relu), qs_relu, "So $q^* = \\sigma_b^2/(1 - \\sigma_w^2/2)$ for "
+    doc.equal(f_relu.subs(q, qs_relu), qs_relu, lhs_tex=r"f\Bigl(" + latex(qs_relu) + r"\Bigr)", text="So $q^* = \\sigma_b^2/(1 - \\sigma_w^2/2)$ for "
               "$\\sigma_w^2 < 2$; at $\\sigma_w^2 \\ge 2$ the length diverges (or, at $(2, 0)$, every $q$ is fixed).",
               ranges={sw: (0.1, 1.9)})
     # erf length map: 1-D identity, checked with mpmath (SymPy does not finish it)
@@ -83,7 +85,7 @@ def build_maps(doc):
             worst = max(worst, float(abs(val - m.mpf(str(sp.N(erf2.subs(q, sp.Float(qv, 30)), 30))))))
     if worst > 1e-20:
         raise StepFailed(f"derivation {doc.name}: erf length identity fails ({worst:.1e})")
-    doc.say(f"erf: $\\mathbb E[\\mathrm{{erf}}(\\sqrt q z)^2] = {sp.latex(erf2)}$ (the erf--erf table identity of "
+    doc.say(f"erf: $\\mathbb E[\\mathrm{{erf}}(\\sqrt q z)^2] = {latex(erf2)}$ (the erf--erf table identity of "
             f"``meanfield-kernels'' at $a=b=r=q$; checked here with 30-digit mpmath quadrature at "
             f"$q \\in \\{{0.1, 0.7, 2.5, 9\\}}$, max. deviation {worst:.0e}).")
     # Stein / Price
@@ -92,51 +94,55 @@ def build_maps(doc):
             "\\partial \\Sigma_{12} = \\mathbb E[\\phi'(u_1)\\phi'(u_2)]$. We check Stein's lemma on a "
             "polynomial test function:")
     poly = u**4 + 3 * u**2
-    doc.equal(sp.diff(gauss(poly), q) - gauss((12 * u**2 + 6)) / 2, 0,
-              "$g(u) = u^4 + 3u^2$: $\\frac{d}{dq}\\mathbb E[g] - \\frac12\\mathbb E[g''] = 0$, both integrals by SymPy.")
+    doc.equal(sp.Derivative(gauss_integral(poly), q), gauss((12 * u**2 + 6)) / 2,
+              "$g(u) = u^4 + 3u^2$: $\\frac{d}{dq}\\mathbb E[g]$ equals $\\frac12\\mathbb E[g''] = "
+              "\\frac12\\mathbb E[12qz^2 + 6]$, both integrals by SymPy.")
     doc.say("Hence the slope of the length map is $\\chi_q = \\sigma_w^2 \\mathbb E[\\phi'(u)^2 + \\phi(u)\\phi''(u)]$ "
-            "($g = \\phi^2$), and $|q^l - q^*| \\propto \\chi_q^l = e^{-l/\\xi_q}$: $\\xi_q = -1/\\log \\chi_q$ "
+            "($g = \\phi^2$), and $|q^l - q^*| \\propto \\chi_q^l = e^{-l/\\xi_q}$: $\\xi_q = -1/\\ln \\chi_q$ "
             "(Schoenholz et al. 2017, Sec. 3). Likewise the correlation map $c \\mapsto (\\sigma_w^2 "
             "\\mathbb E[\\phi(u_1)\\phi(u_2)] + \\sigma_b^2)/q^*$ has slope $\\chi_c = \\sigma_w^2 "
-            "\\mathbb E[\\phi'(u_1)\\phi'(u_2)]$ (Price), $\\xi_c = -1/\\log\\chi_c$ at its stable fixed point $c^*$, "
+            "\\mathbb E[\\phi'(u_1)\\phi'(u_2)]$ (Price), $\\xi_c = -1/\\ln\\chi_c$ at its stable fixed point $c^*$, "
             "and at $c = 1$: $\\chi_1 = \\sigma_w^2 \\mathbb E[\\phi'(\\sqrt{q^*} z)^2]$.")
     chi_relu = sw * sp.integrate(sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi), (z, 0, sp.oo))
     doc.equal(sw * sp.Integral(sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi), (z, 0, sp.oo)), chi_relu, "ReLU: $\\phi' = \\Theta$, so $\\chi_1 = \\sigma_w^2/2$ "
               "at every $q$; $\\chi_q$ is the same ($\\phi\\phi'' = 0$).")
-    doc.equal(sp.solve(sp.Eq(chi_relu, 1), sw)[0], 2, "The ReLU critical point: $\\sigma_w^2 = 2$ "
+    doc.equal(sp.solve(sp.Eq(chi_relu, 1), sw)[0], 2, lhs_tex=r"\sigma_w^2\big|_{\chi_1 = 1}", text="The ReLU critical point: $\\sigma_w^2 = 2$ "
               "(with $\\sigma_b^2 = 0$, the only point where $q^*$ stays finite).")
     # erf chi1 and chi_q
     chi_erf = 4 * sw / (sp.pi * sp.sqrt(1 + 4 * q))
     doc.equal(sw * erf_kernel_d(q, q, q), chi_erf, "erf: $\\chi_1 = \\sigma_w^2 (4/\\pi)(1+4q^*)^{-1/2}$ "
               "(the erf$'$ table identity at $a = b = r = q^*$).")
-    doc.equal(sp.diff(erf2, q) - 4 / (sp.pi * (1 + 2 * q) * sp.sqrt(1 + 4 * q)), 0,
-              "erf: $\\chi_q/\\sigma_w^2 = \\frac{d}{dq}\\frac{2}{\\pi}\\arcsin\\frac{2q}{1+2q} = \\frac{4}{\\pi(1+2q)\\sqrt{1+4q}}$ (displayed: the derivative minus the claim).")
+    doc.equal(sp.Derivative(erf2, q), 4 / (sp.pi * (1 + 2 * q) * sp.sqrt(1 + 4 * q)),
+              "erf: $\\chi_q/\\sigma_w^2$ is the derivative of the erf length map:")
     # critical line parametrised by q*
     A, B = sp.symbols("A B", positive=True)  # A = E[phi^2], B = E[phi'^2] at q*
     sw_line, sb_line = 1 / B, q - A / B
-    doc.equal(sw_line * A + sb_line, q, "Critical line parametrised by $q^*$ (Poole et al. 2016): with "
+    doc.equal(sp.Add(sw_line * A, sb_line, evaluate=False), q, lhs_tex=r"\sigma_w^2 A + \sigma_b^2 = " + latex(sp.Add(sw_line * A, sb_line, evaluate=False)), text="Critical line parametrised by $q^*$ (Poole et al. 2016): with "
               "$A = \\mathbb E[\\phi(\\sqrt{q^*}z)^2]$, $B = \\mathbb E[\\phi'(\\sqrt{q^*}z)^2]$, the choice "
               "$\\sigma_w^2 = 1/B$, $\\sigma_b^2 = q^* - A/B$ makes $q^*$ a fixed point ...")
-    doc.equal(sw_line * B, 1, "... with $\\chi_1 = 1$. The quantity solves $\\sigma_b^2(q^*) = $ target for "
+    doc.equal(sw_line * B, 1, lhs_tex=r"\chi_1 = \sigma_w^2 B", text="... with $\\chi_1 = 1$. The quantity solves $\\sigma_b^2(q^*) = $ target for "
               "$q^*$ by bisection.")
     doc.say("For tanh at $\\sigma_b^2 = 0$ the line ends at $q^* = 0$, $\\sigma_w^2 = 1/\\tanh'(0)^2 = 1$.")
     chiq_erf = sw * 4 / (sp.pi * (1 + 2 * q) * sp.sqrt(1 + 4 * q))
     crit_erf = doc.equal(sp.solve(sp.Eq(chi_erf.subs(q, 0), 1), sw)[0], sp.pi / 4,
-                         "erf at $\\sigma_b^2 = 0$: $q^* = 0$ (erf is odd), and $\\chi_1 = 1$ there gives")
+                         lhs_tex=r"\sigma_w^2\big|_{\chi_1 = " + latex(chi_erf.subs(q, 0)) + " = 1}",
+                         text="erf at $\\sigma_b^2 = 0$: $q^* = 0$ (erf is odd), and $\\chi_1 = 1$ there gives")
     doc.keep("erf_chiq", chiq_erf)
     doc.keep("erf_length_map", sw * erf2 + sb)
     doc.keep("critical_line", sp.Matrix([sw_line, sb_line]))
-    doc.result("linear_qstar", qs_lin, "Linear: $q^*$ =")
-    doc.result("relu_qstar", qs_relu, "ReLU: $q^*$ =")
-    doc.result("relu_chi1", chi_relu, "ReLU: $\\chi_1 = \\chi_q$ =")
-    doc.result("erf_chi1", chi_erf, "erf: $\\chi_1$ at $q^*$ =")
-    doc.result("relu_length_depth_scale", -1 / sp.log(chi_relu), "ReLU: $\\xi_q = -1/\\log\\chi_q$ =")
-    doc.result("erf_length_depth_scale", -1 / sp.log(chiq_erf), "erf: $\\xi_q = -1/\\log\\chi_q$ at $q^*$ =")
+    doc.result("linear_qstar", qs_lin, "Linear:", lhs="q^*")
+    doc.result("relu_qstar", qs_relu, "ReLU:", lhs="q^*")
+    doc.result("relu_chi1", chi_relu, "ReLU:", lhs=r"\chi_1 = \chi_q")
+    doc.result("erf_chi1", chi_erf, "erf, at $q^*$:", lhs=r"\chi_1")
+    doc.result("relu_length_depth_scale", -1 / sp.log(chi_relu), "ReLU:", lhs=r"\xi_q = -\frac{1}{\ln\chi_q}")
+    doc.result("erf_length_depth_scale", -1 / sp.log(chiq_erf), "erf, at $q^*$:", lhs=r"\xi_q = -\frac{1}{\ln\chi_q}")
     doc.result("erf_correlation_depth_scale", -1 / sp.log(chi_erf),
-               "erf, ordered phase ($\\chi_1 < 1$, so $c^* = 1$ and $\\chi_c = \\chi_1$): $\\xi_c$ at $q^*$ =")
+               "erf, ordered phase ($\\chi_1 < 1$, so $c^* = 1$ and $\\chi_c = \\chi_1$), at $q^*$:",
+               lhs=r"\xi_c = -\frac{1}{\ln\chi_1}")
     doc.result("relu_critical_weight_variance", sp.solve(sp.Eq(chi_relu, 1), sw)[0],
-               "ReLU: the critical $\\sigma_w^2$ ($\\sigma_b^2 = 0$) =")
-    doc.result("erf_critical_weight_variance", crit_erf, "erf: the critical $\\sigma_w^2$ at $\\sigma_b^2 = 0$ =")
+               "ReLU, the critical weight variance ($\\sigma_b^2 = 0$):", lhs=r"\sigma_{w,c}^2")
+    doc.result("erf_critical_weight_variance", crit_erf, "erf, the critical weight variance at $\\sigma_b^2 = 0$:",
+               lhs=r"\sigma_{w,c}^2")
     doc.references = REFS[:2]
 
 
