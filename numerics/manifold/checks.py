@@ -108,9 +108,9 @@ def measure_l1(point, seed, quick):
 
 
 # ----------------------------------------------------------------------------- margins kappa > 0
-MARGIN_SIZES = ((32, 1600), (64, 800), (128, 400))  # points: (N, instances) of P = alpha N points
-MARGIN_QUICK = ((32, 600), (64, 300), (128, 100))
-L1_MARGIN_SIZES = ((16, 2400), (32, 600), (64, 560))  # L1 balls: (N, sequences of 2N balls)
+MARGIN_SIZES = ((32, 3200), (64, 1600), (128, 800))  # points: (N, instances) of P = alpha N points
+MARGIN_QUICK = ((32, 800), (64, 400), (128, 150))
+L1_MARGIN_SIZES = ((16, 4000), (32, 1600), (64, 720))  # L1 balls: (N, sequences of 2N balls)
 
 
 def _margin_grid(quick):
