@@ -230,35 +230,29 @@ def test_margin_prefix_brute_force():
 
 
 # ----------------------------------------------------------------------------- general point clouds
-def _ellipsoid_axes(radii):
-    """The 2D vertices +-R_i e_i of an ellipsoid along its axes (a cross-polytope with unequal semi-axes)."""
-    return np.hstack([np.diag(radii), -np.diag(radii)])
-
-
-def _lp_capacity(cloud, sizes, seed, shared=0.0):
-    from dltheory.numerics._stats import extrapolate, mean
-    from dltheory.numerics.manifold.simulation import cloud_storable
-    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
-    return extrapolate([n for n, _ in sizes],
-                       [mean(cloud_storable(n, cloud, m, s, shared=shared)) for (n, m), s in zip(sizes, seeds)])
+Z_STAR = 2.576  # two-sided, false-alarm rate 1 % per test
 
 
 @pytest.mark.slow
 def test_ellipsoid_vertices_capacity_matches_lp_simulation():
     """A non-ball point cloud: the six axis vertices of an ellipsoid with semi-axes (2, 1, 0.5). Its anchor-point
     capacity (the solver on the cloud itself, 200,000 T) against the LP simulation of random embedded copies
-    (P_max/N at N = 16, 32, 64, extrapolated in 1/N); two-sided z-test at 1 % (z* = 2.576). Power test: the
-    L2-ball capacity at the same R_M and D_M (5 % lower here) must be rejected at the same z*."""
-    from dltheory.numerics._size import sized
-    from dltheory.theory.manifold import ball_capacity_real_dim
-    cloud = _ellipsoid_axes([2.0, 1.0, 0.5])
-    st = np.ascontiguousarray(np.vstack([cloud, np.ones(cloud.shape[1])]))
-    a = analyse_frames([st], 0.0, 200_000, 14)
-    est = _lp_capacity(cloud, ((16, sized(1600, minimum=400)), (32, sized(800, minimum=200)),
-                               (64, sized(320, minimum=80))), 15)
-    ball = ball_capacity_real_dim(a.radius, a.dimension, 0.0)
-    assert abs(est.z(a.alpha, a.stderr)) < 2.576
-    assert abs(est.z(ball, 0.0)) > 2.576
+    (P_max/N at N = 16, 32, 64, extrapolated in 1/N); two-sided z-test at 1 %. Power test: the L2-ball
+    capacity at the same R_M and D_M (5 % lower here) must be rejected at the same z*."""
+    from dltheory.numerics.manifold.comparisons import ellipsoid_axes, fixed_cloud
+    c = fixed_cloud(ellipsoid_axes([2.0, 1.0, 0.5]), seed=14)
+    assert abs(c.z()) < Z_STAR and abs(c.z_alternative()) > Z_STAR
+
+
+@pytest.mark.slow
+def test_random_ellipse_clouds_capacity_matches_lp_simulation():
+    """Random point clouds: each manifold 4 points drawn on an ellipse with semi-axes (2, 0.5) (a fresh draw per
+    manifold). The theory: the anchor-point capacity, alpha^{-1} = mean over clouds of <F(T)> (2000 clouds,
+    200 T each; its s.e. from the spread over clouds), against the LP simulation with fresh clouds; z-test
+    at 1 %. Power test: the L2-ball capacity at the clouds' mean R_M and D_M (5 % lower) must be rejected."""
+    from dltheory.numerics.manifold.comparisons import random_ellipse_clouds
+    c = random_ellipse_clouds((2.0, 0.5), 4, seed=18)
+    assert abs(c.z()) < Z_STAR and abs(c.z_alternative()) > Z_STAR
 
 
 @pytest.mark.slow
@@ -266,25 +260,8 @@ def test_center_correction_against_lp_simulation():
     """Centre correlations (Cohen et al. 2020) against a simulation: segments of half-length 2 whose centres
     share one planted direction, x0_mu = g_mu + a_mu c with a_mu ~ N(0, 4). The LP-simulated capacity of this
     construction (N = 16, 32, 64, extrapolated) must agree with the corrected anchor-point capacity of
-    instances of it (40 manifolds in N = 2000, three instances, mean), and reject the uncorrected one
-    (z-tests at 1 %, z* = 2.576); the instances' embedding error (O(1/sqrt N) per manifold, averaged over
-    40) is below 0.5 % and is added to the standard error."""
-    from dltheory.numerics._size import sized
-    from dltheory.numerics._stats import Estimate
-    from dltheory.numerics.manifold.simulation import cloud_rows
-    cloud = np.array([[2.0, -2.0]])
-    est = _lp_capacity(cloud, ((16, sized(2400, minimum=600)), (32, sized(1200, minimum=300)),
-                               (64, sized(480, minimum=120))), 16, shared=2.0)
-    g = np.random.default_rng(17)
-    plain, fixed = [], []
-    for i in range(3):
-        X = cloud_rows(g, 40, 2000, cloud, shared=2.0)
-        plain.append(analyse(X, 0.0, 2000, i))
-        fixed.append(analyse(X, 0.0, 2000, i, center_correction=True))
-        assert fixed[-1].center_rank == 1
-    def pooled(rs):
-        v = float(np.mean([r.alpha for r in rs]))
-        return v, math.hypot(math.sqrt(sum(r.stderr ** 2 for r in rs)) / len(rs), 0.005 * v)
-    (vf, sf), (vp, sp) = pooled(fixed), pooled(plain)
-    assert abs(Estimate(est.value, est.stderr, est.n).z(vf, sf)) < 2.576
-    assert abs(Estimate(est.value, est.stderr, est.n).z(vp, sp)) > 2.576
+    instances of it (40 manifolds in N = 2000, three instances, mean) and reject the uncorrected one."""
+    from dltheory.numerics.manifold.comparisons import planted_centres
+    c, ranks = planted_centres(2.0, 2.0, seed=16)
+    assert ranks == [1, 1, 1]
+    assert abs(c.z()) < Z_STAR and abs(c.z_alternative()) > Z_STAR

@@ -24,17 +24,29 @@ def l1_ball_rows(g: np.random.Generator, P: int, N: int, D: int, R: float) -> np
     return y * np.concatenate([x0 + R * u, x0 - R * u], axis=1)
 
 
-def cloud_rows(g: np.random.Generator, P: int, N: int, cloud: np.ndarray, shared: float = 0.0) -> np.ndarray:
-    """Labelled points y_mu (x0_mu + sum_i s_i u_mu,i) for s the columns of ``cloud`` (D, M), shape (P, M, N).
+def ellipsoid_clouds(g: np.random.Generator, count: int, radii, M: int) -> np.ndarray:
+    """``count`` independent clouds of M points uniform in direction on the ellipsoid with semi-axes ``radii``
+    (s = R z/|z|, z ~ N(0, I_D)), shape (count, D, M)."""
+    z = g.standard_normal((count, len(radii), M))
+    return np.asarray(radii, dtype=np.float64)[None, :, None] * z / np.linalg.norm(z, axis=1, keepdims=True)
+
+
+def cloud_rows(g: np.random.Generator, P: int, N: int, cloud, shared: float = 0.0) -> np.ndarray:
+    """Labelled points y_mu (x0_mu + sum_i s_i u_mu,i) for s the columns of ``cloud`` (D, M), shape (P, M, N);
+    ``cloud`` may be (P, D, M) (one cloud per manifold) or a function (g, P) -> such an array (drawn first).
     D = 0 (``cloud`` of shape (0, 1)): single points, Gardner's patterns. ``shared`` > 0 adds a planted
     correlation of the centres: x0_mu = g_mu + a_mu c, one c ~ N(0, I_N) per sequence, a_mu ~ N(0, shared^2)."""
-    D, M = cloud.shape
+    if callable(cloud):
+        cloud = cloud(g, P)
+    if cloud.ndim == 2:
+        cloud = np.broadcast_to(cloud, (P,) + cloud.shape)
+    _, D, M = cloud.shape
     x0 = g.standard_normal((P, 1, N))
     if shared > 0:
         x0 = x0 + shared * g.standard_normal((P, 1, 1)) * g.standard_normal(N)
     u = g.standard_normal((P, D, N))
     y = np.where(g.random(P) < 0.5, -1.0, 1.0)[:, None, None]
-    return y * (x0 + np.einsum("dm,pdn->pmn", cloud, u))
+    return y * (x0 + np.einsum("pdm,pdn->pmn", cloud, u))
 
 
 def separable_prefix(rows: np.ndarray, P: int, kappa: float = 0.0) -> tuple[bool, int]:
@@ -93,11 +105,12 @@ def l1_ball_storable(N: int, D: int, R: float, samples: int, seed, chunk: int = 
     return _storable(N, lambda g: l1_ball_rows(g, 2 * N, N, D, R), kappa, samples, seed, chunk, f"L1 D={D} R={R}")
 
 
-def cloud_storable(N: int, cloud: np.ndarray, samples: int, seed, chunk: int = 4, kappa: float = 0.0,
+def cloud_storable(N: int, cloud, samples: int, seed, chunk: int = 4, kappa: float = 0.0,
                    shared: float = 0.0) -> np.ndarray:
-    """P_max/N at margin kappa for ``samples`` random sequences of 2N manifolds of the point cloud ``cloud``."""
+    """P_max/N at margin kappa for ``samples`` random sequences of 2N manifolds of the point cloud ``cloud``
+    (an array (D, M), or a function (g, P) -> (P, D, M) drawing one cloud per manifold)."""
     return _storable(N, lambda g: cloud_rows(g, 2 * N, N, cloud, shared), kappa, samples, seed, chunk,
-                     f"cloud {cloud.shape}")
+                     f"cloud {getattr(cloud, 'shape', 'drawn')}")
 
 
 def point_margins(P: int, N: int, samples: int, seed, chunk: int = 16) -> np.ndarray:
