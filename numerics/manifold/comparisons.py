@@ -59,7 +59,7 @@ def fixed_cloud(cloud: np.ndarray, seed: int = 0, samples: int = 200_000) -> Com
                       ball_capacity_real_dim(a.radius, a.dimension, 0.0))
 
 
-def random_ellipse_clouds(radii=(2.0, 0.5), M: int = 4, seed: int = 0, clouds: int = 2000, samples: int = 200) -> Comparison:
+def random_ellipse_clouds(radii=(2.0, 0.5), M: int = 3, seed: int = 0, clouds: int = 2000, samples: int = 200) -> Comparison:
     """A fresh cloud of M points on the ellipsoid per manifold: alpha^{-1} = mean over clouds of <F(T)>
     (s.e. from the spread over clouds); alternative: the L2 ball at the clouds' mean R_M and D_M."""
     cl = ellipsoid_clouds(np.random.default_rng(seed), clouds, radii, M)
