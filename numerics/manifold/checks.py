@@ -98,9 +98,10 @@ def anchor_ball_capacity(point) -> float:
        wrong_label="L2-ball capacity at the same anchor radius R_M and dimension D_M")
 def measure_l1(point, seed, quick):
     """Mean P_max/N at each N (bisection over prefixes of 2N random L1 balls, each prefix an exact LP),
-    extrapolated linearly in 1/N. kappa = 0 only: the LP decides separability, not a margin."""
+    extrapolated linearly in 1/N. kappa = 0 (the LP decides separability); kappa > 0 is checked by
+    manifold-margin-separability."""
     if point["kappa"] != 0.0:
-        raise ValueError("the LP simulation decides separability at kappa = 0 only")
+        raise ValueError("this check runs at kappa = 0; kappa > 0: manifold-margin-separability")
     sizes = L1_QUICK if quick else tuple((n, sized(m, minimum=max(100, m // 2))) for n, m in L1_SIZES)
     ests = [mean(l1_ball_storable(n, point["dim"], point["radius"], m, s))
             for (n, m), s in zip(sizes, seed.spawn(len(sizes)))]
