@@ -35,11 +35,12 @@ class Comparison:
         return self.simulation.z(self.alternative, self.alternative_stderr)
 
 
-def lp_capacity(cloud, seed, shared: float = 0.0, sizes=SIZES) -> Estimate:
+def lp_capacity(cloud, seed, shared: float = 0.0, sizes=SIZES, kappa: float = 0.0) -> Estimate:
+    """P_max/N at margin kappa (LP at kappa = 0, the exact max margin above), extrapolated in 1/N."""
     sizes = tuple((n, sized(m, minimum=m // 4)) for n, m in sizes)
     seeds = np.random.SeedSequence(seed).spawn(len(sizes))
-    return extrapolate([n for n, _ in sizes],
-                       [mean(cloud_storable(n, cloud, m, s, shared=shared)) for (n, m), s in zip(sizes, seeds)])
+    return extrapolate([n for n, _ in sizes], [mean(cloud_storable(n, cloud, m, s, shared=shared, kappa=kappa))
+                                               for (n, m), s in zip(sizes, seeds)])
 
 
 def frame_of(cloud: np.ndarray) -> np.ndarray:
@@ -51,22 +52,24 @@ def ellipsoid_axes(radii) -> np.ndarray:
     return np.hstack([np.diag(radii), -np.diag(radii)])
 
 
-def fixed_cloud(cloud: np.ndarray, seed: int = 0, samples: int = 200_000) -> Comparison:
-    """One cloud (D, M), the same for every manifold: its anchor capacity against the LP simulation;
-    alternative: the L2 ball at its R_M, D_M."""
-    a = analyse_frames([frame_of(cloud)], 0.0, samples, seed)
-    return Comparison(lp_capacity(cloud, seed + 1), a.alpha, a.stderr,
-                      ball_capacity_real_dim(a.radius, a.dimension, 0.0))
+def fixed_cloud(cloud: np.ndarray, seed: int = 0, samples: int = 200_000, kappa: float = 0.0) -> Comparison:
+    """One cloud (D, M), the same for every manifold: its anchor capacity against the simulation at margin
+    kappa; alternative: the L2 ball at its R_M, D_M."""
+    a = analyse_frames([frame_of(cloud)], kappa, samples, seed)
+    return Comparison(lp_capacity(cloud, seed + 1, kappa=kappa), a.alpha, a.stderr,
+                      ball_capacity_real_dim(a.radius, a.dimension, kappa))
 
 
-def random_ellipse_clouds(radii=(2.0, 0.5), M: int = 3, seed: int = 0, clouds: int = 2000, samples: int = 200) -> Comparison:
+def random_ellipse_clouds(radii=(2.0, 0.5), M: int = 3, seed: int = 0, clouds: int = 2000, samples: int = 200,
+                          kappa: float = 0.0) -> Comparison:
     """A fresh cloud of M points on the ellipsoid per manifold: alpha^{-1} = mean over clouds of <F(T)>
     (s.e. from the spread over clouds); alternative: the L2 ball at the clouds' mean R_M and D_M."""
     cl = ellipsoid_clouds(np.random.default_rng(seed), clouds, radii, M)
-    a = analyse_frames([frame_of(c) for c in cl], 0.0, samples, seed + 1)
+    a = analyse_frames([frame_of(c) for c in cl], kappa, samples, seed + 1)
     inv = mean(1.0 / a.alphas)
-    return Comparison(lp_capacity(lambda g, P: ellipsoid_clouds(g, P, radii, M), seed + 2),
-                      1.0 / inv.value, inv.stderr / inv.value ** 2, ball_capacity_real_dim(a.radius, a.dimension, 0.0))
+    return Comparison(lp_capacity(lambda g, P: ellipsoid_clouds(g, P, radii, M), seed + 2, kappa=kappa),
+                      1.0 / inv.value, inv.stderr / inv.value ** 2,
+                      ball_capacity_real_dim(a.radius, a.dimension, kappa))
 
 
 def planted_centres(shared: float = 2.0, half_length: float = 2.0, seed: int = 0, instances: int = 3,
