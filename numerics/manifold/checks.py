@@ -2,7 +2,8 @@
 (points: Gardner; segments, polygons and sphere point clouds: the L2-ball capacity), (2) the L1-ball
 capacity against a direct simulation (exact LP separability of random labelled cross-polytopes,
 critical P/N extrapolated in 1/N), with the L2-ball capacity at the same anchor radius and
-dimension as the power test."""
+dimension as the power test; (3) margins kappa > 0 by the exact maximal margin: the convention on
+points (Gardner's critical margin), then L1 balls at kappa > 0 as in (2)."""
 from __future__ import annotations
 
 import math
