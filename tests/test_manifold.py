@@ -183,3 +183,85 @@ def test_center_correction_removes_a_planted_shared_direction():
     assert fixed.center_correlation[1] < 0.5 * fixed.center_correlation[0]
     assert fixed.radius > plain.radius
     assert fixed.alpha < plain.alpha - 4 * math.hypot(fixed.stderr, plain.stderr)
+
+
+# ----------------------------------------------------------------------------- margins kappa > 0
+def test_max_margin_against_scipy():
+    """The exact max margin (least-distance program by NNLS) against scipy: the same LDP solved by
+    scipy.optimize.nnls, and the primal min |w|^2 s.t. Z w >= 1 by SLSQP where SLSQP converges; the
+    bracket closes (lower = upper) and is negative-or-zero exactly when 0 is in the hull (not separable)."""
+    from dltheory.numerics.manifold.kernels import max_margin
+    g = np.random.default_rng(12)
+    solved = 0
+    for _ in range(60):
+        n, N = int(g.integers(2, 16)), int(g.integers(2, 8))
+        Z = g.standard_normal((n, N)) + 0.7 * g.standard_normal(N)
+        lower, upper, ok = max_margin(Z)
+        E = np.vstack([Z.T, np.ones(n)])
+        u, res = scipy_nnls(E, np.eye(N + 1)[N])
+        assert ok
+        if res < 1e-9:  # scipy: infeasible, 0 in the hull
+            assert upper < 1e-9 and lower <= 1e-9
+            continue
+        r = E @ u - np.eye(N + 1)[N]
+        assert abs(upper - 1 / np.linalg.norm(r[:N] / r[N])) < 1e-8 * (1 + upper)
+        assert abs(upper - lower) < 1e-9 * (1 + upper)
+        p = minimize(lambda w: w @ w, np.ones(N), jac=lambda w: 2 * w, method="SLSQP",
+                     constraints=[{"type": "ineq", "fun": lambda w: Z @ w - 1, "jac": lambda w: Z}],
+                     options={"ftol": 1e-15, "maxiter": 1000})
+        if p.success and (Z @ p.x >= 1 - 1e-7).all():
+            solved += 1
+            assert abs(lower - 1 / np.sqrt(p.fun)) < 1e-6 * (1 + lower)
+    assert solved >= 20
+
+
+def test_margin_prefix_brute_force():
+    """At kappa > 0, bisection finds the largest prefix separable with margin kappa: the same as testing
+    every prefix; and the decision agrees with the max margin computed on each prefix."""
+    from dltheory.numerics.manifold.kernels import max_margin
+    from dltheory.numerics.manifold.simulation import l1_ball_rows
+    g = np.random.default_rng(13)
+    for _ in range(8):
+        rows = l1_ball_rows(g, 16, 10, 2, 0.5)
+        ok = [True] + [max_margin(np.ascontiguousarray(rows[:p].reshape(-1, 10)))[0] >= 0.3 for p in range(1, 17)]
+        best = max(p for p in range(17) if all(ok[:p + 1]))
+        assert max_separable(rows, 0.3)[0] == best
+        assert all(separable_prefix(rows, p, 0.3)[0] == ok[p] for p in range(1, 17))
+
+
+# ----------------------------------------------------------------------------- general point clouds
+Z_STAR = 2.576  # two-sided, false-alarm rate 1 % per test
+
+
+@pytest.mark.slow
+def test_ellipsoid_vertices_capacity_matches_lp_simulation():
+    """A non-ball point cloud: the six axis vertices of an ellipsoid with semi-axes (2, 0.5, 0.5). Its anchor-point
+    capacity (the solver on the cloud itself, 200,000 T) against the LP simulation of random embedded copies
+    (P_max/N at N = 16, 32, 64, extrapolated in 1/N); two-sided z-test at 1 %. Power test: the L2-ball
+    capacity at the same R_M and D_M (10 % lower here) must be rejected at the same z*."""
+    from dltheory.numerics.manifold.comparisons import ellipsoid_axes, fixed_cloud
+    c = fixed_cloud(ellipsoid_axes([2.0, 0.5, 0.5]), seed=14)
+    assert abs(c.z()) < Z_STAR and abs(c.z_alternative()) > Z_STAR
+
+
+@pytest.mark.slow
+def test_random_ellipse_clouds_capacity_matches_lp_simulation():
+    """Random point clouds: each manifold 3 points drawn on an ellipse with semi-axes (2, 0.5) (a fresh draw per
+    manifold). The theory: the anchor-point capacity, alpha^{-1} = mean over clouds of <F(T)> (2000 clouds,
+    200 T each; its s.e. from the spread over clouds), against the LP simulation with fresh clouds; z-test
+    at 1 %. Power test: the L2-ball capacity at the clouds' mean R_M and D_M (11 % lower) must be rejected."""
+    from dltheory.numerics.manifold.comparisons import random_ellipse_clouds
+    c = random_ellipse_clouds((2.0, 0.5), 3, seed=18)
+    assert abs(c.z()) < Z_STAR and abs(c.z_alternative()) > Z_STAR
+
+
+@pytest.mark.slow
+def test_center_correction_against_lp_simulation():
+    """Centre correlations (Cohen et al. 2020) against a simulation: segments of half-length 2 whose centres
+    share one planted direction, x0_mu = g_mu + a_mu c with a_mu ~ N(0, 4). The LP-simulated capacity of this
+    construction (N = 16, 32, 64, extrapolated) must agree with the corrected anchor-point capacity of
+    instances of it (40 manifolds in N = 2000, three instances, mean) and reject the uncorrected one."""
+    from dltheory.numerics.manifold.comparisons import planted_centres
+    c, ranks = planted_centres(2.0, 2.0, seed=16)
+    assert ranks == [1, 1, 1]
+    assert abs(c.z()) < Z_STAR and abs(c.z_alternative()) > Z_STAR

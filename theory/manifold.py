@@ -6,9 +6,9 @@ of points x0 + sum_i s_i u_i (centres and axes random, norm sqrt N), the replica
 alpha_M^{-1} = < F(T) >_T, T ~ N(0, I_{D+1}), F(T) = min_V { |V - T|^2 : V . S~ >= kappa for all
 S~ = (s, 1) on the manifold } (Sec. III A), equivalently <[kappa - T.s~(T)]_+^2 / |s~(T)|^2>_T with the
 anchor point s~(T) = (s(T), 1) (Eqs. (16)-(17)), and the anchor radius and dimension are
-R_M^2 = <|s(T)|^2>_T, D_M = <(t . s_hat(T))^2>_T (Eqs. (28)-(29)). Equation numbers as cited in the
-comments of the reference implementation (github.com/schung039/neural_manifolds_replicaMFT; a
-secondary source: the paper text itself was not available to us to confirm them).
+R_M^2 = <|s(T)|^2>_T, D_M = <(t . s_hat(T))^2>_T (Eqs. (28)-(29)). The equation numbers follow the
+comments of the reference implementation (github.com/schung039/neural_manifolds_replicaMFT), a
+secondary source; the paper's own numbering is not confirmed here.
 
 For the L1 ball of radius R in D dimensions (vertices +-R e_i; PRX 2018, Sec. on L1 balls), the
 inner problem has a closed form used here: with c = |v|_inf the optimal v = clip(t, -c, c),

@@ -3,7 +3,7 @@ API (``analysis``), the direct LP simulation (``simulation``), checks and benchm
 from __future__ import annotations
 
 from .analysis import ManifoldAnalysis, analyse, analyse_frames, frames, validate
-from .kernels import anchor_chunk, anchor_one, nnls
+from .kernels import anchor_chunk, anchor_one, max_margin, nnls
 
-__all__ = ["ManifoldAnalysis", "analyse", "analyse_frames", "anchor_chunk", "anchor_one", "frames", "nnls",
+__all__ = ["ManifoldAnalysis", "analyse", "analyse_frames", "anchor_chunk", "anchor_one", "frames", "max_margin", "nnls",
            "validate"]

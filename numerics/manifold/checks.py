@@ -2,7 +2,8 @@
 (points: Gardner; segments, polygons and sphere point clouds: the L2-ball capacity), (2) the L1-ball
 capacity against a direct simulation (exact LP separability of random labelled cross-polytopes,
 critical P/N extrapolated in 1/N), with the L2-ball capacity at the same anchor radius and
-dimension as the power test."""
+dimension as the power test; (3) margins kappa > 0 by the exact maximal margin: the convention on
+points (Gardner's critical margin), then L1 balls at kappa > 0 as in (2)."""
 from __future__ import annotations
 
 import math
@@ -11,10 +12,10 @@ import numpy as np
 
 from ...theory.manifold import ball_capacity_real_dim, l1_ball_anchor_theory
 from .._check import check
-from .._size import sized
+from .._size import scale, sized
 from .._stats import Estimate, extrapolate, mean
 from .analysis import frame_samples
-from .simulation import l1_ball_storable
+from .simulation import l1_ball_storable, point_margins
 
 
 def sphere_frame(radius: float, dim: int) -> np.ndarray:
@@ -98,10 +99,59 @@ def anchor_ball_capacity(point) -> float:
        wrong_label="L2-ball capacity at the same anchor radius R_M and dimension D_M")
 def measure_l1(point, seed, quick):
     """Mean P_max/N at each N (bisection over prefixes of 2N random L1 balls, each prefix an exact LP),
-    extrapolated linearly in 1/N. kappa = 0 only: the LP decides separability, not a margin."""
+    extrapolated linearly in 1/N. kappa = 0 (the LP decides separability); kappa > 0 is checked by
+    manifold-margin-separability."""
     if point["kappa"] != 0.0:
-        raise ValueError("the LP simulation decides separability at kappa = 0 only")
+        raise ValueError("this check runs at kappa = 0; kappa > 0: manifold-margin-separability")
     sizes = L1_QUICK if quick else tuple((n, sized(m, minimum=max(100, m // 2))) for n, m in L1_SIZES)
     ests = [mean(l1_ball_storable(n, point["dim"], point["radius"], m, s))
             for (n, m), s in zip(sizes, seed.spawn(len(sizes)))]
+    return extrapolate([n for n, _ in sizes], ests)
+
+
+# ----------------------------------------------------------------------------- margins kappa > 0
+MARGIN_SIZES = ((32, 3200), (64, 1600), (128, 800))  # points: (N, instances) of P = alpha N points
+MARGIN_QUICK = ((32, 800), (64, 400), (128, 150))
+L1_MARGIN_SIZES = ((16, 4000), (32, 1600), (64, 720))  # L1 balls: (N, sequences of 2N balls)
+
+
+def _margin_grid(quick):
+    pts = [{"quantity": "gardner-critical-margin", "alpha": 0.5}]
+    if quick:
+        return pts
+    pts.append({"quantity": "manifold-capacity-l1-ball", "radius": 2.0, "dim": 1, "kappa": 0.5})
+    if scale() == 1:  # a second L1 point costs as much again: full-size runs only
+        pts.append({"quantity": "manifold-capacity-l1-ball", "radius": 1.0, "dim": 2, "kappa": 0.25})
+    return pts
+
+
+def _margin_wrong(point):
+    if point["quantity"] == "gardner-critical-margin":
+        from ...theory import evaluate
+
+        return float(evaluate("gardner-critical-margin", alpha=1.05 * point["alpha"]))
+    return anchor_ball_capacity(point)
+
+
+@check("manifold-margin-separability", quantity=("gardner-critical-margin", "manifold-capacity-l1-ball"),
+       title="Margins kappa > 0 by the exact max-margin solver: points (mean max margin at load alpha, "
+             "Gardner) and L1 balls (mean largest number of random labelled cross-polytopes separable with "
+             "margin kappa, per dimension); N -> inf",
+       grid=_margin_grid, ylabel="max margin (points) or P_max / N (L1 balls), N -> inf", wrong=_margin_wrong,
+       wrong_label="Gardner's margin at 1.05 alpha (points); the L2-ball capacity at the same anchor radius "
+                   "R_M and dimension D_M (L1 balls)")
+def measure_margin(point, seed, quick):
+    """The field convention h = y w.x/|w|, centres and axes N(0, I_N), checked first on points: the mean
+    maximal margin of P = alpha N labelled Gaussian points (``kernels.max_margin``, exact) against
+    Gardner's critical margin; then, for L1 balls, the mean largest prefix of 2N random labelled balls
+    separable with margin kappa (bisection, each prefix's maximal margin bracketed exactly); both at
+    three N, extrapolated linearly in 1/N."""
+    if point["quantity"] == "gardner-critical-margin":
+        sizes = MARGIN_QUICK if quick else tuple((n, sized(m, minimum=m // 4)) for n, m in MARGIN_SIZES)
+        ests = [mean(point_margins(int(round(point["alpha"] * n)), n, m, s))
+                for (n, m), s in zip(sizes, seed.spawn(len(sizes)))]
+    else:
+        sizes = tuple((n, sized(m, minimum=m // 4)) for n, m in L1_MARGIN_SIZES)
+        ests = [mean(l1_ball_storable(n, point["dim"], point["radius"], m, s, kappa=point["kappa"]))
+                for (n, m), s in zip(sizes, seed.spawn(len(sizes)))]
     return extrapolate([n for n, _ in sizes], ests)

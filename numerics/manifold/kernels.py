@@ -151,3 +151,40 @@ def anchor_chunk(ST, T, kappa):
         R2[s] = n2
         TS[s] = ts * ts / n2 if n2 > 0 else 0.0
     return F, R2, TS, fails
+
+
+@njit(cache=True, nogil=True)
+def max_margin(Z):
+    """Maximal margin of the rows z_i of Z (n, N): kappa* = max_{|w|=1} min_i z_i . w, bracketed.
+
+    The hard-margin problem without bias, min |w| subject to Z w >= 1, is a least-distance program;
+    by Lawson & Hanson (1974, Solving Least Squares Problems, Ch. 23, Algorithm LDP) its solution comes
+    from the NNLS problem min_{u >= 0} |E u - f|, E = [Z^T; 1^T] (N+1, n), f = e_{N+1}: with
+    r = E u - f, w = -r[:N] / r[N] (= Z^T u / (1 - sum u)), and r = 0 when Z w >= 1 is infeasible.
+    Returns (lower, upper, ok): lower = min_i z_i . w/|w| (the margin of the primal direction found),
+    upper = |Z^T u| / sum(u) (the norm of a point of the convex hull of the rows, which bounds the
+    margin from above: kappa* = dist(0, conv{z_i}) when positive); exact solutions give lower = upper."""
+    n, N = Z.shape
+    E = np.empty((N + 1, n))
+    for i in range(n):
+        for d in range(N):
+            E[d, i] = Z[i, d]
+        E[N, i] = 1.0
+    f = np.zeros(N + 1)
+    f[N] = 1.0
+    u, _, ok = nnls(E, f, 50 * (N + 1) + 500)
+    total = u.sum()
+    v = Z.T @ u
+    upper = math.sqrt((v * v).sum()) / total if total > 0 else 0.0
+    den = 1.0 - total
+    nv = math.sqrt((v * v).sum())
+    if den <= 0.0 or nv == 0.0:
+        return -np.inf, upper, ok
+    lower = np.inf
+    for i in range(n):
+        h = 0.0
+        for d in range(N):
+            h += Z[i, d] * v[d]
+        if h < lower:
+            lower = h
+    return lower / nv, upper, ok
