@@ -39,11 +39,19 @@ run: setup tex
 	$(BIN)/python tools/manifold_figures.py
 	@echo "derivations: $(CURDIR)/docs/derivations  figures: $(CURDIR)/docs/figures"
 
-# The long reports behind docs/information.md (about 2 min) and docs/generalization.md (about
-# 10 min at 100 trials): trained networks over many seeds.
+# The long reports and experiments behind the docs (each regenerates its tracked figures and
+# numbers byte-identically): the information plane (about 2 min), generalization (about 10 min at
+# 100 trials), winning tickets (about 20 min), sharpness, optimization and learning-curve
+# experiments, spin-glass and NTK-dynamics figures (minutes each).
 reports: setup
 	$(BIN)/python tools/information_plane.py
 	$(BIN)/python tools/generalization_report.py --trials 100 --out docs/figures
+	$(BIN)/python tools/lottery_tickets.py --seeds 16
+	$(BIN)/python tools/sharpness_experiments.py
+	$(BIN)/python tools/optim_experiments.py
+	$(BIN)/python tools/learning_curves_figures.py
+	$(BIN)/python tools/spin_glass_figures.py
+	$(BIN)/python tools/ntk_dynamics_figure.py
 
 test: setup tex
 	DLTHEORY_SCALE=$(SCALE) $(BIN)/python -m pytest -m "not slow or slow" -n $(JOBS) --dist worksteal
