@@ -370,8 +370,9 @@ def quantity(name: str, *params: Param, status: str, citation: str, examples: tu
     ``verified``: how the citation was verified, one of ``VERIFIED`` (``paper``: read in the paper's
     text; ``secondary``: from a secondary source; ``recomputed``: derived or recomputed here).
     """
-    if verified and verified not in VERIFIED:
-        raise ValueError(f"quantity {name}: verified={verified!r} not in {VERIFIED}")
+    if verified not in VERIFIED:
+        raise ValueError(f"quantity {name}: verified={verified!r} must be one of {VERIFIED} (how its citation "
+                         "was verified)")
     status_by = {p: dict(v) for p, v in (status_by or {}).items()}
     for st in (status, *(s for v in status_by.values() for s in v.values())):
         if st not in STATUSES:

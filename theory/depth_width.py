@@ -45,7 +45,7 @@ def resolve_bias(sigma: str, bias: float | None) -> float:
 
 
 @quantity("gate-error-coefficient", _SIGMA, _BIAS, status="asymptotic",
-          citation="Lin, Tegmark & Rolnick (2017), J. Stat. Phys. 168, Eq. 11 (gate); "
+          verified="recomputed", citation="Lin, Tegmark & Rolnick (2017), J. Stat. Phys. 168, Eq. 11 (gate); "
                    "coefficient derived here (the paper states only O(u^2+v^2))",
           examples=({"sigma": "softplus"}, {"sigma": "exp"}, {"sigma": "tanh"}, {"sigma": "logistic"},
                     {"sigma": "tanh", "bias": 0.3}))
@@ -86,7 +86,7 @@ def tree_gate_sizes(n: int) -> list[tuple[int, int]]:
 
 @quantity("product-tree-error", _SIGMA, Int("n", lo=2, hi=4096), Real("m2", lo=0, lo_open=True, default=7 / 12),
           _BIAS, status="asymptotic",
-          citation="Lin, Tegmark & Rolnick (2017), Sec. III (binary tree of Eq. 11 gates); "
+          verified="recomputed", citation="Lin, Tegmark & Rolnick (2017), Sec. III (binary tree of Eq. 11 gates); "
                    "error propagation derived here",
           examples=({"sigma": "softplus", "n": 4}, {"sigma": "tanh", "n": 5}, {"sigma": "exp", "n": 3, "m2": 0.5},
                     {"sigma": "logistic", "n": 2}))
@@ -144,7 +144,7 @@ def _vanishing(sigma: str, k: int) -> BadInput:
 
 @quantity("product-shallow-error", _SIGMA, Int("n", lo=1, hi=64), Real("m2", lo=0, lo_open=True, default=7 / 12),
           _BIAS, status="asymptotic",
-          citation="Lin, Tegmark & Rolnick (2017), App. A (the 2^n-neuron shallow product); "
+          verified="recomputed", citation="Lin, Tegmark & Rolnick (2017), App. A (the 2^n-neuron shallow product); "
                    "error coefficient derived here",
           examples=({"sigma": "exp", "n": 3}, {"sigma": "tanh", "n": 4}, {"sigma": "softplus", "n": 4},
                     {"sigma": "logistic", "n": 2}, {"sigma": "softplus", "n": 3, "bias": 0.5}))
@@ -163,7 +163,7 @@ def product_shallow_error(sigma: str, n: int, m2: float = 7 / 12, bias: float | 
 
 
 @quantity("product-neurons-shallow", Int("n", lo=1, hi=100_000), status="exact",
-          citation="Lin, Tegmark & Rolnick (2017), Sec. III and App. A (2^n suffice); "
+          verified="secondary", citation="Lin, Tegmark & Rolnick (2017), Sec. III and App. A (2^n suffice); "
                    "Rolnick & Tegmark (2018), ICLR, Thm 4.2 (Taylor sense: 2^n are needed)",
           examples=({"n": 3}, {"n": 10}),
           bounds=lambda arch: {"n": arch.input_dim} if arch.activation != "relu" else None)
@@ -180,7 +180,7 @@ def product_neurons_shallow(n: int):
 
 
 @quantity("product-neurons-deep", Int("n", lo=1, hi=10**12), status="rigorous-upper-bound",
-          citation="Lin, Tegmark & Rolnick (2017), Sec. III (binary tree of 4-neuron gates; "
+          verified="recomputed", citation="Lin, Tegmark & Rolnick (2017), Sec. III (binary tree of 4-neuron gates; "
                    "the paper's 'about 4n' is 4(n-1) exactly)",
           examples=({"n": 5}, {"n": 8}),
           bounds=lambda arch: {"n": arch.input_dim} if arch.activation != "relu" else None)
@@ -200,6 +200,7 @@ _EXPONENTS = IntList("exponents", lo=1, hi=10**6, max_len=64, doc="r_1,...,r_n")
 
 
 @quantity("monomial-neurons-shallow", _EXPONENTS, status="exact",
+          verified="secondary",
           citation="Rolnick & Tegmark (2018), ICLR, Thm 4.2 (Taylor sense); Thm 4.1 (uniform sense)",
           examples=({"exponents": (2, 1)}, {"exponents": (1, 1, 1)}, {"exponents": (4, 2)}))
 def monomial_neurons_shallow(exponents: tuple[int, ...]):
@@ -219,7 +220,7 @@ def monomial_neurons_shallow(exponents: tuple[int, ...]):
 
 
 @quantity("monomial-neurons-deep", _EXPONENTS, status="rigorous-upper-bound",
-          citation="Rolnick & Tegmark (2018), ICLR, Thm 4.1(ii) and 4.2(ii)",
+          verified="secondary", citation="Rolnick & Tegmark (2018), ICLR, Thm 4.1(ii) and 4.2(ii)",
           examples=({"exponents": (8, 3)}, {"exponents": (1, 1, 1)}, {"exponents": (5,)}))
 def monomial_neurons_deep(exponents: tuple[int, ...]):
     """sum_i (7 ceil(log2 r_i) + 4): neurons a deep network needs at most for x1^r1 ... xn^rn.
@@ -235,7 +236,7 @@ def monomial_neurons_deep(exponents: tuple[int, ...]):
 
 @quantity("product-neurons-depth-k", Int("n", lo=1, hi=100_000), Int("k", lo=1, hi=64),
           status="rigorous-upper-bound",
-          citation="Rolnick & Tegmark (2018), ICLR, Thm 5.1 (tightness is their Conjecture 5.2)",
+          verified="secondary", citation="Rolnick & Tegmark (2018), ICLR, Thm 5.1 (tightness is their Conjecture 5.2)",
           examples=({"n": 12, "k": 2}, {"n": 27, "k": 3}, {"n": 64, "k": 6}),
           bounds=lambda arch: {"n": arch.input_dim, "k": len(arch.widths)} if arch.activation != "relu" else None)
 def product_neurons_depth_k(n: int, k: int):
@@ -264,7 +265,7 @@ def _divisors(m: int) -> list[int]:
 
 
 @quantity("yarotsky-square-error", Int("m", lo=0, hi=100_000), status="exact",
-          citation="Yarotsky (2017), Neural Networks 94, Prop. 2",
+          verified="recomputed", citation="Yarotsky (2017), Neural Networks 94, Prop. 2",
           examples=({"m": 0}, {"m": 3}))
 def yarotsky_square_error(m: int):
     """2^(-2m-2): sup over [0,1] of |x^2 - f_m(x)|, f_m(x) = x - sum_{s=1}^m g_s(x)/2^(2s).
@@ -277,6 +278,7 @@ def yarotsky_square_error(m: int):
 
 
 @quantity("sawtooth-pieces", Int("k", lo=0, hi=100_000), status="exact",
+          verified="recomputed",
           citation="Telgarsky (2016), COLT, Lemma 2.4 / Sec. 2 (the tent map's k-fold composition)",
           examples=({"k": 1}, {"k": 10}))
 def sawtooth_pieces(k: int):

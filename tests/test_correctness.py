@@ -1,0 +1,110 @@
+"""Issue 11: wrong values at the edges of declared domains, each with the test that catches it.
+
+Reference values carry their provenance: "mpmath 30 digits" values come from an independent
+computation (the Gaussian integral written in u = sqrt(q) z, mpmath.quad with breakpoints at
+the activation's scale and at the Gaussian's, the fixed point by mpmath.findroot); the slow
+test below recomputes them.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from dltheory.theory import BadInput, evaluate
+from dltheory.theory import activations
+from dltheory.theory.meanfield.gauss import Gauss
+
+# (activation, sigma_w^2, sigma_b^2) -> (q*, chi1), mpmath 30 digits (see the module docstring)
+EXTREME = {("tanh", 1e5, 1.0): ("99748.369740713064926", "168.4205949670714297"),
+           ("gelu", 1.9, 5e4): ("999999.99287250411131", "0.95010691212636549614"),
+           ("softplus", 1.5, 1e3): ("4000.0909304646318933", "0.74054224808485725411")}
+
+
+@pytest.mark.parametrize("point", sorted(EXTREME))
+def test_large_variances_keep_double_precision(point):
+    """Was 16 % off (chi1, tanh, sigma_w^2 = 1e5) and off in the 5th digit (q*, gelu): the
+    trapezoidal rule could not resolve phi(sqrt(q) z) at large q."""
+    activation, sw, sb = point
+    q, chi = map(float, EXTREME[point])
+    kw = dict(activation=activation, weight_variance=sw, bias_variance=sb)
+    assert evaluate("fixed-point-length", **kw) == pytest.approx(q, rel=1e-13)
+    assert evaluate("chi1", **kw) == pytest.approx(chi, rel=1e-13)
+
+
+@pytest.mark.slow
+def test_extreme_references_recomputed():
+    import mpmath as m
+
+    def E(f, q):
+        s = m.sqrt(q)
+        pts = sorted({0, -30, -10, -3, -1, 1, 3, 10, 30, *[k * s for k in (-8, -4, -2, -1, 1, 2, 4, 8)]})
+        return m.quad(lambda u: f(u) * m.exp(-u * u / (2 * q)), [-m.inf] + pts + [m.inf]) / m.sqrt(2 * m.pi * q)
+
+    with m.workdps(30):
+        for (name, sw, sb), (q_ref, chi_ref) in EXTREME.items():
+            f, d1 = activations.mpmath_form(name, 0), activations.mpmath_form(name, 1)
+            q = m.findroot(lambda q: sw * E(lambda u: f(u) ** 2, q) + sb - q, m.mpf(q_ref))
+            assert abs(q / m.mpf(q_ref) - 1) < 1e-18
+            assert abs(sw * E(lambda u: d1(u) ** 2, q) / m.mpf(chi_ref) - 1) < 1e-18
+
+
+@pytest.mark.parametrize("q1,q2,c", [(1.0, 1.0, 0.5), (1e6, 1e4, 0.3), (1e-6, 1e6, -0.7), (1e8, 1e8, -0.9),
+                                     (1e-300, 1e-300, 0.5), (2.0, 2.0, 1 - 1e-15)])
+def test_two_point_quadrature_against_erf_closed_form(q1, q2, c):
+    """The 2-D quadrature, run on erf (whose Williams kernel is closed), at every scale."""
+    g = Gauss("erf")
+    s12 = c * math.sqrt(q1) * math.sqrt(q2)
+    assert g._e2(g.form(0), g.form(0), q1, q2, s12) == pytest.approx(g.pp(q1, q2, s12), rel=1e-13, abs=1e-300)
+    assert g._e2(g.form(1), g.form(1), q1, q2, s12) == pytest.approx(g.dd(q1, q2, s12), rel=1e-13)
+
+
+def test_sin_closed_forms_match_quadrature():
+    """sin's expectations are closed (E[sin(a u1) sin(b u2)] = e^{-(a^2 q1 + b^2 q2)/2} sinh(ab s12)):
+    checked against the generic quadrature at moderate q, where it resolves the oscillation."""
+    import numpy as np
+
+    g = Gauss("sin")
+    for q1, q2, c in [(1.0, 1.0, 0.5), (2.0, 0.5, -0.3), (5.0, 5.0, 0.9)]:
+        s12 = c * math.sqrt(q1 * q2)
+        pw = lambda k: (lambda u: np.sin(u) ** k)
+        assert g._e2(np.sin, np.sin, q1, q2, s12) == pytest.approx(g.pp(q1, q2, s12), abs=1e-14)
+        assert g._e2(np.cos, np.cos, q1, q2, s12) == pytest.approx(g.dd(q1, q2, s12), abs=1e-14)
+        assert -g._e2(np.sin, np.sin, q1, q2, s12) / 2 == pytest.approx(g.pp_dq1(q1, q2, s12), abs=1e-14)
+        got = g.p4m(q1, q2, s12)
+        for i in range(5):
+            assert g._e2(pw(4 - i), pw(i), q1, q2, s12) == pytest.approx(got[i], abs=1e-14)
+        assert g._e1(lambda u: np.cos(2 * u), q1) == pytest.approx(g.dq(q1), abs=1e-14)
+    assert evaluate("nngp-kernel", activation="sin", depth=3, weight_variance=1e6, bias_variance=1e6, c=0.5) > 0
+
+
+@pytest.mark.parametrize("activation,expected", [("gelu", 4.0), ("swish", 4.0), ("tanh", 1.0), ("sin", 1.0),
+                                                 ("erf", math.pi / 4)])
+def test_critical_weight_variance_at_zero_bias(activation, expected):
+    """Was 2.0000000113 for gelu (a false sign change of inaccurate quadrature at q* ~ 1e6). With
+    phi(0) = 0 the line ends at q* -> 0, sigma_w^2 = 1/phi'(0)^2, and small sigma_b^2 > 0
+    continues it (no special case by name: the limit comes from the activation table)."""
+    assert activations.scalar(activation, 0)(0.0) == 0.0
+    assert evaluate("critical-weight-variance", activation=activation, bias_variance=0.0) == pytest.approx(expected)
+    near = evaluate("critical-weight-variance", activation=activation, bias_variance=1e-12)
+    assert near == pytest.approx(expected, rel=1e-3) and near != expected  # tanh: 1 + O(sigma_b^(2/3))
+
+
+def test_critical_line_without_transition_is_refused():
+    with pytest.raises(BadInput, match="no order-to-chaos transition"):
+        evaluate("critical-weight-variance", activation="softplus", bias_variance=0.5)
+    # sigmoid (phi(0) = 1/2) reaches sigma_b^2 = 0 at a finite q*
+    assert 100 < evaluate("critical-weight-variance", activation="sigmoid", bias_variance=0.0) < 110
+
+
+def test_divergent_length_map_is_refused():
+    with pytest.raises(BadInput, match="q diverges"):
+        evaluate("fixed-point-length", activation="swish", weight_variance=1e6, bias_variance=1e6)
+
+
+def test_deep_kernels_stop_at_their_fixed_point():
+    """Deep quadrature kernels were a hang (depth 10^4): the recursion stops once the layer map
+    has settled, and otherwise a cost guard refuses."""
+    deep = evaluate("ntk-kernel", activation="tanh", depth=10_000, weight_variance=0.5, bias_variance=0.1, c=0.5)
+    mid = evaluate("ntk-kernel", activation="tanh", depth=2_000, weight_variance=0.5, bias_variance=0.1, c=0.5)
+    assert deep == pytest.approx(mid, rel=1e-12)
