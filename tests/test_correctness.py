@@ -108,3 +108,50 @@ def test_deep_kernels_stop_at_their_fixed_point():
     deep = evaluate("ntk-kernel", activation="tanh", depth=10_000, weight_variance=0.5, bias_variance=0.1, c=0.5)
     mid = evaluate("ntk-kernel", activation="tanh", depth=2_000, weight_variance=0.5, bias_variance=0.1, c=0.5)
     assert deep == pytest.approx(mid, rel=1e-12)
+
+
+# ----------------------------------------------------------------------------- hostile input (issue 11, section 2)
+def test_integers_beyond_pythons_digit_limit_are_refused_in_one_line(cli):
+    big = "1" * 4400
+    out = cli("eval", "zaslavsky-regions", f"input_dim={big}", "width=3")
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "too many digits" in out.stderr
+    out = cli("bounds", "--input-dim", "2", "--widths", f"3,{big}")
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+def test_exact_counts_have_cost_guards_and_fast_paths():
+    # 10^4 terms of 60,000-digit binomials: was a hang (math.comb per term), now a running product
+    assert evaluate("zaslavsky-regions", input_dim=10_000, width=1_000_000) > 10 ** 24_000
+    with pytest.raises(BadInput, match="cost guard"):
+        evaluate("zaslavsky-regions", input_dim=100_000, width=1_000_000)
+    with pytest.raises(BadInput, match="cost guard"):
+        evaluate("linear-regions-upper-montufar", input_dim=10_000, widths=(10**6,) * 3)
+    with pytest.raises(BadInput, match="cost guard"):
+        evaluate("linear-regions-lower-montufar", input_dim=2_000, widths=(10**6,) * 2000)
+
+
+def test_deep_kurtosis_neither_underflows_nor_overflows():
+    """Was ZeroDivisionError (K^L underflows) and inf labelled exact (3^9999 overflows)."""
+    assert evaluate("finite-width-kurtosis", activation="linear", depth=10_000, width=2,
+                    weight_variance=0.5) == pytest.approx(6 * 9_999 / 2, rel=1e-12)  # closed form 6(L-1)/N
+    big = evaluate("finite-width-kurtosis-exact", activation="linear", depth=10_000, width=1, weight_variance=1.0)
+    import mpmath
+
+    assert abs(big / (3 * (mpmath.mpf(3) ** 9_999 - 1)) - 1) < 1e-12  # 3[(1 + 2/N)^(L-1) - 1]
+
+
+def test_tiny_ball_radius_is_gardners_point_capacity():
+    """Was NaN (kappa - t/R = -inf in the quadrature)."""
+    for r in (5e-324, 1e-300):
+        assert evaluate("manifold-capacity-ball", radius=r, dim=2, kappa=0.0) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("sigma,bias,expected", [
+    ("softplus", -1e300, 1 / 6), ("softplus", 1e300, 1 / 6), ("tanh", -1e300, 2 / 3), ("logistic", 1e300, 1 / 6),
+    ("exp", -50.0, 1 / 6), ("exp", 1e300, 1 / 6),
+    ("tanh", 7.0, 0.6666600144479768645), ("softplus", 7.0, 0.16575644548654484015)])  # mpmath.diff, 40 digits
+def test_gate_coefficient_keeps_its_limit_at_extreme_biases(sigma, bias, expected):
+    """sigma''''/(6 sigma'') from the derivative polynomials with their common end factors cancelled:
+    was an OverflowError (softplus, b = -1e300), a refusal (exp, b = -50: sigma'' < 1e-12) and 5e-11
+    off at tanh b = 7 (1 - tanh^2 cancelling)."""
+    assert float(evaluate("gate-error-coefficient", sigma=sigma, bias=bias)) == pytest.approx(expected, rel=1e-13)

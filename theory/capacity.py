@@ -508,7 +508,8 @@ def ball_inverse_capacity(radius: float, dim: int, kappa: float) -> float:
     t, w = _grid(lo, hi, 0.5, extra=(c,))
     logdens = (dim - 1) * np.log(np.maximum(t, 1e-300)) - t * t / 2 - (dim / 2 - 1) * math.log(2) - math.lgamma(dim / 2)
     dens = np.exp(logdens)
-    a = k - t / R  # apex below a, touching between a and b
+    with np.errstate(over="ignore"):  # t/R = inf for R near the smallest double: a is clipped at -40
+        a = np.maximum(k - t / R, -40.0)  # apex below a, touching between a and b (below -40, Phi, G vanish)
     b = k + R * t
     c1 = k + R * t  # touching: (c1 - t0)^2 / (1 + R^2)
     touching = (prim(b, c1) - prim(a, c1)) / (1 + R * R)

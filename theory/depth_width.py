@@ -38,7 +38,7 @@ _BIAS = Real("bias", default=None, doc="bias shift b; default: the documented sh
 def resolve_bias(sigma: str, bias: float | None) -> float:
     """The bias shift actually used, with sigma''(b) != 0 enforced."""
     b = DEFAULT_BIAS[sigma] if bias is None else bias
-    if abs(derivative(sigma, 2, b)) < 1e-12:
+    if _vanishes(sigma, 2, b):
         raise BadInput("bias", b, f"a shift with sigma''(b) != 0 for {sigma} (e.g. the default "
                                   f"{DEFAULT_BIAS[sigma]:.6g})", "the gate needs sigma''(b) != 0")
     return b
@@ -120,10 +120,9 @@ def taylor_ratio(sigma: str, k: int, bias: float | None):
     if sigma == "exp":
         return factor
     if bias is not None:
-        num, den = derivative(sigma, k + 2, bias), derivative(sigma, k, bias)
-        if abs(den) < 1e-12:
+        if _vanishes(sigma, k, bias):
             raise _vanishing(sigma, k)
-        return float(factor) * num / den
+        return float(factor) * _reduced_ratio(sigma, k + 2, k, bias)
     polys = _derivative_polynomials(sigma, k + 2)
     hi, lo = polys[k + 2], polys[k]
     if sigma == "softplus":  # s = 1/2 exactly at b = 0
@@ -135,6 +134,65 @@ def taylor_ratio(sigma: str, k: int, bias: float | None):
     if den == 0:
         raise _vanishing(sigma, k)
     return factor * num / den
+
+
+#: the ends of the range of y (softplus: y = logistic(b) in (0, 1); tanh, logistic: y = tanh in (-1, 1)), where
+#: every derivative of order >= 2 (>= 1 for tanh) vanishes as b -> -inf or +inf
+_ENDS = {"softplus": (0, 1), "tanh": (1, -1), "logistic": (1, -1)}
+
+
+def _at(p, x):
+    value = 0
+    for c in reversed(p):
+        value = value * x + c
+    return value
+
+
+def _deflate(p, r):
+    """p(y)/(y - r) for a polynomial p (increasing powers) with p(r) = 0 (synthetic division)."""
+    q = [0] * (len(p) - 1)
+    q[-1] = p[-1]
+    for i in range(len(p) - 2, 0, -1):
+        q[i - 1] = p[i] + r * q[i]
+    return q
+
+
+def _variable(sigma: str, b: float) -> float:
+    """y(b) without overflow: logistic(b) for softplus, tanh(b) or tanh(b/2) for tanh, logistic."""
+    if sigma == "softplus":
+        return math.exp(b) / (1 + math.exp(b)) if b < 0 else 1 / (1 + math.exp(-b))
+    return math.tanh(b if sigma == "tanh" else b / 2)
+
+
+def _reduced(sigma: str, p, other=None):
+    """p (and other) with their common factors (y - r) at the ends r of y's range divided out."""
+    for r in _ENDS[sigma]:
+        while len(p) > 1 and _at(p, r) == 0 and (other is None or (len(other) > 1 and _at(other, r) == 0)):
+            p, other = _deflate(p, r), (None if other is None else _deflate(other, r))
+    return p, other
+
+
+def _vanishes(sigma: str, k: int, b: float) -> bool:
+    """sigma^(k)(b) = 0 at a finite zero of its polynomial (not merely underflowing as |b| -> inf)."""
+    if sigma == "exp":  # every derivative is e^b > 0
+        return False
+    if sigma not in _ENDS:
+        return abs(derivative(sigma, k, b)) < 1e-12
+    p, _ = _reduced(sigma, list(_derivative_polynomials(sigma, k)[k]))
+    return abs(_at(p, _variable(sigma, b))) < 1e-12
+
+
+def _reduced_ratio(sigma: str, hi: int, lo: int, b: float) -> float:
+    """sigma^(hi)(b) / sigma^(lo)(b) from the derivative polynomials with their common end factors
+    cancelled: it keeps its limit where both derivatives underflow (softplus at b = -1e300: 1/12 of
+    the exp gate's ratio)."""
+    if sigma not in _ENDS:
+        return derivative(sigma, hi, b) / derivative(sigma, lo, b)
+    polys = _derivative_polynomials(sigma, hi)
+    num, den = _reduced(sigma, list(polys[hi]), list(polys[lo]))
+    y = _variable(sigma, b)
+    scale = 0.5 ** (hi - lo) if sigma == "logistic" else 1.0  # sigma^(j)(b) = tanh^(j)(b/2)/2^(j+1)
+    return scale * float(_at(num, y)) / float(_at(den, y))
 
 
 def _vanishing(sigma: str, k: int) -> BadInput:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from math import comb
 
-from ._quantity import BadInput, Choice, Int, IntList, Real, quantity
+from ._quantity import MAX_DIGITS, BadInput, Choice, Int, IntList, Real, quantity
 
 # Domains. The Serra recursion costs about L * min(D, max width)^2 / 2 big-integer additions;
 # WORK_LIMIT keeps `dltheory eval` well under a second.
@@ -35,8 +35,29 @@ def _arch(arch):
 
 
 def zaslavsky_count(d: int, n: int) -> int:
-    """sum_{j=0}^{d} C(n, j) (terms with j > n vanish)."""
-    return sum(comb(n, j) for j in range(min(d, n) + 1))
+    """sum_{j=0}^{d} C(n, j) (terms with j > n vanish), the terms by C(n, j+1) = C(n, j)(n-j)/(j+1)."""
+    _guard_count(d, n)
+    total = term = 1
+    for j in range(min(d, n)):
+        term = term * (n - j) // (j + 1)
+        total += term
+    return total
+
+
+COUNT_STEPS = 200_000  #: cost guard: terms of a Zaslavsky count
+
+
+def _guard_count(d: int, n: int) -> None:
+    """Refuse a count whose terms or digits would take more than a few seconds (the answer's
+    digits are bounded by min(n, d log2 n) bits; see MAX_DIGITS of the quantity core)."""
+    import math
+
+    m = min(d, n)
+    bits = min(n, m * math.log2(max(n, 2)))
+    if m > COUNT_STEPS or bits > 3.33 * MAX_DIGITS:
+        raise BadInput("width", n, f"a count of at most {COUNT_STEPS} terms and about {MAX_DIGITS} digits "
+                       f"(here min(input_dim, width) = {m}, about {int(bits / 3.33)} digits)",
+                       "cost guard: too large to evaluate in a few seconds")
 
 
 @quantity("zaslavsky-regions", _D, _WIDTH, status="exact",
@@ -126,6 +147,13 @@ def linear_regions_upper_montufar(input_dim: int, widths: tuple[int, ...]):
     ``regions-serra-upper``).
     Status: rigorous upper bound.
     """
+    import math
+
+    d, bits = input_dim, 0.0
+    for n in widths:
+        d = min(d, n)
+        bits += min(n, d * math.log2(max(n, 2)))
+    _guard_bits(bits, widths)
     d = input_dim
     total = 1
     for n in widths:
@@ -134,7 +162,22 @@ def linear_regions_upper_montufar(input_dim: int, widths: tuple[int, ...]):
     return total
 
 
+def _guard_bits(bits: float, widths) -> None:
+    """Refuse a product of counts whose exact value would have more than MAX_DIGITS digits."""
+    if bits > 3.33 * MAX_DIGITS:
+        raise BadInput("widths", ",".join(map(str, widths)), f"widths whose bound has at most {MAX_DIGITS} digits "
+                       f"(here about {int(bits / 3.33)})", "cost guard: too large to evaluate in a few seconds")
+
+
+def _guard_lower(input_dim: int, widths, extra: int) -> None:
+    import math
+
+    _guard_bits(sum(input_dim * math.log2(max(n // input_dim + extra, 1)) for n in widths[:-1])
+                + min(widths[-1], input_dim * math.log2(max(widths[-1], 2))), widths)
+
+
 def montufar_lower(input_dim: int, widths) -> int:
+    _guard_lower(input_dim, widths, 0)
     *hidden, last = widths
     total = 1
     for n in hidden:
@@ -143,6 +186,7 @@ def montufar_lower(input_dim: int, widths) -> int:
 
 
 def serra_lower(input_dim: int, widths) -> int:
+    _guard_lower(input_dim, widths, 1)
     *hidden, last = widths
     total = 1
     for n in hidden:

@@ -54,8 +54,11 @@ def finite_width_kurtosis(activation, depth, width, weight_variance, bias_varian
     (sigma_b = 0): 6 (L-1)/N; relu (sigma_b = 0): 15 (L-1)/N. Asymptotic: the error is
     O(1/N^2) (see ``finite-width-kurtosis-exact`` for linear and relu at finite N).
     """
-    with Precision(dps):
-        g, kv = four_point_vertex(activation, depth, weight_variance, bias_variance, q, dps)
+    # linear and relu: closed-form moments, iterated in mpmath, whose exponent range does not
+    # underflow (K^L = (sigma_w^2/2)^L q at depth 10^4) where the double-precision ratio would be 0/0
+    work = dps if dps is not None or activation not in ("linear", "relu") else 15
+    with Precision(work):
+        g, kv = four_point_vertex(activation, depth, weight_variance, bias_variance, q, work)
         k, v = kv[-1]
         return as_result(3 * v / (width * k * k), dps)
 
@@ -207,10 +210,13 @@ def finite_width_kurtosis_exact(activation, depth, width, weight_variance, bias_
     """
     from fractions import Fraction
 
-    F = float if depth > 64 else Fraction  # exact rationals grow like N^L digits; floats are plenty there
+    import mpmath
+
+    # exact rationals grow like N^L digits; beyond depth 64, mpmath at its working precision (its exponent
+    # does not overflow: the value at depth 10^4, width 1 is 1.6e4771)
+    F = mpmath.mpf if depth > 64 else Fraction
     N = F(width)
-    sw, sb, qq = (F(repr(float(x))) if F is not float else float(x)
-                  for x in (weight_variance, bias_variance, q))
+    sw, sb, qq = (F(repr(float(x))) for x in (weight_variance, bias_variance, q))
     a, b = (F(1), 1 + 2 / N) if activation == "linear" else (F(1) / 2, (1 + 5 / N) / 4)
     m1 = sw * qq + sb
     m2 = m1 * m1
@@ -219,7 +225,9 @@ def finite_width_kurtosis_exact(activation, depth, width, weight_variance, bias_
     if m1 == 0:
         raise BadInput("weight_variance", float(weight_variance), "> 0 with q > 0", "zero variance")
     value = 3 * m2 / (m1 * m1) - 3
-    return value if isinstance(value, float) or value.denominator < 10**30 else float(value)
+    if F is Fraction:
+        return value if value.denominator < 10**30 else float(value)
+    return float(value) if abs(value) < 1e300 else +value
 
 # ----------------------------------------------------------------------------- fluctuation exponents
 DEPTH_F = Int("depth", lo=2, hi=10_000,

@@ -201,10 +201,20 @@ def _depth_scale(chi, N, weight_variance):
     return -1 / N.log(chi)
 
 
-def _critical(which):
-    """regime= of a depth scale: at chi >= 1 the approach to the fixed point is not exponential."""
-    def regime(**kw):
-        xi = which.function(**kw)
+_LAST_XI: dict = {}  #: the last depth scales evaluated, so that regime= does not evaluate them again
+
+
+def _remember(kind, activation, weight_variance, bias_variance, xi):
+    _LAST_XI.clear() if len(_LAST_XI) > 64 else None
+    _LAST_XI[(kind, activation, float(weight_variance), float(bias_variance))] = xi
+    return xi
+
+
+def _critical(which, kind):
+    """regime= of a depth scale: near chi = 1 the exponential law sets in only at great depth."""
+    def regime(activation, weight_variance, bias_variance=0.0, **_):
+        key = (kind, activation, float(weight_variance), float(bias_variance))
+        xi = _LAST_XI[key] if key in _LAST_XI else which.function(activation, weight_variance, bias_variance)
         if xi < 1e3:
             return []
         return [f"xi = {float(xi):.4g} layers: this close to the order-to-chaos line (chi -> 1) the exponential law "
@@ -217,7 +227,7 @@ def _critical(which):
           examples=({"activation": "tanh", "weight_variance": 1.5, "bias_variance": 0.05},
                     {"activation": "relu", "weight_variance": 1.0, "bias_variance": 0.0},
                     {"activation": "erf", "weight_variance": 2.5, "bias_variance": 0.2}),
-          regime=lambda **kw: _critical(length_depth_scale)(**kw))
+          regime=lambda **kw: _critical(length_depth_scale, "q")(**kw))
 def length_depth_scale(activation, weight_variance, bias_variance=0.0, dps=None):
     """xi_q = -1/log(chi_q), chi_q = sigma_w^2 E[phi'(u)^2 + phi(u) phi''(u)], u ~ N(0, q*).
 
@@ -227,10 +237,12 @@ def length_depth_scale(activation, weight_variance, bias_variance=0.0, dps=None)
     with Precision(dps):
         if activation in ("linear", "relu"):  # chi_q = sigma_w^2 (1 or 1/2) at every q
             g = Gauss(activation, dps)
-            return as_result(_depth_scale(g.N.num(weight_variance) * _dphi0_sq(g), g.N, weight_variance), dps)
-        g, q = length_fixed_point(activation, weight_variance, bias_variance, dps)
-        chi = g.N.num(weight_variance) * (g.dq(q) if q > 0 else _dphi0_sq(g))
-        return as_result(_depth_scale(chi, g.N, weight_variance), dps)
+            chi = g.N.num(weight_variance) * _dphi0_sq(g)
+        else:
+            g, q = length_fixed_point(activation, weight_variance, bias_variance, dps)
+            chi = g.N.num(weight_variance) * (g.dq(q) if q > 0 else _dphi0_sq(g))
+        xi = as_result(_depth_scale(chi, g.N, weight_variance), dps)
+        return _remember("q", activation, weight_variance, bias_variance, xi)
 
 
 @quantity("correlation-depth-scale", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="asymptotic",
@@ -238,7 +250,7 @@ def length_depth_scale(activation, weight_variance, bias_variance=0.0, dps=None)
           examples=({"activation": "tanh", "weight_variance": 0.8, "bias_variance": 0.05},
                     {"activation": "erf", "weight_variance": 0.6, "bias_variance": 0.05},
                     {"activation": "erf", "weight_variance": 4.0, "bias_variance": 0.05}),
-          regime=lambda **kw: _critical(correlation_depth_scale)(**kw))
+          regime=lambda **kw: _critical(correlation_depth_scale, "c")(**kw))
 def correlation_depth_scale(activation, weight_variance, bias_variance=0.0, dps=None):
     """xi_c = -1/log(chi_c), chi_c = sigma_w^2 E[phi'(u1) phi'(u2)] at (q*, c*).
 
@@ -250,8 +262,10 @@ def correlation_depth_scale(activation, weight_variance, bias_variance=0.0, dps=
         g, q = length_fixed_point(activation, weight_variance, bias_variance, dps)
         N = g.N
         if q <= 0:
-            return as_result(_depth_scale(N.num(weight_variance) * _dphi0_sq(g), N, weight_variance), dps)
-        c = correlation_fixed_point(g, weight_variance, bias_variance, q)
-        chi = N.num(weight_variance) * g.dd(q, q, q * c)
-        return as_result(_depth_scale(chi, N, weight_variance), dps)
+            chi = N.num(weight_variance) * _dphi0_sq(g)
+        else:
+            c = correlation_fixed_point(g, weight_variance, bias_variance, q)
+            chi = N.num(weight_variance) * g.dd(q, q, q * c)
+        xi = as_result(_depth_scale(chi, N, weight_variance), dps)
+        return _remember("c", activation, weight_variance, bias_variance, xi)
 
