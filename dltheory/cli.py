@@ -228,7 +228,8 @@ def cmd_bounds(args) -> int:
         if warnings:
             text += "  (!)"
         rows.append({"name": q.name, "params": _jsonable(params), "value": shown, "exact": exact,
-                     "display": text, "status": q.status_for(q.bind(params)), "citation": q.citation,
+                     "display": text, "status": q.status_for(params if shown is None else q.bind(params)),
+                     "citation": q.citation,
                      "log10": log10,
                      "warnings": warnings})
     if args.json:

@@ -7,6 +7,7 @@ test below recomputes them.
 """
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -155,3 +156,11 @@ def test_gate_coefficient_keeps_its_limit_at_extreme_biases(sigma, bias, expecte
     was an OverflowError (softplus, b = -1e300), a refusal (exp, b = -50: sigma'' < 1e-12) and 5e-11
     off at tanh b = 7 (1 - tanh^2 cancelling)."""
     assert float(evaluate("gate-error-coefficient", sigma=sigma, bias=bias)) == pytest.approx(expected, rel=1e-13)
+
+
+def test_bounds_with_more_layers_than_one_quantity_takes(cli):
+    """A row whose quantity refuses the architecture is n/a; it used to abort the whole table (exit 2)."""
+    out = cli("bounds", "--input-dim", "2", "--widths", ",".join(["3"] * 1500), "--json")
+    assert out.returncode == 0, out.stderr
+    rows = {r["name"]: r for r in json.loads(out.stdout)["rows"]}
+    assert rows["vc-dimension-upper"]["value"] is None and rows["zaslavsky-regions"]["value"] == 1 + 4500 + 4500 * 4499 // 2
