@@ -51,7 +51,7 @@ def test_extreme_references_recomputed():
 
 
 @pytest.mark.parametrize("q1,q2,c", [(1.0, 1.0, 0.5), (1e6, 1e4, 0.3), (1e-6, 1e6, -0.7), (1e8, 1e8, -0.9),
-                                     (1e-300, 1e-300, 0.5), (2.0, 2.0, 1 - 1e-15)])
+                                     (1e-280, 1e-280, 0.5), (2.0, 2.0, 1 - 1e-15)])
 def test_two_point_quadrature_against_erf_closed_form(q1, q2, c):
     """The 2-D quadrature, run on erf (whose Williams kernel is closed), at every scale."""
     g = Gauss("erf")
@@ -164,3 +164,16 @@ def test_bounds_with_more_layers_than_one_quantity_takes(cli):
     assert out.returncode == 0, out.stderr
     rows = {r["name"]: r for r in json.loads(out.stdout)["rows"]}
     assert rows["vc-dimension-upper"]["value"] is None and rows["zaslavsky-regions"]["value"] == 1 + 4500 + 4500 * 4499 // 2
+
+
+def test_underflow_and_overflow_are_redone_in_mpmath():
+    """Double precision underflowed (K^L below 1e-300: kurtosis 0.683 where it is 6(L-1)/N = 0.75,
+    or 0/0) or overflowed (1.3^7758): Quantity.__call__ redoes such an evaluation in mpmath, whose
+    quadrature is normalised (mpmath.quad's tolerance is absolute)."""
+    for sw in (1e-100, 5e-324):
+        assert evaluate("finite-width-kurtosis", activation="tanh", depth=5, width=32,
+                        weight_variance=sw) == pytest.approx(0.75, rel=1e-10)
+    assert evaluate("correlation-map", activation="relu", depth=3, weight_variance=5e-324, c=0.5) == \
+        pytest.approx(evaluate("correlation-map", activation="relu", depth=3, weight_variance=2.0, c=0.5), rel=1e-12)
+    big = evaluate("nngp-kernel", activation="linear", depth=7758, weight_variance=1.3, c=0.6)
+    assert abs(big / (0.6 * __import__("mpmath").mpf(1.3) ** 7758) - 1) < 1e-12

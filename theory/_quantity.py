@@ -335,14 +335,29 @@ class Quantity:
         try:
             value = self.function(**kwargs)
         except ArithmeticError as e:  # overflow, division by zero, a root finder that lost its bracket
-            raise self._unrepresentable(kwargs, f"the evaluation fails ({type(e).__name__}: {e})") from None
+            value = self._in_mpmath(kwargs, dps)
+            if value is None:
+                raise self._unrepresentable(kwargs, f"the evaluation fails ({type(e).__name__}: {e})") from None
         if _not_finite(value):
-            raise self._unrepresentable(kwargs, f"the value is not finite ({value})")
+            value = self._in_mpmath(kwargs, dps) if isinstance(value, float) else None
+            if value is None:
+                raise self._unrepresentable(kwargs, "the value is not finite")
         if _too_long(value):
             raise BadInput(self.name, ", ".join(f"{k}={_text(v)}" for k, v in kwargs.items() if v is not None),
                            f"parameters whose exact value has at most {MAX_DIGITS} digits",
                            "cost guard: the exact value is too long to print in a few seconds")
         return value
+
+    def _in_mpmath(self, kwargs: dict[str, Any], dps: int | None):
+        """Where double precision overflowed or underflowed, the same evaluation in mpmath at 15
+        digits (its exponent range is unbounded), if the quantity takes --dps; None otherwise."""
+        if dps is not None or not self.takes_dps:
+            return None
+        try:
+            value = self.function(**{**kwargs, "dps": 15})
+        except ArithmeticError:
+            return None
+        return None if _not_finite(value) else value
 
     def _unrepresentable(self, kwargs: dict[str, Any], problem: str) -> BadInput:
         shown = ", ".join(f"{k}={_text(v)}" for k, v in kwargs.items() if v is not None and k != "dps")

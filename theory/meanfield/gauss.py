@@ -6,6 +6,7 @@ Activations and their derivatives come from the activation table ``dltheory.theo
 from __future__ import annotations
 
 import math
+import time
 
 from .. import activations
 from .._quantity import BadInput, Choice, Int, Real
@@ -67,6 +68,7 @@ class _MP:
         return self.m.mpf(x)
 
 
+MP_COST_S = 10.0  #: CPU seconds of two-point mpmath quadrature before --dps is refused (cost guard)
 _GL_CACHE: dict = {}
 _GL_ORDER = 16  #: Gauss-Legendre nodes per panel
 _ZMAX = 10.0  #: |z| <= 10: the Gaussian tail beyond holds < 1e-22 of the mass
@@ -132,11 +134,27 @@ def _row_breaks(activation, s, centers, scale):
     return np.sort(rows, axis=1)
 
 
+def _full_precision(q, limit=1e-150):
+    """Double-precision quadrature loses digits where the integrand's values (phi(u)^4 ~ q^2 in one
+    dimension, products ~ q in two) fall into the subnormal range: raise, so that the evaluation is
+    redone in mpmath (Quantity.__call__)."""
+    if q < limit:
+        raise FloatingPointError(f"variance {q:.3g} too small for double-precision quadrature")
+
+
+def _scale(m, h):
+    """A typical magnitude of h(z) on the Gaussian's bulk (mpmath.quad's tolerance is absolute:
+    integrands of size 1e-300 would stop at its first estimate); 1 where h vanishes there."""
+    S = max(abs(h(m.mpf(z))) for z in (-2, -1, -0.5, 0.5, 1, 2))
+    return S if S > 0 else m.mpf(1)
+
+
 def _mp_points(m, s, center, scale):
     """mpmath quadrature breakpoints for a Gaussian N(center, scale^2) in t times f(s t): the
-    centre, and t = k/s (k = 0, +-1, +-4, +-16) where they fall within 10 scales of it."""
+    centre, and where the activation is narrower than the Gaussian (s scale > 2) also t = k/s
+    (k = 0, +-1, +-4, +-16) where they fall within 10 scales of it."""
     pts = {m.mpf(center)}
-    for k in (0, 1, -1, 4, -4, 16, -16):
+    for k in ((0, 1, -1, 4, -4, 16, -16) if s * scale > 2 else ()):
         t = k / s
         if abs(t - center) < _ZMAX * scale:
             pts.add(t)
@@ -157,6 +175,7 @@ class Gauss:
         self.name = activation
         self.N = _MP() if dps is not None else _Float()
         self.dps = dps
+        self.start = time.process_time()
 
     # -- quadrature primitives -------------------------------------------------------
     def _e1(self, f, q):
@@ -164,7 +183,9 @@ class Gauss:
         if N.mp:
             m = N.m
             sq = m.sqrt(q)
-            return m.quad(lambda z: f(sq * z) * m.exp(-z * z / 2), _mp_points(m, sq, 0, 1)) / m.sqrt(2 * m.pi)
+            S = _scale(m, lambda z: f(sq * z))
+            return S * m.quad(lambda z: f(sq * z) / S * m.exp(-z * z / 2), _mp_points(m, sq, 0, 1)) / m.sqrt(2 * m.pi)
+        _full_precision(q)
         z, w = _nodes(self.name, q)
         return float(w @ f(math.sqrt(q) * z))
 
@@ -181,11 +202,19 @@ class Gauss:
             a, b = m.sqrt(q1), m.sqrt(q2)
             if s == 0:
                 return self._e1(lambda u: f(u) * g(c * b / a * u), q1)
-            inner = lambda z1: f(a * z1) * m.quad(lambda t: g(b * t) * m.exp(-((t - c * z1) / s) ** 2 / 2),
-                                                  _mp_points(m, b, c * z1, s)) / s
-            return m.quad(lambda z1: inner(z1) * m.exp(-z1 * z1 / 2), _mp_points(m, max(a, b), 0, 1)) / (2 * m.pi)
+            S = _scale(m, lambda z: f(a * z)) * _scale(m, lambda z: g(b * z))
+
+            def inner(z1):
+                if time.process_time() - self.start > MP_COST_S:
+                    raise BadInput("--dps", self.dps, f"a point whose two-point mpmath quadrature (used with --dps, and "
+                                   f"where double precision under- or overflows) takes under {MP_COST_S:g} s",
+                                   "cost guard")
+                return f(a * z1) * m.quad(lambda t: g(b * t) / S * m.exp(-((t - c * z1) / s) ** 2 / 2),
+                                          _mp_points(m, b, c * z1, s)) / s
+            return S * m.quad(lambda z1: inner(z1) * m.exp(-z1 * z1 / 2), _mp_points(m, max(a, b), 0, 1)) / (2 * m.pi)
         import numpy as np
 
+        _full_precision(min(q1, q2), 1e-290)
         a, b = math.sqrt(q1), math.sqrt(q2)
         z, w = _nodes(self.name, max(q1, q2))
         fz = f(a * z)
