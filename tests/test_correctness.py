@@ -177,3 +177,33 @@ def test_underflow_and_overflow_are_redone_in_mpmath():
         pytest.approx(evaluate("correlation-map", activation="relu", depth=3, weight_variance=2.0, c=0.5), rel=1e-12)
     big = evaluate("nngp-kernel", activation="linear", depth=7758, weight_variance=1.3, c=0.6)
     assert abs(big / (0.6 * __import__("mpmath").mpf(1.3) ** 7758) - 1) < 1e-12
+
+
+# A limit formula warns where it is not meant to be used (regime=), or says here why it has no such region.
+NO_REGIME = {
+    "gate-error-coefficient": "a Taylor coefficient of the lam -> 0 expansion; lam is not a parameter",
+    "product-shallow-error": "a Taylor coefficient of the lam -> 0 expansion; lam is not a parameter",
+    "product-tree-error": "a Taylor coefficient of the lam -> 0 expansion; lam is not a parameter",
+    "ising-perceptron-capacity": "a constant of the N -> infinity limit; no parameter",
+    "manifold-ball-critical-margin": "N -> infinity limit, no size parameter; kappa >= 0 only (convex problem)",
+    "manifold-capacity-ball": "N -> infinity limit, no size parameter; kappa >= 0 only (convex problem)",
+    "manifold-capacity-l1-ball": "N -> infinity limit, no size parameter; kappa >= 0 only (convex problem)",
+    "nngp-fluctuation-exponent": "an exponent of the N -> infinity limit; no width parameter",
+    "ntk-fluctuation-exponent": "an exponent of the N -> infinity limit; no width parameter",
+    "ntk-kernel": "standard parameterisation: its finite-width corrections are not computed here, so no "
+                  "width below which they matter is known",
+    "trajectory-growth": "a heuristic per-layer base; no finite-size parameter it is a limit in",
+    "trajectory-growth-wide": "the k -> infinity limit; no width parameter",
+}
+
+
+def test_every_limit_formula_declares_where_it_is_meant_to_be_used():
+    from dltheory.theory import all_quantities
+
+    limits = ("asymptotic", "replica-symmetric", "1rsb", "heuristic")
+    missing = [n for n, q in all_quantities().items()
+               if q.regime is None and n not in NO_REGIME
+               and ({q.status, *(s for v in q.status_by.values() for s in v.values())} & set(limits))]
+    assert missing == []
+    stale = [n for n in NO_REGIME if all_quantities()[n].regime is not None]
+    assert stale == []
