@@ -166,7 +166,10 @@ def run(args) -> int:
     for q, params in sorted(candidates, key=lambda qp: qp[0].name):
         meaning, kind = MEANING.get(q.name, (q.summary, ""))
         log10, numerical, vacuous = None, [], False
-        status = q.status_for(q.bind(params))
+        try:
+            status = q.status_for(q.bind(params))
+        except theory.BadInput:  # outside the domain: the row shows n/a below
+            status = q.status_for(params)
         try:
             value, numerical = guarded(lambda: q(**params), q.name, params)
             shown, exact, _ = theory.present(value)

@@ -317,7 +317,7 @@ def test_form_specific_parameters_are_required_and_exclusive():
 
     @quantity("test-forms", Choice("form", choices=("a", "b")),
               Real("x", default=None, forms=("a",)), Real("y", default=None, forms=("b",), form_optional=True),
-              status="exact", citation="test")
+              status="exact", citation="test", verified="recomputed")
     def forms_quantity(form, x=None, y=None):
         """A quantity whose forms take different parameters (test only)."""
         return x if form == "a" else (y or 0.0)
@@ -357,7 +357,8 @@ def test_list_name_shows_parameters_and_links(cli):
 def test_an_asymptotic_formula_outside_its_regime_answers_with_a_warning(capsys):
     from dltheory.theory import Int, quantity, registered
 
-    @quantity("test-regime", Int("n", lo=1), status="asymptotic", citation="test", examples=({"n": 100},),
+    @quantity("test-regime", Int("n", lo=1), status="asymptotic", citation="test", verified="recomputed",
+              examples=({"n": 100},),
               regime=lambda n: [f"n={n} < 10: the large-n expansion is not meant for it"] if n < 10 else [])
     def regime(n):
         """1/n: a large-n expansion (test)."""

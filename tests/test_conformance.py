@@ -124,3 +124,26 @@ def test_list_imports_neither_numba_nor_sympy(cli):
     assert out.stderr.strip() == "[]"
     entries = json.loads(out.stdout)
     assert {e["kind"] for e in entries} == {"quantity", "derivation", "check", "benchmark"}
+
+
+WORKING_NOTES = ("recalled", "not re-read", "not re-checked", "from memory", "not verified against",
+                 "search tools of this session", "this session", "as we read", "as we recall")
+
+
+@pytest.mark.parametrize("name", QUANTITIES)
+def test_quantity_states_how_its_citation_was_verified(name):
+    """verified= is required (paper, secondary or recomputed), and neither the citation nor the
+    docstring carries working notes about how it was looked up."""
+    q = QUANTITIES[name]
+    assert q.verified in ("paper", "secondary", "recomputed")
+    text = (q.citation + " " + (q.function.__doc__ or "")).lower()
+    assert not [w for w in WORKING_NOTES if w in text], f"{name}: working notes in its citation or docstring"
+
+
+def test_a_quantity_without_verified_is_refused():
+    from dltheory.theory import Int, quantity
+
+    with pytest.raises(ValueError, match="verified"):
+        quantity("test-unverified", Int("n"), status="exact", citation="test")
+    with pytest.raises(ValueError, match="verified"):
+        quantity("test-unverified", Int("n"), status="exact", citation="test", verified="believed")

@@ -76,6 +76,16 @@ class Param:
 
 
 _INT = re.compile(r"[+-]?\d+")
+MAX_DIGITS = 100_000  #: an exact result with more digits is refused (printing it would take seconds)
+
+
+def _to_int(text: str, name: str, raw: str, domain: str) -> int:
+    """int(text), or BadInput for integer text beyond Python's digit limit (4300 digits)."""
+    try:
+        return int(text)
+    except ValueError:
+        shown = raw if len(raw) <= 40 else f"{raw[:20]}...({len(raw)} characters)"
+        raise BadInput(name, shown, domain, "an integer with too many digits") from None
 
 
 def _bounds_text(lo, hi, lo_open=False, hi_open=False) -> str:
@@ -100,7 +110,7 @@ class Int(Param):
     def _convert(self, text, raw):
         if not _INT.fullmatch(text):
             raise BadInput(self.name, raw, self.domain, "not an integer")
-        return int(text)
+        return _to_int(text, self.name, raw, self.domain)
 
     def validate(self, value):
         if isinstance(value, bool) or not isinstance(value, int):
@@ -175,7 +185,7 @@ class IntList(Param):
         items = [t.strip() for t in text.split(",")] if text else []
         if any(not _INT.fullmatch(t) for t in items):
             raise BadInput(self.name, raw, self.domain, "not a list of integers")
-        return [int(t) for t in items]
+        return [_to_int(t, self.name, raw, self.domain) for t in items]
 
     def validate(self, value):
         if isinstance(value, int):
@@ -325,10 +335,29 @@ class Quantity:
         try:
             value = self.function(**kwargs)
         except ArithmeticError as e:  # overflow, division by zero, a root finder that lost its bracket
-            raise self._unrepresentable(kwargs, f"the evaluation fails ({type(e).__name__}: {e})") from None
+            value = self._in_mpmath(kwargs, dps)
+            if value is None:
+                raise self._unrepresentable(kwargs, f"the evaluation fails ({type(e).__name__}: {e})") from None
         if _not_finite(value):
-            raise self._unrepresentable(kwargs, f"the value is not finite ({value})")
+            value = self._in_mpmath(kwargs, dps) if isinstance(value, float) else None
+            if value is None:
+                raise self._unrepresentable(kwargs, "the value is not finite")
+        if _too_long(value):
+            raise BadInput(self.name, ", ".join(f"{k}={_text(v)}" for k, v in kwargs.items() if v is not None),
+                           f"parameters whose exact value has at most {MAX_DIGITS} digits",
+                           "cost guard: the exact value is too long to print in a few seconds")
         return value
+
+    def _in_mpmath(self, kwargs: dict[str, Any], dps: int | None):
+        """Where double precision overflowed or underflowed, the same evaluation in mpmath at 15
+        digits (its exponent range is unbounded), if the quantity takes --dps; None otherwise."""
+        if dps is not None or not self.takes_dps:
+            return None
+        try:
+            value = self.function(**{**kwargs, "dps": 15})
+        except ArithmeticError:
+            return None
+        return None if _not_finite(value) else value
 
     def _unrepresentable(self, kwargs: dict[str, Any], problem: str) -> BadInput:
         shown = ", ".join(f"{k}={_text(v)}" for k, v in kwargs.items() if v is not None and k != "dps")
@@ -337,6 +366,16 @@ class Quantity:
 
 def _text(v) -> str:
     return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+
+
+def _too_long(value) -> bool:
+    """An exact integer or rational of more than MAX_DIGITS digits (3.33 bits a digit)."""
+    bits = MAX_DIGITS * 3.33
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value.bit_length() > bits
+    if isinstance(value, Fraction):
+        return max(value.numerator.bit_length(), value.denominator.bit_length()) > bits
+    return False
 
 
 def _not_finite(value) -> bool:
@@ -370,8 +409,9 @@ def quantity(name: str, *params: Param, status: str, citation: str, examples: tu
     ``verified``: how the citation was verified, one of ``VERIFIED`` (``paper``: read in the paper's
     text; ``secondary``: from a secondary source; ``recomputed``: derived or recomputed here).
     """
-    if verified and verified not in VERIFIED:
-        raise ValueError(f"quantity {name}: verified={verified!r} not in {VERIFIED}")
+    if verified not in VERIFIED:
+        raise ValueError(f"quantity {name}: verified={verified!r} must be one of {VERIFIED} (how its citation "
+                         "was verified)")
     status_by = {p: dict(v) for p, v in (status_by or {}).items()}
     for st in (status, *(s for v in status_by.values() for s in v.values())):
         if st not in STATUSES:

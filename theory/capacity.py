@@ -91,6 +91,7 @@ def cover_count_int(P: int, N: int) -> int:
 
 
 @quantity("cover-count", _P, _N, status="exact",
+          verified="recomputed",
           citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1 (function counting)",
           examples=({"P": 10, "N": 4}, {"P": 200, "N": 50}, {"P": 3, "N": 5}))
 def cover_count(P: int, N: int) -> int:
@@ -105,7 +106,7 @@ def cover_count(P: int, N: int) -> int:
 
 
 @quantity("cover-separable-probability", _P, _N, status="exact",
-          citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1",
+          verified="recomputed", citation="Cover (1965), IEEE Trans. Electronic Computers EC-14:326, Theorem 1",
           examples=({"P": 40, "N": 20}, {"P": 12, "N": 8}, {"P": 30, "N": 10}))
 def cover_separable_probability(P: int, N: int) -> Fraction:
     """C(P,N)/2^P: probability that random labels on P points in general position in R^N are linearly separable.
@@ -143,8 +144,10 @@ def gardner_capacity_value(kappa, dps=None):
 
 
 @quantity("gardner-capacity", _KAPPA_G, _NEG, status="exact",
+          verified="recomputed",
           citation="Gardner (1988), J. Phys. A 21:257 (RS capacity with margin); rigorous for kappa >= 0: "
-                   "Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383",
+                   "Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383; for kappa < 0 the RS value is an upper "
+                   "bound: Stojnic (2013), 'Another look at the Gardner problem', arXiv:1306.3979",
           examples=({"kappa": 0.0}, {"kappa": 0.5}, {"kappa": 2.0}, {"kappa": -0.5, "negative": "rs-upper-bound"}),
           status_by={"negative": {"rs-upper-bound": "rigorous-upper-bound"}},
           regime=lambda kappa, negative, **_: [f"kappa={kappa} < 0: replica-symmetric value, unstable (full RSB "
@@ -163,8 +166,8 @@ def gardner_capacity(kappa: float, negative: str = "refuse", dps: int | None = N
     (Gardner & Derrida 1988: de Almeida-Thouless instability for kappa < 0); the
     true capacity needs full replica-symmetry breaking (Franz & Parisi 2016; Franz, Parisi,
     Sevelev, Urbani & Zamponi 2017) and the RS formula is only an upper bound (Stojnic 2013,
-    "Another look at the Gardner problem", arXiv preprint; the number 1306.3809 cited here
-    before was wrong, and the right one was not re-checked). By default kappa < 0 is refused;
+    "Another look at the Gardner problem", arXiv:1306.3979; lowered further by Stojnic 2013,
+    "Negative spherical perceptron", arXiv:1306.3980). By default kappa < 0 is refused;
     ``negative=rs-upper-bound`` returns the RS value (status rigorous-upper-bound) with a warning.
     """
     if kappa < 0:
@@ -192,6 +195,7 @@ def gardner_critical_margin_value(alpha, dps=None):
 
 @quantity("gardner-critical-margin", Real("alpha", lo=0.0, hi=2.0, lo_open=True, doc="load alpha = P/N"),
           status="exact",
+          verified="recomputed",
           citation="Gardner (1988), J. Phys. A 21:257 (the capacity curve alpha_c(kappa) read at fixed load); "
                    "rigorous: Shcherbina & Tirozzi (2003), Comm. Math. Phys. 234:383",
           examples=({"alpha": 0.25}, {"alpha": 1.0}, {"alpha": 1.5}))
@@ -274,7 +278,7 @@ def ising_1rsb_capacity(dps: int = 15):
 
 
 @quantity("ising-perceptron-capacity", status="1rsb",
-          citation="Krauth & Mezard (1989), J. Phys. France 50:3057 (1RSB, alpha_c = 0.833)",
+          verified="secondary", citation="Krauth & Mezard (1989), J. Phys. France 50:3057 (1RSB, alpha_c = 0.833)",
           examples=({},))
 def ising_perceptron_capacity(dps: int | None = None):
     """Storage capacity alpha_c = 0.8330786 of the perceptron with binary couplings J_i = +-1 (kappa = 0).
@@ -286,7 +290,7 @@ def ising_perceptron_capacity(dps: int | None = None):
     + alpha int Dt ln H(-sqrt(q/(1-q)) t)]. Solved here: alpha_c = 0.83307859...
     (the paper quotes alpha_c ~ 0.83; Ding & Sun 2019 quote 0.833078599 and prove it is a lower
     bound, and Huang 2024 the matching upper bound, each under a numerically checked
-    hypothesis, as we recall them; not re-read here). Status: 1rsb (believed exact).
+    hypothesis). Status: 1rsb (believed exact).
 
     The replica-symmetric value 4/pi = 1.2732 (Gardner & Derrida 1988) is wrong: its entropy
     is negative for alpha > 0.833, impossible for a discrete system, and it exceeds the
@@ -418,8 +422,8 @@ def max_stability_asymptote() -> float:
           Choice("regime", choices=("saddle", "large-alpha"), default="saddle",
                  doc="saddle: the full saddle-point curve; large-alpha: the leading asymptote"),
           status="replica-symmetric",
-          citation="Engel & Van den Broeck (2001), Statistical Mechanics of Learning, Chs. 2-4 "
-                   "(equation numbers not re-checked here); Seung, Sompolinsky & Tishby (1992), Phys. Rev. A 45:6056; "
+          verified="secondary", citation="Engel & Van den Broeck (2001), Statistical Mechanics of Learning, Chs. 2-4; "
+                   "Seung, Sompolinsky & Tishby (1992), Phys. Rev. A 45:6056; "
                    "Opper & Haussler (1991), Phys. Rev. Lett. 66:2677 (Bayes)",
           examples=({"rule": "hebb", "alpha": 2.0}, {"rule": "gibbs", "alpha": 1.0}, {"rule": "bayes", "alpha": 3.0},
                     {"rule": "max-stability", "alpha": 2.0},
@@ -504,7 +508,8 @@ def ball_inverse_capacity(radius: float, dim: int, kappa: float) -> float:
     t, w = _grid(lo, hi, 0.5, extra=(c,))
     logdens = (dim - 1) * np.log(np.maximum(t, 1e-300)) - t * t / 2 - (dim / 2 - 1) * math.log(2) - math.lgamma(dim / 2)
     dens = np.exp(logdens)
-    a = k - t / R  # apex below a, touching between a and b
+    with np.errstate(over="ignore"):  # t/R = inf for R near the smallest double: a is clipped at -40
+        a = np.maximum(k - t / R, -40.0)  # apex below a, touching between a and b (below -40, Phi, G vanish)
     b = k + R * t
     c1 = k + R * t  # touching: (c1 - t0)^2 / (1 + R^2)
     touching = (prim(b, c1) - prim(a, c1)) / (1 + R * R)
@@ -550,7 +555,7 @@ def subspace_capacity(dim: int, kappa, dps=None):
           Int("dim", lo=1, hi=10000, doc="ball dimension D"),
           Real("kappa", lo=0.0, hi=20.0, default=0.0, doc="margin kappa >= 0"),
           status="replica-symmetric",
-          citation="Chung, Lee & Sompolinsky (2016), Phys. Rev. E 93:060301(R) (L2 balls; "
+          verified="recomputed", citation="Chung, Lee & Sompolinsky (2016), Phys. Rev. E 93:060301(R) (L2 balls; "
                    "points and lines as limits)",
           examples=({"radius": 1.0, "dim": 3, "kappa": 0.0}, {"radius": 0.5, "dim": 2, "kappa": 0.5},
                     {"radius": 2.0, "dim": 1, "kappa": 0.2}),
@@ -610,6 +615,7 @@ def ball_critical_margin_value(radius, dim, alpha, dps=None):
           Int("dim", lo=1, hi=10000, doc="ball dimension D"),
           Real("alpha", lo=0.0, lo_open=True, hi=2.0, doc="load alpha = P/N (balls per input dimension)"),
           status="replica-symmetric",
+          verified="recomputed",
           citation="Chung, Lee & Sompolinsky (2016), Phys. Rev. E 93:060301(R) (the ball capacity "
                    "alpha_B(kappa, R, D) read at fixed load)",
           examples=({"radius": 1.0, "dim": 2, "alpha": 0.3}, {"radius": 0.5, "dim": 3, "alpha": 0.2},

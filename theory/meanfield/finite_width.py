@@ -34,8 +34,8 @@ def four_point_vertex(activation, depth, weight_variance, bias_variance, q, dps=
 
 
 @quantity("finite-width-kurtosis", ACTIVATION, DEPTH_K, WIDTH, WEIGHT_VARIANCE, BIAS_VARIANCE, Q, status="asymptotic",
-          citation="Roberts, Yaida & Hanin (2022), The Principles of Deep Learning Theory, CUP, "
-                   "Ch. 4-5 (four-point vertex recursion, one input; equation numbers not re-checked)",
+          verified="recomputed", citation="Roberts, Yaida & Hanin (2022), The Principles of Deep Learning Theory, CUP, "
+                   "Ch. 4-5 (four-point vertex recursion, one input)",
           examples=({"activation": "tanh", "depth": 5, "width": 32, "weight_variance": 1.5},
                     {"activation": "relu", "depth": 6, "width": 64, "weight_variance": 2.0},
                     {"activation": "linear", "depth": 4, "width": 16, "weight_variance": 1.3},
@@ -54,8 +54,11 @@ def finite_width_kurtosis(activation, depth, width, weight_variance, bias_varian
     (sigma_b = 0): 6 (L-1)/N; relu (sigma_b = 0): 15 (L-1)/N. Asymptotic: the error is
     O(1/N^2) (see ``finite-width-kurtosis-exact`` for linear and relu at finite N).
     """
-    with Precision(dps):
-        g, kv = four_point_vertex(activation, depth, weight_variance, bias_variance, q, dps)
+    # linear and relu: closed-form moments, iterated in mpmath, whose exponent range does not
+    # underflow (K^L = (sigma_w^2/2)^L q at depth 10^4) where the double-precision ratio would be 0/0
+    work = dps if dps is not None or activation not in ("linear", "relu") else 15
+    with Precision(work):
+        g, kv = four_point_vertex(activation, depth, weight_variance, bias_variance, q, work)
         k, v = kv[-1]
         return as_result(3 * v / (width * k * k), dps)
 
@@ -141,13 +144,16 @@ Q22 = Real("q22", lo=0, lo_open=True, hi=1e6, default=1.0, doc="|x2|^2 / n0")
 
 @quantity("finite-width-cross-kurtosis", ACTIVATION, DEPTH_K, WIDTH, WEIGHT_VARIANCE, BIAS_VARIANCE, Q11, Q12, Q22,
           status="asymptotic",
-          citation="Roberts, Yaida & Hanin (2022), The Principles of Deep Learning Theory, CUP, "
-                   "Ch. 4 (four-point vertex recursion for several inputs; equation numbers not re-checked)",
+          verified="recomputed", citation="Roberts, Yaida & Hanin (2022), The Principles of Deep Learning Theory, CUP, "
+                   "Ch. 4 (four-point vertex recursion for several inputs)",
           examples=({"activation": "tanh", "depth": 4, "width": 32, "weight_variance": 1.5, "q12": 0.5},
                     {"activation": "relu", "depth": 6, "width": 64, "weight_variance": 1.8, "bias_variance": 0.2,
                      "q12": 0.7071067811865476, "q22": 2.0},
                     {"activation": "linear", "depth": 3, "width": 16, "weight_variance": 1.0, "q11": 0.5,
-                     "q12": -0.3}))
+                     "q12": -0.3}),
+          regime=lambda depth, width, **_: [f"the 1/N expansion is in the aspect ratio L/N and is meant for "
+                                            f"L/N << 1; here L/N = {depth / width:.3g} (above 0.25 the neglected "
+                                            "(L/N)^2 terms are not small)"] if depth > 0.25 * width else [])
 def finite_width_cross_kurtosis(activation, depth, width, weight_variance, bias_variance=0.0, q11=1.0, q12=0.0,
                                 q22=1.0, dps=None):
     """(V^L_(11)(22) + 2 V^L_(12)(12)) / (N K^L_11 K^L_22): leading-order two-input excess co-kurtosis.
@@ -187,6 +193,7 @@ def _kurtosis_bounds(arch):
                     {"activation": "relu", "depth": 6, "width": 64, "weight_variance": 1.8, "bias_variance": 0.2},
                     {"activation": "linear", "depth": 5, "width": 128, "weight_variance": 0.9, "bias_variance": 0.3,
                      "q": 2.0}),
+          verified="recomputed",
           citation="derived here (derivation meanfield-four-point); sigma_b = 0 cases agree with "
                    "Roberts, Yaida & Hanin (2022), Ch. 3 (deep linear networks, 3[(1+2/N)^(L-1) - 1])")
 def finite_width_kurtosis_exact(activation, depth, width, weight_variance, bias_variance=0.0, q=1.0):
@@ -203,10 +210,13 @@ def finite_width_kurtosis_exact(activation, depth, width, weight_variance, bias_
     """
     from fractions import Fraction
 
-    F = float if depth > 64 else Fraction  # exact rationals grow like N^L digits; floats are plenty there
+    import mpmath
+
+    # exact rationals grow like N^L digits; beyond depth 64, mpmath at its working precision (its exponent
+    # does not overflow: the value at depth 10^4, width 1 is 1.6e4771)
+    F = mpmath.mpf if depth > 64 else Fraction
     N = F(width)
-    sw, sb, qq = (F(repr(float(x))) if F is not float else float(x)
-                  for x in (weight_variance, bias_variance, q))
+    sw, sb, qq = (F(repr(float(x))) for x in (weight_variance, bias_variance, q))
     a, b = (F(1), 1 + 2 / N) if activation == "linear" else (F(1) / 2, (1 + 5 / N) / 4)
     m1 = sw * qq + sb
     m2 = m1 * m1
@@ -215,7 +225,9 @@ def finite_width_kurtosis_exact(activation, depth, width, weight_variance, bias_
     if m1 == 0:
         raise BadInput("weight_variance", float(weight_variance), "> 0 with q > 0", "zero variance")
     value = 3 * m2 / (m1 * m1) - 3
-    return value if isinstance(value, float) or value.denominator < 10**30 else float(value)
+    if F is Fraction:
+        return value if value.denominator < 10**30 else float(value)
+    return float(value) if abs(value) < 1e300 else +value
 
 # ----------------------------------------------------------------------------- fluctuation exponents
 DEPTH_F = Int("depth", lo=2, hi=10_000,
@@ -224,9 +236,9 @@ DEPTH_F = Int("depth", lo=2, hi=10_000,
 
 @quantity("nngp-fluctuation-exponent", ACTIVATION, DEPTH_F, WEIGHT_VARIANCE, BIAS_VARIANCE, Q1, Q2, COSINE,
           status="asymptotic",
+          verified="secondary",
           citation="Roberts, Yaida & Hanin (2022), The Principles of Deep Learning Theory, CUP, Ch. 4 (the "
-                   "stochastic metric: its variance is the four-point vertex over n, O(1/n) at fixed depth; "
-                   "equation numbers not re-checked)",
+                   "stochastic metric: its variance is the four-point vertex over n, O(1/n) at fixed depth)",
           examples=({"activation": "relu", "depth": 5, "weight_variance": 2.0, "c": 0.5},
                     {"activation": "tanh", "depth": 5, "weight_variance": 1.5, "bias_variance": 0.05, "c": 0.5},
                     {"activation": "erf", "depth": 4, "weight_variance": 1.5, "bias_variance": 0.1, "c": -0.3}))
@@ -251,10 +263,11 @@ def nngp_fluctuation_exponent(activation, depth, weight_variance, bias_variance=
 
 @quantity("ntk-fluctuation-exponent", ACTIVATION, DEPTH_F, WEIGHT_VARIANCE, BIAS_VARIANCE, Q1, Q2, COSINE,
           status="asymptotic",
+          verified="secondary",
           citation="Hanin & Nica (2019), Finite depth and width corrections to the neural tangent kernel, "
                    "arXiv:1909.05989, ICLR 2020 (relu: E[Theta^2]/E[Theta]^2 = exp(5 d/n) up to O(1/n), so "
                    "Var/E^2 ~ 5 d/n at fixed depth d); Roberts, Yaida & Hanin (2022), CUP (NTK fluctuations at "
-                   "order 1/n for general activations; chapter not re-checked)",
+                   "order 1/n for general activations)",
           examples=({"activation": "relu", "depth": 3, "weight_variance": 2.0, "c": 0.5},
                     {"activation": "tanh", "depth": 3, "weight_variance": 1.5, "bias_variance": 0.1, "c": 0.5}))
 def ntk_fluctuation_exponent(activation, depth, weight_variance, bias_variance=0.0, q1=1.0, q2=1.0, c=1.0):

@@ -2,8 +2,19 @@
 (Lee et al. 2018; Poole et al. 2016; Jacot et al. 2018; Arora et al. 2019)."""
 from __future__ import annotations
 
+import time
+
 from .._quantity import BadInput, Choice, Int, quantity
 from .gauss import ACTIVATION, BIAS_VARIANCE, COSINE, DEPTH, Q1, Q2, WEIGHT_VARIANCE, Gauss, Precision, as_result
+
+_COST_S = 10.0  #: cost guard on the layer recursion (CPU seconds: the same refusal however loaded the machine)
+
+
+def _settled(prev, last, N):
+    """The layer map has reached its fixed point to within 16 units of the working precision (the quadrature's own rounding)."""
+    eps = 16 * (N.m.eps if N.mp else 2.0 ** -53)
+    return all(abs(b - a) <= eps * abs(b) for a, b in zip(prev, last))
+
 
 def kernels(activation, depth, weight_variance, bias_variance, q1, q2, c, dps=None):
     """[(K^l_11, K^l_12, K^l_22, Kdot^l_12)] for l = 1..depth (Kdot^1 = None)."""
@@ -14,7 +25,14 @@ def kernels(activation, depth, weight_variance, bias_variance, q1, q2, c, dps=No
     k11, k22 = sw * q1 + sb, sw * q2 + sb
     k12 = sw * c * N.sqrt(q1 * q2) + sb
     out = [(k11, k12, k22, None)]
-    for _ in range(depth - 1):
+    start = time.process_time()
+    for layer in range(depth - 1):
+        if len(out) > 2 and _settled(out[-2], out[-1], N):  # a fixed point to working precision: the rest repeat it
+            out.extend([out[-1]] * (depth - 1 - layer))
+            break
+        if time.process_time() - start > _COST_S:
+            raise BadInput("depth", depth, f"a depth whose {activation} kernel recursion takes under {_COST_S:g} s "
+                           f"(it reached layer {layer + 1} in that time)", "cost guard")
         kd = g.dd(k11, k22, k12)
         k11, k12, k22 = (sw * g.p2(k11) + sb, sw * g.pp(k11, k22, k12) + sb, sw * g.p2(k22) + sb)
         out.append((k11, k12, k22, kd))
@@ -22,6 +40,7 @@ def kernels(activation, depth, weight_variance, bias_variance, q1, q2, c, dps=No
 
 
 @quantity("nngp-kernel", ACTIVATION, DEPTH, WEIGHT_VARIANCE, BIAS_VARIANCE, Q1, Q2, COSINE, status="exact",
+          verified="recomputed",
           citation="Lee et al. (2018), ICLR, Sec. 2.3 (NNGP recursion); Cho & Saul (2009), NeurIPS, Sec. 2.1 "
                    "(arc-cosine kernels, relu = k_1/2); Williams (1997), NeurIPS (erf kernel)",
           examples=({"activation": "relu", "depth": 5, "weight_variance": 2.0, "c": 0.5},
@@ -45,9 +64,9 @@ def nngp_kernel(activation, depth, weight_variance, bias_variance=0.0, q1=1.0, q
 
 
 @quantity("correlation-map", ACTIVATION, DEPTH, WEIGHT_VARIANCE, BIAS_VARIANCE, Q1, Q2, COSINE, status="exact",
+          verified="recomputed",
           citation="Poole, Lahiri, Raghu, Sohl-Dickstein & Ganguli (2016), NeurIPS, Sec. 2 (the correlation map "
-                   "c^{l+1} = (sigma_w^2 E[phi(u1) phi(u2)] + sigma_b^2)/sqrt(q1^{l+1} q2^{l+1}), iterated; "
-                   "equation numbers not re-checked)",
+                   "c^{l+1} = (sigma_w^2 E[phi(u1) phi(u2)] + sigma_b^2)/sqrt(q1^{l+1} q2^{l+1}), iterated)",
           examples=({"activation": "relu", "depth": 3, "weight_variance": 2.0, "c": 0.5},
                     {"activation": "tanh", "depth": 6, "weight_variance": 1.2, "bias_variance": 0.05, "c": 0.5},
                     {"activation": "erf", "depth": 4, "weight_variance": 1.5, "bias_variance": 0.1, "q2": 2.0,
@@ -77,6 +96,7 @@ _N0 = Int("input_dim", lo=1, hi=10**9, default=None, doc="n0 (standard parameter
 
 @quantity("ntk-kernel", ACTIVATION, DEPTH, WEIGHT_VARIANCE, BIAS_VARIANCE, Q1, Q2, COSINE, _PARAM, _WIDTH_STD, _N0,
           status="exact",
+          verified="recomputed",
           citation="Jacot, Gabriel & Hongler (2018), NeurIPS, Thm 1; Arora et al. (2019), NeurIPS, "
                    "Sec. 3 (recursion; biases added as in Lee et al. 2019); standard parameterisation as in "
                    "neural-tangents stax.Dense (Novak et al. 2020)",

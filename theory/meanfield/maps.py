@@ -2,9 +2,13 @@
 depth scales xi_q, xi_c (Poole et al. 2016; Schoenholz et al. 2017). Infinite width."""
 from __future__ import annotations
 
+from .. import activations
 from .._quantity import BadInput, quantity
 from .gauss import (ACTIVATION, BIAS_VARIANCE, CLOSED, REF_MEANFIELD, REF_SCHOENHOLZ, WEIGHT_VARIANCE, Gauss,
                     Precision, as_result)
+
+_Q_DIVERGES = 1e200  #: a length beyond which the iteration is taken to diverge
+
 
 def _fixed_point(g: Gauss, sw, sb, activation):
     """The stable fixed point q* of q -> sw E[phi(sqrt q z)^2] + sb, reached from q = 1."""
@@ -23,6 +27,9 @@ def _fixed_point(g: Gauss, sw, sb, activation):
     q = N.num(1)
     for _ in range(60):  # enter the basin of the stable fixed point
         q = f(q)
+        if not q < _Q_DIVERGES:  # the map grows without bound (sigma_w^2 times its slope at large q >= 1)
+            raise BadInput("weight_variance", float(sw), f"a point where the length map of {name} has a finite "
+                           f"stable fixed point reached from q = 1", "q diverges under the length map")
     for _ in range(400):  # Newton on f(q) - q, safeguarded by the plain iteration
         h = f(q) - q
         if abs(h) <= tol * (1 + abs(q)):
@@ -39,7 +46,8 @@ def length_fixed_point(activation, weight_variance, bias_variance, dps=None):
     return g, _fixed_point(g, weight_variance, bias_variance, activation)
 
 
-@quantity("fixed-point-length", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="exact", citation=REF_MEANFIELD,
+@quantity("fixed-point-length", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="exact", verified="recomputed",
+citation=REF_MEANFIELD,
           examples=({"activation": "tanh", "weight_variance": 1.5, "bias_variance": 0.05},
                     {"activation": "relu", "weight_variance": 1.5, "bias_variance": 0.1},
                     {"activation": "linear", "weight_variance": 0.6, "bias_variance": 0.3},
@@ -59,6 +67,7 @@ def fixed_point_length(activation, weight_variance, bias_variance=0.0, dps=None)
 
 
 @quantity("chi1", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="exact",
+          verified="recomputed",
           citation=REF_SCHOENHOLZ + "; chi1 = sigma_w^2 E[phi'(sqrt(q*) z)^2] (Poole et al. 2016)",
           examples=({"activation": "tanh", "weight_variance": 1.5, "bias_variance": 0.05},
                     {"activation": "relu", "weight_variance": 1.7, "bias_variance": 0.0},
@@ -90,7 +99,7 @@ def _dphi0_sq(g: Gauss):
 
 
 @quantity("critical-weight-variance", ACTIVATION, BIAS_VARIANCE, status="exact",
-          citation=REF_SCHOENHOLZ + "; Poole et al. (2016) phase diagram",
+          verified="recomputed", citation=REF_SCHOENHOLZ + "; Poole et al. (2016) phase diagram",
           examples=({"activation": "tanh", "bias_variance": 0.05}, {"activation": "relu", "bias_variance": 0.0},
                     {"activation": "erf", "bias_variance": 0.0}, {"activation": "erf", "bias_variance": 0.3}))
 def critical_weight_variance(activation, bias_variance=0.0, dps=None):
@@ -102,8 +111,13 @@ def critical_weight_variance(activation, bias_variance=0.0, dps=None):
     sigma_b^2 = 0: the ReLU critical point (2, 0)). Other activations: the line is
     parametrised by q* (Poole et al. 2016, Sec. 3): sigma_w^2 = 1/E[phi'(u)^2],
     sigma_b^2 = q* - E[phi(u)^2]/E[phi'(u)^2], u ~ N(0, q*); the q* giving the requested
-    sigma_b^2 is found by bisection (q* in [1e-10, 1e6]). Odd activations (tanh, erf, sin) at
-    sigma_b^2 = 0: q* = 0 and sigma_w^2 = 1/phi'(0)^2 (tanh: 1). Exact.
+    sigma_b^2 is found by bisection (q* in [0, 1e16]). The line's end q* -> 0 is
+    (1/phi'(0)^2, -phi(0)^2/phi'(0)^2), from the activation table: for every activation with
+    phi(0) = 0 (tanh, erf, sin, gelu, swish) the transition at sigma_b^2 = 0 is where the fixed
+    point q* = 0 loses stability, sigma_w^2 = 1/phi'(0)^2 (tanh, erf 1 and pi/4; gelu, swish 4;
+    for gelu and swish the length map also has an unstable fixed point for 2 < sigma_w^2 < 4,
+    beyond which lengths diverge). Activations with phi(0) != 0 whose line never reaches
+    sigma_b^2 (softplus at every sigma_b^2 >= 0) are refused. Exact (infinite width).
     """
     if activation == "linear":
         return as_result(1, dps)
@@ -113,17 +127,22 @@ def critical_weight_variance(activation, bias_variance=0.0, dps=None):
         g = Gauss(activation, dps)
         N = g.N
         sb = N.num(bias_variance)
-        if sb == 0 and g.name in ("erf",) + ("tanh", "sin"):  # phi(0) = 0: q* = 0 on the line
-            return as_result(1 / _dphi0_sq(g), dps)
+        zero = N.num(0)
+        at0 = activations.mpmath_form if N.mp else activations.scalar
+        phi0, dphi0 = N.num(at0(activation, 0)(zero)), N.num(at0(activation, 1)(zero))
 
         def line(q):  # the critical line parametrised by q*: (1/E[phi'^2], q - E[phi^2]/E[phi'^2])
+            if q == 0:  # its limit q* -> 0, from the activation table: (1/phi'(0)^2, -phi(0)^2/phi'(0)^2)
+                return 1 / dphi0 ** 2, -phi0 ** 2 / dphi0 ** 2
             d2 = g.d2(q)
             return 1 / d2, q - g.p2(q) / d2
 
-        grid = [N.num(10) ** (N.num(k) / 4) for k in range(-40, 25)]
+        grid = ([zero] if dphi0 != 0 else []) + [N.num(10) ** (N.num(k) / 4) for k in range(-40, 65)]
         prev = None
         for q in grid:
             h = line(q)[1] - sb
+            if h == 0:  # e.g. q* = 0 at sigma_b^2 = 0 where phi(0) = 0
+                return as_result(line(q)[0], dps)
             if prev is not None and (prev[1] < 0) != (h < 0):
                 lo, hi, hlo = prev[0], q, prev[1]
                 tol = N.num(10) ** (-(dps or 15) - 3)
@@ -139,7 +158,7 @@ def critical_weight_variance(activation, bias_variance=0.0, dps=None):
                 return as_result(line((lo + hi) / 2)[0], dps)
             prev = (q, h)
     raise BadInput("bias_variance", bias_variance,
-                   f"a sigma_b^2 reached by the critical line of {activation} for q* in [1e-10, 1e6]",
+                   f"a sigma_b^2 reached by the critical line of {activation} for q* in [0, 1e16]",
                    "no order-to-chaos transition found")
 
 
@@ -172,52 +191,81 @@ def correlation_fixed_point(g: Gauss, sw, sb, q):
     return (lo + hi) / 2
 
 
-def _depth_scale(chi, N):
-    if chi >= 1:
-        return N.inf
+def _depth_scale(chi, N, weight_variance):
+    if chi >= 1:  # xi = inf: no exponential approach (a power law at chi = 1; divergence beyond)
+        raise BadInput("weight_variance", weight_variance, "a point off and below the order-to-chaos line (chi < 1)",
+                       f"the depth scale is infinite (chi = {float(chi):.6g} >= 1: the deviation does not decay "
+                       "exponentially with depth)")
     if chi <= 0:
         return N.num(0)
     return -1 / N.log(chi)
 
 
+_LAST_XI: dict = {}  #: the last depth scales evaluated, so that regime= does not evaluate them again
+
+
+def _remember(kind, activation, weight_variance, bias_variance, xi):
+    _LAST_XI.clear() if len(_LAST_XI) > 64 else None
+    _LAST_XI[(kind, activation, float(weight_variance), float(bias_variance))] = xi
+    return xi
+
+
+def _critical(which, kind):
+    """regime= of a depth scale: near chi = 1 the exponential law sets in only at great depth."""
+    def regime(activation, weight_variance, bias_variance=0.0, **_):
+        key = (kind, activation, float(weight_variance), float(bias_variance))
+        xi = _LAST_XI[key] if key in _LAST_XI else which.function(activation, weight_variance, bias_variance)
+        if xi < 1e3:
+            return []
+        return [f"xi = {float(xi):.4g} layers: this close to the order-to-chaos line (chi -> 1) the exponential law "
+                "holds only at depths >> xi and xi is sensitive to the last digits of chi"]
+    return regime
+
+
 @quantity("length-depth-scale", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="asymptotic",
-          citation=REF_SCHOENHOLZ + "; xi_q^-1 = -log(chi1 + sigma_w^2 E[phi'' phi])",
+          verified="recomputed", citation=REF_SCHOENHOLZ + "; xi_q^-1 = -log(chi1 + sigma_w^2 E[phi'' phi])",
           examples=({"activation": "tanh", "weight_variance": 1.5, "bias_variance": 0.05},
                     {"activation": "relu", "weight_variance": 1.0, "bias_variance": 0.0},
-                    {"activation": "erf", "weight_variance": 2.5, "bias_variance": 0.2}))
+                    {"activation": "erf", "weight_variance": 2.5, "bias_variance": 0.2}),
+          regime=lambda **kw: _critical(length_depth_scale, "q")(**kw))
 def length_depth_scale(activation, weight_variance, bias_variance=0.0, dps=None):
     """xi_q = -1/log(chi_q), chi_q = sigma_w^2 E[phi'(u)^2 + phi(u) phi''(u)], u ~ N(0, q*).
 
     Schoenholz et al. (2017), Sec. 3: |q^l - q*| ~ exp(-l/xi_q) (chi_q is the slope of the
-    length map at q*). Infinite when chi_q >= 1. Asymptotic (large depth).
+    length map at q*). Refused where chi_q >= 1 (xi infinite). Asymptotic (large depth).
     """
     with Precision(dps):
         if activation in ("linear", "relu"):  # chi_q = sigma_w^2 (1 or 1/2) at every q
             g = Gauss(activation, dps)
-            return as_result(_depth_scale(g.N.num(weight_variance) * _dphi0_sq(g), g.N), dps)
-        g, q = length_fixed_point(activation, weight_variance, bias_variance, dps)
-        chi = g.N.num(weight_variance) * (g.dq(q) if q > 0 else _dphi0_sq(g))
-        return as_result(_depth_scale(chi, g.N), dps)
+            chi = g.N.num(weight_variance) * _dphi0_sq(g)
+        else:
+            g, q = length_fixed_point(activation, weight_variance, bias_variance, dps)
+            chi = g.N.num(weight_variance) * (g.dq(q) if q > 0 else _dphi0_sq(g))
+        xi = as_result(_depth_scale(chi, g.N, weight_variance), dps)
+        return _remember("q", activation, weight_variance, bias_variance, xi)
 
 
 @quantity("correlation-depth-scale", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="asymptotic",
-          citation=REF_SCHOENHOLZ + "; xi_c^-1 = -log(sigma_w^2 E[phi'(u1) phi'(u2)]) at c*",
+          verified="recomputed", citation=REF_SCHOENHOLZ + "; xi_c^-1 = -log(sigma_w^2 E[phi'(u1) phi'(u2)]) at c*",
           examples=({"activation": "tanh", "weight_variance": 0.8, "bias_variance": 0.05},
                     {"activation": "erf", "weight_variance": 0.6, "bias_variance": 0.05},
-                    {"activation": "erf", "weight_variance": 4.0, "bias_variance": 0.05}))
+                    {"activation": "erf", "weight_variance": 4.0, "bias_variance": 0.05}),
+          regime=lambda **kw: _critical(correlation_depth_scale, "c")(**kw))
 def correlation_depth_scale(activation, weight_variance, bias_variance=0.0, dps=None):
     """xi_c = -1/log(chi_c), chi_c = sigma_w^2 E[phi'(u1) phi'(u2)] at (q*, c*).
 
     Schoenholz et al. (2017), Sec. 3: |c^l - c*| ~ exp(-l/xi_c). In the ordered phase
     c* = 1 and chi_c = chi1; in the chaotic phase c* < 1 is the stable fixed point of the
-    correlation map (iterated from c = 0). Diverges on the critical line. Asymptotic.
+    correlation map (iterated from c = 0). Refused on and beyond the critical line (xi infinite). Asymptotic.
     """
     with Precision(dps):
         g, q = length_fixed_point(activation, weight_variance, bias_variance, dps)
         N = g.N
         if q <= 0:
-            return as_result(_depth_scale(N.num(weight_variance) * _dphi0_sq(g), N), dps)
-        c = correlation_fixed_point(g, weight_variance, bias_variance, q)
-        chi = N.num(weight_variance) * g.dd(q, q, q * c)
-        return as_result(_depth_scale(chi, N), dps)
+            chi = N.num(weight_variance) * _dphi0_sq(g)
+        else:
+            c = correlation_fixed_point(g, weight_variance, bias_variance, q)
+            chi = N.num(weight_variance) * g.dd(q, q, q * c)
+        xi = as_result(_depth_scale(chi, N, weight_variance), dps)
+        return _remember("c", activation, weight_variance, bias_variance, xi)
 
