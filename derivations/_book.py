@@ -20,6 +20,13 @@ TOPICS = {
     "information": "Information in representations",
     "information_weights": "Information in the weights",
     "lottery": "Random subset sums and lottery tickets",
+    "spin_glass": "Loss landscapes: spin-glass critical points and dense clusters",
+    "flatness": "Local entropy and flat minima",
+    "sharpness": "Sharpness and its reparametrization",
+    "gradient_failures": "Failures of gradient-based learning",
+    "implicit_bias": "The implicit bias of gradient descent",
+    "double_descent": "Double descent",
+    "scaling_laws": "Solvable scaling laws",
 }
 
 BOOK = r"""\documentclass[11pt]{report}
