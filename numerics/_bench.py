@@ -84,6 +84,14 @@ def interleaved(simulator: Callable[[], object], reference: Callable[[], object]
     return float(np.median(sims)), float(np.median(refs)), ratios
 
 
+def timing(simulator: Callable[[], object], reference: Callable[[], object], work: str, agree: bool,
+           limit: str = "", repeat: int = 3) -> Timing:
+    """A :class:`Timing` of the two sides measured by :func:`interleaved` CPU-time repeats, the
+    spread of the per-repeat ratios appended to ``limit``."""
+    sim, ref, ratios = interleaved(simulator, reference, repeat)
+    return Timing(sim, ref, work, agree, "; ".join(t for t in (limit, spread(ratios)) if t), ratios)
+
+
 def spread(ratios) -> str:
     """'median x12.3 (range 11.0-13.1 over 5 interleaved repeats, CPU time)'."""
     return (f"ratio median x{np.median(ratios):.3g} (range {min(ratios):.3g}-{max(ratios):.3g} over "

@@ -21,7 +21,7 @@ from ..theory import depth_width as theory
 
 from . import relu_pieces
 from .activations import fresh_cache, numba_form
-from ._bench import Timing, benchmark, best_time
+from ._bench import Timing, benchmark, timing
 from ._check import check
 from ._size import sized
 from ._parallel import map_chunks, map_rows
@@ -554,7 +554,7 @@ def bench_product_tree(quick):
     fast = lambda: np.concatenate(map_rows(lambda rows: tree_relative_error(0, b, d2, 0.1, rows), x))  # noqa: E731
     ref = lambda: _tree_relative_error_numpy("softplus", b, d2, 0.1, x)  # noqa: E731
     agree = bool(np.allclose(fast(), ref(), rtol=1e-9, atol=1e-12))
-    return Timing(best_time(fast, 3), best_time(ref, 3), f"{samples} 8-input trees (softplus), all threads",
+    return timing(fast, ref, f"{samples} 8-input trees (softplus), all threads",
                   agree)
 
 
@@ -574,7 +574,7 @@ def bench_sawtooth_trace(quick):
         return 1 + int(np.count_nonzero(np.abs(np.diff(slopes)) > 1e-6 * np.abs(slopes[1:]).max()))
 
     agree = exact() == dense() == 2**k  # the grid contains every (dyadic) kink
-    return Timing(best_time(exact, 3), best_time(dense, 3), f"pieces of the {k}-fold sawtooth", agree)
+    return timing(exact, dense, f"pieces of the {k}-fold sawtooth", agree)
 
 
 def _shallow_relative_error_numpy(lam: float, x: np.ndarray) -> np.ndarray:
@@ -593,5 +593,5 @@ def bench_shallow_product(quick):
     fast = lambda: np.concatenate(map_rows(lambda rows: shallow_relative_error(1, 0.0, 2.0**n, 0.3, rows), x))  # noqa: E731
     ref = lambda: _shallow_relative_error_numpy(0.3, x)  # noqa: E731
     agree = bool(np.allclose(fast(), ref(), rtol=1e-6, atol=1e-9))
-    return Timing(best_time(fast, 3), best_time(ref, 3), f"{samples} 8-input shallow products (exp), all threads",
+    return timing(fast, ref, f"{samples} 8-input shallow products (exp), all threads",
                   agree)

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from .._bench import Timing, benchmark, best_time
+from .._bench import Timing, benchmark, interleaved, spread, timing
 from .estimators import ising_reference_numpy
 from .gray_code import ising_max_prefix_parallel
 from .kernels import gordan_simplex
@@ -30,9 +30,8 @@ def bench_separability(quick):
                         method="highs").status == 0 for X in insts]
 
     agree = ours() == highs()
-    t1, t2 = best_time(ours, 2 if quick else 3), best_time(highs, 2 if quick else 3)
-    return Timing(t1, t2, f"separability of {len(insts)} instances, P = 2N = {P} Gaussian points", agree,
-                  "one core each (both are serial)")
+    return timing(ours, highs, f"separability of {len(insts)} instances, P = 2N = {P} Gaussian points", agree,
+                  "one core each (both are serial)", repeat=2 if quick else 3)
 
 
 @benchmark("capacity-gray-enumeration", simulator="ising_max_prefix_parallel (Numba Gray code, prange over blocks)",
@@ -43,9 +42,8 @@ def bench_enumeration(quick):
     g = np.random.default_rng(7)
     XT = np.where(g.random((N, P)) < 0.5, -1, 1).astype(np.int16)
     ising_max_prefix_parallel(XT[:5], 8)
-    t1 = best_time(lambda: ising_max_prefix_parallel(XT, 256), 3)
     ref = ising_reference_numpy(XT)
-    t2 = best_time(lambda: ising_reference_numpy(XT), 1)
+    t1, t2, ratios = interleaved(lambda: ising_max_prefix_parallel(XT, 256), lambda: ising_reference_numpy(XT), 1)
     ours = ising_max_prefix_parallel(XT, 256)
     return Timing(t1, t2, f"all 2^{N - 1} vectors w (and -w) against P = {P} patterns, N = {N}",
-                  ours == ref, f"{(1 << (N - 1)) / t1 / 1e6:.0f} M vectors/s on {os.cpu_count()} cores")
+                  ours == ref, f"{(1 << (N - 1)) / t1 / 1e6:.0f} M vectors per CPU s; {spread(ratios)}", ratios)

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .._bench import Timing, benchmark, best_time
+from .._bench import Timing, benchmark, interleaved, spread, timing
 from .._parallel import map_rows, threads
 from .kernels import ib_information_at, mixture_log_ratio_numpy, mixture_log_ratio_sums
 
@@ -28,7 +28,7 @@ def bench_mixture_information(quick):
         return mixture_log_ratio_numpy(centers, 0.3, z).sum(axis=1)
 
     agree = bool(np.allclose(fast(), ref(), rtol=1e-10, atol=1e-9))
-    return Timing(best_time(fast, 3), best_time(ref, 3), f"I(X;T) log ratios: K={K} centres, k={k}, {m} draws each",
+    return timing(fast, ref, f"I(X;T) log ratios: K={K} centres, k={k}, {m} draws each",
                   agree)
 
 
@@ -54,7 +54,7 @@ def bench_ib_scaling(quick):
                                            np.arange(E)))
     ref = lambda: _ib_reference(mu, nu, 1.0)  # noqa: E731
     agree = bool(np.allclose(fast(), ref(), rtol=1e-9, atol=1e-12))
-    return Timing(best_time(fast, 3), best_time(ref, 3), f"{E} encoders with {k} components, all threads", agree)
+    return timing(fast, ref, f"{E} encoders with {k} components, all threads", agree)
 
 
 @benchmark("information-plane-trainer", simulator="numba train_epochs (per-sample loops, Adam)",
@@ -78,6 +78,7 @@ def bench_trainer(quick):
 
     fast = lambda: run(train_epochs, "numba")  # noqa: E731
     ref = lambda: run(numpy_train_epochs, "numpy")  # noqa: E731
-    t_fast, t_ref = best_time(fast, 3), best_time(ref, 3)
+    t_fast, t_ref, ratios = interleaved(fast, ref, 3)
     agree = bool(np.allclose(results["numba"], results["numpy"], rtol=1e-7, atol=1e-9))
-    return Timing(t_fast, t_ref, f"{epochs} epochs of Adam, 12-10-7-5-4-3-1 tanh, 3276 samples, batch 256", agree)
+    return Timing(t_fast, t_ref, f"{epochs} epochs of Adam, 12-10-7-5-4-3-1 tanh, 3276 samples, batch 256", agree,
+                  spread(ratios), ratios)

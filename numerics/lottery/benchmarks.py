@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._bench import Timing, benchmark, best_time
+from .._bench import Timing, benchmark, timing
 from . import kernels
 
 
@@ -26,5 +26,5 @@ def bench_subset_sum_goodness(quick):
     draws = kernels.sample(np.random.default_rng(0), samples, n)
     fast = lambda: kernels.count_good(draws, 0.05)  # noqa: E731
     ref = lambda: count_good_numpy(draws, 0.05)  # noqa: E731
-    return Timing(best_time(fast, 3), best_time(ref, 3), f"eps-goodness (eps = 0.05) of {samples} samples of n = {n}",
+    return timing(fast, ref, f"eps-goodness (eps = 0.05) of {samples} samples of n = {n}",
                   fast() == ref())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._bench import Timing, benchmark, best_time
+from .._bench import Timing, benchmark, timing
 from .kernels import anchor_chunk
 
 
@@ -39,7 +39,5 @@ def bench_anchor(quick):
     ours = anchor_chunk(ST, T, kappa)[0]
     ref = slsqp_values(ST, T, kappa)
     agree = bool(np.allclose(ours, ref, rtol=1e-5, atol=1e-7))
-    t1 = best_time(lambda: anchor_chunk(ST, T, kappa), 5)
-    t2 = best_time(lambda: slsqp_values(ST, T, kappa), 1)
-    return Timing(t1, t2, f"{len(T)} inner problems, D = 10, M = 50 points, kappa = {kappa}", agree,
-                  "one core each (both are serial)")
+    return timing(lambda: anchor_chunk(ST, T, kappa), lambda: slsqp_values(ST, T, kappa), f"{len(T)} inner problems, D = 10, M = 50 points, kappa = {kappa}", agree,
+                  "one core each (both are serial)", repeat=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._bench import Timing, benchmark, best_time
+from .._bench import Timing, benchmark, timing
 from . import kernels
 
 
@@ -19,5 +19,5 @@ def bench_logistic_gd(quick):
     fast = lambda: kernels.gd_logistic(z, eta, np.array([steps], dtype=np.int64))[0]  # noqa: E731
     ref = lambda: kernels.gd_logistic_numpy(z, eta, steps)  # noqa: E731
     agree = bool(np.allclose(fast(), ref(), rtol=1e-9, atol=1e-12))
-    return Timing(best_time(fast, 3), best_time(ref, 3), f"{steps} steps of logistic GD, 8 points in 2 dimensions",
+    return timing(fast, ref, f"{steps} steps of logistic GD, 8 points in 2 dimensions",
                   agree)

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
-from .._bench import Timing, benchmark, best_time, generator_rate
+from .._bench import Timing, benchmark, generator_rate, interleaved, spread
 from .estimators import breakpoints_segment, count_segment, count_segment_sampled
 from .networks import random_network
 from .trajectory import growth_per_layer, tangent_lengths, tangent_lengths_weights
@@ -23,17 +24,17 @@ def _bench_trace(quick):
     capped = quick and samples > 50_000
     if capped:
         samples = 50_000
-    sim = best_time(lambda: count_segment(layers, x0, x1), 5)
     ref_count = [0]
 
     def ref():
         ref_count[0] = count_segment_sampled(layers, x0, x1, samples)
 
-    reference = best_time(ref, 1)
+    sim, reference, ratios = interleaved(lambda: count_segment(layers, x0, x1), ref, 1)
     return Timing(sim, reference, f"regions of a depth-10 width-64 He network on a segment ({exact} pieces; "
                   f"sampling with {samples} points)", agree=(ref_count[0] == exact) or capped,
                   limit="sampling count is a lower bound; equal accuracy needs spacing < shortest piece"
-                  + (" (quick: sampling capped at 50000 points, agreement not required)" if capped else ""))
+                  + (" (quick: sampling capped at 50000 points, agreement not required)" if capped else "")
+                  + f"; {spread(ratios)}", ratios=ratios)
 
 
 @benchmark("trajectory-tangent", simulator="sufficient-statistic tangent sampler (Numba, O(k) per layer)",
@@ -42,12 +43,13 @@ def _bench_tangent(quick):
     width, depth, samples = 128, 10, 512 if quick else 4096
     args = ("hardtanh", width, depth, 4.0, 0.0, samples)
     fast = [None]
-    sim = best_time(lambda: fast.__setitem__(0, tangent_lengths(1, *args)), 3)
     slow = [None]
-    reference = best_time(lambda: slow.__setitem__(0, tangent_lengths_weights(2, *args)), 1)
+    sim, reference, ratios = interleaved(lambda: fast.__setitem__(0, tangent_lengths(1, *args)),
+                                         lambda: slow.__setitem__(0, tangent_lengths_weights(2, *args)), 1)
     a, b = growth_per_layer(fast[0], 4, 10), growth_per_layer(slow[0], 4, 10)
-    rate = generator_rate()
+    rate = generator_rate(clock=time.process_time)
     return Timing(sim, reference, f"{samples} hard-tanh nets, width {width}, depth {depth}, sigma_w = 4 "
                   f"(growth {a.value:.3f} +- {a.stderr:.3f} vs {b.value:.3f} +- {b.stderr:.3f})",
                   agree=abs(a.z(b.value, b.stderr)) < 4,
-                  limit=f"{samples * depth * width * 3 / sim / rate:.2f} of one SFC64 generator's normal rate")
+                  limit=f"{samples * depth * width * 3 / sim / rate:.2f} of one SFC64 generator's normal rate per CPU s; "
+                  f"{spread(ratios)}", ratios=ratios)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._bench import Timing, benchmark, best_time, generator_rate
+from .._bench import Timing, benchmark, generator_rate, interleaved, spread, timing
 from . import kernels
 
 
@@ -33,9 +33,10 @@ def bench_mlp_sgd(quick):
 
     fast = lambda: run(kernels.train_sgd, "numba")  # noqa: E731
     ref = lambda: run(kernels.train_sgd_numpy, "numpy")  # noqa: E731
-    t_fast, t_ref = best_time(fast, 3), best_time(ref, 3)
+    t_fast, t_ref, ratios = interleaved(fast, ref, 3)
     agree = bool(np.allclose(out["numba"], out["numpy"], rtol=1e-9, atol=1e-12))
-    return Timing(t_fast, t_ref, f"{epochs} epochs of batch-{batch} SGD, m = {m}, d = {d}, h = {h}", agree)
+    return Timing(t_fast, t_ref, f"{epochs} epochs of batch-{batch} SGD, m = {m}, d = {d}, h = {h}", agree,
+                  spread(ratios), ratios)
 
 
 @benchmark("local-entropy-weights", simulator="numba importance weights exp(-u^T A u/2) (kernels.tilted_weights)",
@@ -50,7 +51,6 @@ def bench_tilted_weights(quick):
     ref = lambda: kernels.tilted_weights_numpy(z, a, c, 1.0, p)  # noqa: E731
     (w1, y1), (w2, y2) = fast(), ref()
     agree = bool(np.allclose(w1, w2, rtol=1e-12) and np.allclose(y1, y2, rtol=1e-12, atol=1e-14))
-    t_fast = best_time(fast, 3)
     rate = generator_rate()
-    return Timing(t_fast, best_time(ref, 3), f"weights of {size} samples in n = {n}", agree,
-                  f"drawing the {size * n} normals takes {size * n / rate * 1e3:.1f} ms at the generator's rate")
+    return timing(fast, ref, f"weights of {size} samples in n = {n}", agree,
+                  f"drawing the {size * n} normals takes {size * n / rate * 1e3:.1f} ms at the generator's rate", repeat=3)

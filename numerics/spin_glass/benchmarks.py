@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._bench import Timing, benchmark, best_time
+from .._bench import Timing, benchmark, timing
 from . import kernels
 
 
@@ -16,7 +16,7 @@ def bench_pair_enumeration(quick):
     xis, ys = kernels.draw_perceptron(np.random.default_rng(0), rows, P, N)
     fast = lambda: kernels.pair_histograms(xis, ys)  # noqa: E731
     ref = lambda: np.array([kernels.pair_histogram_reference(xi, y) for xi, y in zip(xis, ys)])  # noqa: E731
-    return Timing(best_time(fast, 3), best_time(ref, 3),
+    return timing(fast, ref,
                   f"pair histograms of {rows} instances, N = {N}, P = {P} (2^N = {2**N} weight vectors each)",
                   bool(np.array_equal(fast(), ref())))
 
@@ -69,6 +69,6 @@ def bench_critical_points(quick):
     ref = lambda: critical_points_numpy(coef, expo, starts)  # noqa: E731
     found = ref()
     same = len(found) == len(points) and all(np.min(np.linalg.norm(points - q, axis=1)) < 1e-6 for q in found)
-    return Timing(best_time(fast, 3), best_time(ref, 3),
+    return timing(fast, ref,
                   f"all critical points of one N = {N}, p = {p} Hamiltonian ({len(points)} points, {used} starts)",
                   bool(same))
