@@ -161,3 +161,50 @@ def test_gram_sampler_mean_is_exact_for_relu_at_width_four():
     one = sample_grams("relu", 2, 4, sw, sb, [g0[0]] * 3, 20000, 8, inputs=1)[:, 1, 0]
     for samples, value in ((two[:, 0], exact[0]), (two[:, 1], exact[1]), (two[:, 2], exact[2]), (one, exact[0])):
         assert abs(samples.mean() - value) < 4.5 * samples.std(ddof=1) / math.sqrt(samples.size)
+
+
+def test_lambda_fit_standard_error_matches_the_spread_over_seeds():
+    """The fitted intercept's standard error (per-lambda s.e. through the weighted fit) against the
+    spread of 24 independent fits: their ratio is about 1 (a little below: the fit's chi2/dof
+    inflation only raises the error), far from the 1/3 of a tripled per-lambda error. The
+    s.d. of 24 draws is known to about 15 %, so (0.55, 1.6) is a 3-sigma window."""
+    from dltheory.numerics.depth_width import lambda_fit
+
+    fits = [lambda_fit("softplus", 2, 2000, np.random.SeedSequence(s)) for s in range(24)]
+    spread = np.std([f.value for f in fits], ddof=1) / math.sqrt(np.mean([f.stderr**2 for f in fits]))
+    assert 0.55 < spread < 1.6, spread
+
+
+def _calibrated(z, name):
+    """z-scores over independent seeds: mean 0 and s.d. 1 within 5 of their standard errors."""
+    z = np.asarray(z)
+    assert abs(z.mean()) < 5 / math.sqrt(z.size), name
+    assert abs(z.std(ddof=1) - 1) < 5 / math.sqrt(2 * z.size), name
+
+
+def test_trajectory_growth_delta_method_error_is_calibrated():
+    """growth_per_layer's delta-method standard error on synthetic lengths whose growth is known:
+    L_first ~ lognormal, L_last = 3 L_first x lognormal noise of mean 1, so (E L_last/E L_first)^(1/6) = 3^(1/6)."""
+    from dltheory.numerics.regions.trajectory import growth_per_layer
+
+    z = []
+    for s in range(300):
+        g = np.random.default_rng(s)
+        a = g.lognormal(0.0, 0.5, 400)
+        b = 3 * a * g.lognormal(-0.125, 0.5, 400)  # E[lognormal(-s^2/2, s)] = 1
+        lengths = np.zeros((400, 10))
+        lengths[:, 3], lengths[:, 9] = a, b
+        e = growth_per_layer(lengths, 4, 10)
+        z.append((e.value - 3 ** (1 / 6)) / e.stderr)
+    _calibrated(z, "trajectory growth")
+
+
+def test_information_monte_carlo_error_is_calibrated():
+    """linear_layer_mc's standard error: I(X;T) = (1/2) ln det(I + W W^T / s^2) exactly."""
+    from dltheory.numerics.information.weights import linear_layer_mc
+
+    W, noise = np.array([[1.0, 0.5], [-0.3, 2.0]]), 0.5
+    exact = 0.5 * math.log(np.linalg.det(np.eye(2) + W @ W.T / noise**2))
+    z = [(e.value - exact) / e.stderr for e in
+         (linear_layer_mc(W, noise, None, None, "x", 2000, np.random.SeedSequence(s)) for s in range(200))]
+    _calibrated(z, "linear layer information")
