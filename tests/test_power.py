@@ -208,3 +208,12 @@ def test_information_monte_carlo_error_is_calibrated():
     z = [(e.value - exact) / e.stderr for e in
          (linear_layer_mc(W, noise, None, None, "x", 2000, np.random.SeedSequence(s)) for s in range(200))]
     _calibrated(z, "linear layer information")
+
+
+def test_montufar_upper_bound_caps_the_dimension_at_a_bottleneck():
+    """Input 3, widths (2, 5): after the 2-unit layer the image is at most 2-dimensional, so the
+    bound is C(2,0..2) x C(5,0..2) = 4 x 16 = 64, not 4 x C(5,0..3) = 104 (the cap dropped)."""
+    from dltheory.theory import evaluate
+
+    assert evaluate("linear-regions-upper-montufar", input_dim=3, widths=(2, 5)) == 64
+    assert evaluate("linear-regions-upper", input_dim=3, widths=(2, 5)) <= 64

@@ -109,6 +109,10 @@ MUTANTS: tuple[Mutant, ...] = (
            'out.passed = all(r["agrees"] for r in out.records) and out.power_rejected',
            "unresolved points pass again (resolution dropped from the verdict)", (H, TP),
            _verify("product-tree-error-fit")),
+    Mutant("H15", T, "numerics/_check.py", "TIGHTEN = 0.05", "TIGHTEN = 0.5",
+           "bound tightness: a bound 2x loose counts as tight", (H, TP), _verify("regions-upper-random")),
+    Mutant("H16", T, "numerics/_check.py", 'record["agrees"] = ok and per_size', 'record["agrees"] = ok',
+           "per-size exact finite-N tests dropped from the verdict", (H, TP), _verify("regions-density-depth")),
     # ------------------------------------------------------------------ simulators
     Mutant("N1", "simulator", "numerics/regions/estimators.py", "out[s] = ts.shape[0] - 2", "out[s] = ts.shape[0] - 1",
            "line crossings: off-by-one in the region counter", ("tests/test_regions.py", TP),
