@@ -263,15 +263,18 @@ def copied_path(site: Path, rel: str) -> Path:
     return site / "dltheory" / (rest if top == "dltheory" else rel)
 
 
-def run_step(args, env, cwd, timeout=TIMEOUT) -> tuple[str, float]:
-    """'pass', 'fail' or 'timeout', and the seconds it took."""
+def run_step(args, env, cwd, timeout=TIMEOUT) -> tuple[str, float, str]:
+    """'pass', 'fail' or 'timeout', the seconds it took, and the first failed test's id (pytest)."""
     start = time.perf_counter()
+    first = ""
     try:
         r = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
         status = "pass" if r.returncode == 0 else "fail"
+        failed = [line.split()[1] for line in r.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+        first = failed[0] if failed else ""
     except subprocess.TimeoutExpired:
         status = "timeout"
-    return status, time.perf_counter() - start
+    return status, time.perf_counter() - start, first
 
 
 def selection(m: Mutant, src: Path, scratch: Path):
@@ -312,8 +315,8 @@ def run(mutants, log=print) -> list[dict]:
             stamp = stat.st_mtime + 1000 + 10 * len(results)
             os.utime(target, (stamp, stamp))
             try:
-                t_status, t_sec = run_step(tests, env, src)
-                c_status, c_sec = run_step(command, env, src) if command else ("none", 0.0)
+                t_status, t_sec, failed = run_step(tests, env, src)
+                c_status, c_sec, _ = run_step(command, env, src) if command else ("none", 0.0, "")
             finally:
                 target.write_text(original)
                 os.utime(target, (stat.st_atime, stat.st_mtime))
@@ -321,7 +324,7 @@ def run(mutants, log=print) -> list[dict]:
             valid = all(baseline.get(tuple(a), "pass") == "pass" for a in (tests, command) if a is not None)
             row = {"id": m.id, "layer": m.layer, "file": m.path, "what": m.what, "tests": list(m.tests),
                    "command": " ".join(m.command).replace("{tmp}", "DIR"), "tests_status": t_status,
-                   "command_status": c_status, "killed": bool(killed_by), "killed_by": killed_by,
+                   "command_status": c_status, "failed_test": failed, "killed": bool(killed_by), "killed_by": killed_by,
                    "baseline_ok": valid, "seconds": round(t_sec + c_sec, 1)}
             results.append(row)
             log(f"{m.id:4s} {'KILLED' if killed_by else 'SURVIVED'} by {killed_by or '-'} "
