@@ -23,12 +23,19 @@ Resolution is part of the verdict: each point records the smallest deviation it 
 the wrong theory from the right one, and fails as unresolved (where the two coincide, or
 where ``wrong`` returns None, declaring that it makes no distinct claim there, the point has
 nothing to resolve).
+
+Bound checks also say how tight the bound is: each point records ``ratio`` = bound/estimate and
+whether the bound tightened by ``TIGHTEN`` (5 %) towards the estimate would be violated there
+(``tightened_rejected``, the same rule and threshold). A bound check passes only if that tightened
+bound is rejected at one point at least (the bound is tight on the grid), or if the check declares
+``loose=``: by how much the bound is loose and which exact sub-check gives its power instead.
 """
 from __future__ import annotations
 
 import time
 import zlib
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Callable
 
 import numpy as np
@@ -39,6 +46,7 @@ from ._stats import Estimate, json_float, z_critical
 
 
 RULES = ("z", "exact", "upper-bound", "lower-bound")
+TIGHTEN = 0.05  # a tight bound must be violated when moved this fraction of itself towards the estimates
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class Check:
     x: str | None = None  # the grid parameter along the plot's horizontal axis
     ylabel: str = ""
     logy: bool = False
+    loose: str = ""  # a bound check not tight on its grid: by how much, and the exact sub-check giving its power
 
     @property
     def quantity(self) -> str:
@@ -153,6 +162,7 @@ class Outcome:
     passed: bool = False
     power_rejected: bool = False
     seconds: float = 0.0
+    tight: bool | None = None  # bound checks: the bound tightened by TIGHTEN is violated somewhere
 
     @property
     def summary(self) -> dict:
@@ -161,7 +171,15 @@ class Outcome:
                 "rule": self.check.rule_text, "points": len(self.records), "pass": self.passed,
                 "power_test": self.check.wrong_label, "power_rejected": self.power_rejected,
                 "unresolved": sum(not r["resolved"] for r in self.records),
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3), **self._bound_summary()}
+
+    def _bound_summary(self) -> dict:
+        """Bound checks: the range of bound/estimate, whether the bound is tight, what a loose one says."""
+        if self.check.rule not in ("upper-bound", "lower-bound"):
+            return {}
+        ratios = [r["ratio"] for r in self.records if isinstance(r.get("ratio"), float | int)]
+        return {"ratio": [min(ratios), max(ratios)] if ratios else None, "tight": self.tight,
+                "loose": self.check.loose or None}
 
 
 def point_seed(c: Check, seed: int, index: int) -> np.random.SeedSequence:
@@ -191,17 +209,43 @@ def point_record(c: Check, point: dict, est: Estimate, threshold: float) -> dict
               "power_deviation": json_float(power_deviation), "resolved": resolved, "agrees": ok,
               "pass": ok and resolved,
               "wrong_theory": wrong, "wrong_rejected": not wrong_ok}
+    if c.rule in ("upper-bound", "lower-bound"):
+        # how tight the bound is here: bound/estimate (1 = attained; an upper bound's ratio > 1
+        # and a lower bound's < 1 say by how much it is loose), and whether the bound moved
+        # TIGHTEN of itself towards the estimate is violated here
+        record["ratio"] = json_float(theory / est.value) if est.value else None
+        inward = TIGHTEN * abs(theory) * (1.0 if c.rule == "upper-bound" else -1.0)
+        record["tightened_rejected"] = not _passes(c, est, theory - inward, threshold)[0]
     if est.interval is not None:
         record["interval"] = list(est.interval)
     if est.finite_size is not None:
         record["finite_size"] = est.finite_size.record()
+        per_size = _per_size_exact(est.finite_size, threshold)
+        if per_size is not None:  # an exact finite-N formula: each size must agree with it too
+            record["finite_size"]["exact_agrees"] = per_size
+            record["agrees"] = ok and per_size
+            record["pass"] = record["agrees"] and resolved
     return record
+
+
+def _per_size_exact(fs, threshold: float) -> bool | None:
+    """Whether every per-size value with an exact finite-N value agrees with it (two-sided z-test,
+    the point's false-alarm share split Bonferroni-wise over its k tests), None if none has one."""
+    pairs = [(e, x) for e, x in zip(fs.estimates, fs.exact or ()) if x is not None]
+    if not pairs:
+        return None
+    share = 2 * (1 - NormalDist().cdf(threshold))  # the point's two-sided false-alarm share
+    z = NormalDist().inv_cdf(1 - share / (2 * len(pairs)))
+    return all(abs(e.z(x)) <= z for e, x in pairs)
 
 
 def conclude(out: Outcome) -> Outcome:
     """Decide the check from its point records (in grid order): every point passes and the power test rejects."""
     out.power_rejected = any(r["wrong_rejected"] for r in out.records)
     out.passed = all(r["pass"] for r in out.records) and out.power_rejected
+    if out.check.rule in ("upper-bound", "lower-bound"):
+        out.tight = any(r["tightened_rejected"] for r in out.records)
+        out.passed = out.passed and (out.tight or bool(out.check.loose))
     return out
 
 

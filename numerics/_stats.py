@@ -113,6 +113,9 @@ class FiniteSize:
 
     ``fitted`` names what the per-size values estimate when that is not the check's own
     quantity (e.g. a slope whose extrapolation is transformed afterwards); "" otherwise.
+    ``exact``: where an exact finite-N formula is known, its value at each size (None where
+    not); the check then also z-tests each per-size value against it, because a 1/N
+    extrapolation absorbs an O(1/N) bias of the simulator.
     """
 
     sizes: tuple[int, ...]
@@ -120,12 +123,15 @@ class FiniteSize:
     coefficients: tuple[float, ...]
     intercept_stderr: float
     fitted: str = ""
+    exact: tuple[float | None, ...] | None = None
 
     def record(self) -> dict:
         """JSON-serialisable form, for a check's point record."""
+        exact = self.exact or (None,) * len(self.sizes)
         return {"of": self.fitted or None,
-                "sizes": [{"N": int(n), "value": e.value, "stderr": json_float(e.stderr), "n": e.n}
-                          for n, e in zip(self.sizes, self.estimates)],
+                "sizes": [{"N": int(n), "value": e.value, "stderr": json_float(e.stderr), "n": e.n,
+                           **({"exact": x} if x is not None else {})}
+                          for n, e, x in zip(self.sizes, self.estimates, exact)],
                 "fit": {"coefficients": list(self.coefficients),
                         "intercept_stderr": json_float(self.intercept_stderr)}}
 
@@ -135,12 +141,15 @@ def json_float(x: float):
     return x if math.isfinite(x) else ("inf" if x > 0 else "-inf" if x < 0 else "nan")
 
 
-def extrapolate(sizes, estimates, degree: int = 1, fitted: str = "") -> Estimate:
+def extrapolate(sizes, estimates, degree: int = 1, fitted: str = "", exact=None) -> Estimate:
     """Intercept of the weighted fit of per-size estimates in 1/N (finite-size extrapolation),
-    carrying the per-size data and the fit as ``finite_size``."""
+    carrying the per-size data and the fit as ``finite_size``; ``exact``: the exact finite-N
+    values at the sizes, where known (None entries where not)."""
     estimates = tuple(estimates)
+    exact = None if exact is None else tuple(None if x is None else float(x) for x in exact)
     fit = weighted_polyfit(1.0 / np.asarray(sizes, dtype=np.float64), [e.value for e in estimates],
                            [e.stderr for e in estimates], degree)
     value, se = fit.coefficient(0)
-    data = FiniteSize(tuple(int(n) for n in sizes), estimates, tuple(float(c) for c in fit.coefficients), se, fitted)
+    data = FiniteSize(tuple(int(n) for n in sizes), estimates, tuple(float(c) for c in fit.coefficients), se, fitted,
+                      exact)
     return Estimate(value, se, int(sum(e.n for e in estimates)), finite_size=data)

@@ -112,6 +112,8 @@ def _grs_grid(quick):
 @check("rademacher-relu-grs-above", quantity="rademacher-bound",
        title="GRS bound vs exact Rademacher complexity, 2-layer ReLU",
        grid=_grs_grid, x="n", rule="upper-bound",
+       loose=("3.2x the exact Rademacher complexity; power from the derivation "
+              "generalization-rademacher-networks (the bound's value) and the bound/4 power test"),
        wrong=lambda p: _evaluate_bound(p) / 4,
        wrong_label="the GRS bound / 4",
        ylabel="E sup (1/n) sum sigma_i f(x_i)", logy=True)
@@ -130,6 +132,8 @@ def _path_norm_grid(quick):
 @check("rademacher-relu-path-norm-above", quantity="rademacher-bound",
        title="NTS path-norm bound vs exact Rademacher complexity, 2-layer ReLU",
        grid=_path_norm_grid, x="n", rule="upper-bound",
+       loose=("6.4x the exact Rademacher complexity; power from the derivation "
+              "generalization-rademacher-networks (the bound's value) and the bound/8 power test"),
        wrong=lambda p: _evaluate_bound(p) / 8, wrong_label="the NTS bound / 8",
        ylabel="E sup (1/n) sum sigma_i f(x_i)", logy=True)
 def measure_path_norm(point, seed, quick):
@@ -147,6 +151,8 @@ def _spectral_grid(quick):
 @check("rademacher-relu-spectral-above", quantity="rademacher-bound",
        title="BFT spectral bound vs exact Rademacher complexity, 2-layer ReLU",
        grid=_spectral_grid, x="n", rule="upper-bound",
+       loose=("31-102x the exact Rademacher complexity; power from the derivation "
+              "generalization-rademacher-networks (the bound's value) and the bound/64 power test"),
        wrong=lambda p: _evaluate_bound(p) / 64, wrong_label="the BFT bound / 64",
        ylabel="E sup (1/n) sum sigma_i f(x_i)", logy=True)
 def measure_spectral(point, seed, quick):
@@ -221,6 +227,9 @@ def _margin_grid(quick):
 @check("rademacher-margin-bound-coverage", quantity="rademacher-margin-bound",
        title="Margin bound: (1-delta)-quantile of R - R_gamma, Hebbian learner on random labels",
        grid=_margin_grid, x="gamma", rule="upper-bound",
+       loose=("the quantile of R - R_gamma is far below the bound (ratio 9.5 at small gamma; negative "
+              "at large gamma); power from the exact Rademacher checks rademacher-linear-l2-mc, -l1-mc "
+              "and the derivation generalization-margin-bound"),
        wrong=lambda p: float(evaluate("rademacher-margin-bound", **{**p, "rademacher": 0.0})),
        wrong_label="the Rademacher term dropped (the bound for a classifier fixed in advance)",
        ylabel="(1-delta)-quantile of R(w) - R_gamma(w)")
@@ -265,6 +274,8 @@ def _halfplane_grid(quick):
 @check("sauer-shelah-halfplanes-below", quantity="sauer-shelah",
        title="Halfplanes in R^2 (VC dimension 3) stay below Sauer-Shelah: enumerated labellings",
        grid=_halfplane_grid, rule="upper-bound", x="n",
+       loose=("1.07-2.2x the labellings of halfplanes; power from the exact sub-check "
+              "sauer-shelah-intervals-exact (intervals attain the bound)"),
        wrong=lambda p: _sauer(p["vc"] - 1, p["n"]), wrong_label="the bound with h - 1",
        ylabel="most labellings of n Gaussian points", logy=True)
 def measure_halfplanes(point, seed, quick):
@@ -327,6 +338,8 @@ def _vc_upper_grid(quick):
 @check("vc-dimension-upper-constructions", quantity="vc-dimension-upper",
        title="VC upper bound (BHLM) above the point sets explicit ReLU networks shatter",
        grid=_vc_upper_grid, rule="upper-bound",
+       loose=("38-1360x the sets the constructions shatter; power from the derivation "
+              "generalization-vc-dimension-upper (the bound's value) and the bound/64 power test"),
        wrong=lambda p: float(evaluate("vc-dimension-upper", **p)) / 64,
        wrong_label="the BHLM bound / 64 (here it is 20 to 1400 times the constructed sets)",
        ylabel="points shattered by a construction", logy=True)

@@ -159,6 +159,9 @@ def _mixture_measure(point, seed, quick):
 
 
 @check("mixture-information-kl-bound", quantity="mixture-information-kl-upper", rule="upper-bound",
+       loose=("9-23% above the Monte Carlo I(X;T) (ratio 1.09-1.23); exact where components coincide or "
+              "separate (tests/test_information.py::test_kt_bounds_limits), formula pinned by the "
+              "derivation mixture-information-bounds"),
        grid=_mixture_grid, wrong=lambda p: evaluate("mixture-information-bhattacharyya-lower", **p),
        wrong_label="the Bhattacharyya lower bound taken as the value",
        title="Noisy layer: Monte Carlo I(X;T) (exact log mixture density) against the KL upper bound",
@@ -169,6 +172,9 @@ def mixture_information_kl_bound(point, seed, quick):
 
 @check("mixture-information-bhattacharyya-bound", quantity="mixture-information-bhattacharyya-lower",
        rule="lower-bound", grid=_mixture_grid, wrong=lambda p: evaluate("mixture-information-kl-upper", **p),
+       loose=("6-14% below the Monte Carlo I(X;T) (ratio 0.86-0.94); exact where components coincide or "
+              "separate (tests/test_information.py::test_kt_bounds_limits), formula pinned by the "
+              "derivation mixture-information-bounds"),
        wrong_label="the KL upper bound taken as the value",
        title="Noisy layer: Monte Carlo I(X;T) against the Bhattacharyya lower bound",
        ylabel="I(X;T) (nats)")

@@ -98,6 +98,8 @@ def _empirical_gibbs_risk(point: dict) -> float:
 
 
 @check("weight-information-pac-bayes-holds", quantity="weight-information-pac-bayes", rule="upper-bound",
+       loose=("2.4-3.4x the Gibbs risk of Q*; power from the exact sub-check "
+              "weight-lagrangian-minimised (the KL at the optimum) and the no-KL power test"),
        grid=_pac_grid, x="beta", wrong=_empirical_gibbs_risk,
        wrong_label="the empirical Gibbs risk alone (no KL complexity term)",
        title="PAC-Bayes bound at the weight Lagrangian's KL vs the true Gibbs risk of Q* (tolerance loss)",
@@ -208,6 +210,8 @@ def _sufficient_form(point: dict) -> float:
 
 
 @check("nuisance-information-bound-random", quantity="nuisance-information-bound", rule="upper-bound",
+       loose=("1.1-17x I(T;N) over random T; power from the exact sub-check nuisance-information-schur "
+              "(I(T;N) to 1e-9) and the sufficient-T power test"),
        tolerance=1e-9, grid=lambda quick: [_tuples(p) for p in random_representations(12 if quick else 60, 3)],
        wrong=_sufficient_form, wrong_label="I(T;X) - I(X;Y) (the sufficient-T form) applied to every T",
        title="I(T;N) <= I(T;X) - I(T;Y) over random linear representations (exact I(T;N), N-side Schur)",

@@ -57,7 +57,10 @@ def _check_length(point, seed_sequence, quick):
         g = sample_grams(point["activation"], 8, N, point["weight_variance"], point["bias_variance"],
                          [qstar] * 3, n, ss, inputs=1)
         ests.append(mean(g[:, -1, 0]))
-    return extrapolate(widths, ests)
+    # ReLU: E[G^{l+1} | G^l] = sigma_b^2 + sigma_w^2 G^l / 2 at every width, so started at q* the mean
+    # stays q* exactly at each N (an O(1/N) bias of the sampler cannot hide in the fit)
+    exact = [qstar] * len(widths) if point["activation"] == "relu" else None
+    return extrapolate(widths, ests, exact=exact)
 
 
 def _nngp_point(act, depth, sw, sb, c):

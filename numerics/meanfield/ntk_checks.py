@@ -119,6 +119,9 @@ def _exponent_sizes(quick):
 
 
 @check("meanfield-ntk-gd-deviation", quantity="ntk-gd-deviation-exponent", grid=_exponent_grid, rule="upper-bound",
+       loose=("the fitted exponent sits at the bound -1/2 (ratio 1.08, s.e. 0.11 quick): too noisy to "
+              "see a 5% tightening; power from the 1/N power test and the z-checks "
+              "meanfield-ntk-gd-mean and -variance"),
        title="NTK dynamics: RMS distance of trained networks from the infinite-width linear model ~ N^p, p <= -1/2",
        wrong=lambda point: -1.0, wrong_label="distance decaying as 1/N", ylabel="exponent p of RMS ~ N^p")
 def _check_deviation(point, seed_sequence, quick):
