@@ -65,7 +65,8 @@ def parity_gradient_variance(doc: Document) -> None:
             r"$\operatorname{E}_S|c_S|^2=G/2^D$ exactly and "
             r"$\operatorname{Var}=G/2^D-|g(1,\dots,1)|^2/4^D$.")
     doc.result("full", G / 2**D, r"The bound for all parities, which the second moment "
-               r"$\operatorname{E}_S|c_S|^2$ attains (Parseval):", lhs=r"\operatorname{Var}_S\nabla F_S(w)", relation="<=")
+               r"$\operatorname{E}_S|c_S|^2$ attains (Parseval):",
+               lhs=r"\operatorname{Var}_S\nabla F_S(w)", relation="<=")
     doc.say(r"For the $\binom{D}{K}$ parities of order $K$ (orthonormal, not a basis) Bessel's inequality "
             r"$\sum_{|S|=K}|c_S|^2\le G$ gives Theorem 1's bound:")
     doc.result("order", G / sp.binomial(D, K), r"The bound over the parities of order $K$:",

@@ -81,7 +81,7 @@ def keskar_dinh_sharpness(doc: Document) -> None:
     doc.assume(r"Two-layer network $F_\theta(x)=\theta_2^\top\mathrm{relu}(\theta_1x)$, loss $L(\theta)$ a "
                r"function of the outputs $F_\theta(x_k)$ only, $\alpha>0$.")
     vertex = (r"\emph{Vertex lemma.} Fix all coordinates but $z_i$: $\varphi(z)=c_0+bz+\tfrac m2z^2$ with "
-            r"$m=M_{ii}\ge0$. For $|z|\le w$ the convex combination of the end values exceeds the value at $z$:")
+              r"$m=M_{ii}\ge0$. For $|z|\le w$ the convex combination of the end values exceeds the value at $z$:")
     phi = lambda s: c0 + b * s + m * s**2 / 2  # noqa: E731
     doc.equal(phi(w) * (w + z) / (2 * w) + phi(-w) * (w - z) / (2 * w) - phi(z), m * (w**2 - z**2) / 2, vertex,
               lhs_tex=r"\tfrac{w+z}{2w}\varphi(w)+\tfrac{w-z}{2w}\varphi(-w)-\varphi(z)")
@@ -90,7 +90,8 @@ def keskar_dinh_sharpness(doc: Document) -> None:
     doc.equal(sp.Max(b * w + m * w**2 / 2, -b * w + m * w**2 / 2), sp.Abs(b) * w + m * w**2 / 2,
               r"With a diagonal $M$ (and $A=I$) the coordinates decouple, each contributing",
               lhs_tex=r"\max_{|z|\le w}\varphi(z)-c_0")
-    doc.result("keskar_diag", keskar_diagonal(), r"Two coordinates, diagonal $H$, $A=I$, gradient $g$ and loss $f$ at $x$:",
+    doc.result("keskar_diag", keskar_diagonal(),
+               r"Two coordinates, diagonal $H$, $A=I$, gradient $g$ and loss $f$ at $x$:",
                lhs=r"\phi")
     doc.say(r"\emph{Alpha-scale transformation.} For $\alpha>0$, $\mathrm{relu}(\alpha s)=\alpha\,\mathrm{relu}(s)$, "
             r"so $(\theta_2/\alpha)^\top\mathrm{relu}(\alpha\theta_1x)=\theta_2^\top\mathrm{relu}(\theta_1x)$: "
@@ -125,10 +126,10 @@ def keskar_dinh_sharpness(doc: Document) -> None:
                            r"quotients on each block, hence unbounded):",
                lhs=r"\lambda_{\max}(\nabla^2L(T_\alpha\theta))")
     sharp = (r"\emph{Sharpness under $T_\alpha$.} At $T_\alpha\theta$ the quadratic model has Hessian "
-            r"$D^{-1}HD^{-1}$, gradient $D^{-1}g$, and Keskar's box has half-widths "
-            r"$\varepsilon(\alpha|\theta_{1,i}|+1)$ and $\varepsilon(|\theta_{2,j}|/\alpha+1)$. With $z=Du$ the "
-            r"objective is $g^\top u+\tfrac12u^\top Hu$ over the box $|u_{1,i}|\le\varepsilon(|\theta_{1,i}|+1/\alpha)$, "
-            r"$|u_{2,j}|\le\varepsilon(|\theta_{2,j}|+\alpha)$. One first-layer coordinate "
+             r"$D^{-1}HD^{-1}$, gradient $D^{-1}g$, and Keskar's box has half-widths "
+             r"$\varepsilon(\alpha|\theta_{1,i}|+1)$ and $\varepsilon(|\theta_{2,j}|/\alpha+1)$. With $z=Du$ the "
+             r"objective is $g^\top u+\tfrac12u^\top Hu$ over the box $|u_{1,i}|\le\varepsilon(|\theta_{1,i}|+1/\alpha)$, "
+             r"$|u_{2,j}|\le\varepsilon(|\theta_{2,j}|+\alpha)$. One first-layer coordinate "
              r"($h_1=H_{11}$, $x_1=\theta_1$, half-width $w_1'=\varepsilon(\alpha|x_1|+1)$ at $T_\alpha\theta$):")
     doc.equal((h1 / alpha**2) * (eps * (alpha * sp.Abs(x1) + 1)) ** 2 / 2 + sp.Abs(g1 / alpha) * eps * (alpha * sp.Abs(x1) + 1),
               h1 * (eps * (sp.Abs(x1) + 1 / alpha)) ** 2 / 2 + sp.Abs(g1) * eps * (sp.Abs(x1) + 1 / alpha),
