@@ -92,9 +92,9 @@ def local_entropy_quadratic(doc: Document) -> None:
               r"and the Gaussian integral ($s=t-\mu$, $a=\lambda+\gamma>0$)")
     doc.equal(sp.log(sp.sqrt(2 * sp.pi / (lam + gam)) * sp.exp(-gam * lam * d**2 / (2 * (lam + gam)))),
               one_dim(lam, d), r"gives the contribution of one direction:", lhs_tex=r"F_1(d)")
-    doc.result("F2", total(2), r"Two directions, $F(x;\gamma)=F_1(d_1)+F_1(d_2)$ (each further direction adds "
-                               r"one more term; the quantity sums over all $n$):")
-    doc.result("F3", total(3), r"and three:")
+    doc.result("F2", total(2), r"Two directions ($n=2$), $F(x;\gamma)=F_1(d_1)+F_1(d_2)$ (each further direction "
+                               r"adds one more term; the quantity sums over all $n$):", lhs=r"F(x;\gamma)")
+    doc.result("F3", total(3), r"and three ($n=3$):", lhs=r"F(x;\gamma)")
     doc.say(r"\emph{Entropy-SGD's gradient.} The tilted measure $\propto e^{-f(x')-\frac\gamma2|x-x'|^2}$ is, by "
             r"the completed square, Gaussian with mean $\mu$ in each direction (precision $\lambda+\gamma$), so "
             r"$\langle t\rangle=\mu$ and $\gamma(d-\langle t\rangle)$ is:")
@@ -102,16 +102,17 @@ def local_entropy_quadratic(doc: Document) -> None:
                      lhs_tex=r"\gamma\,(d-\langle t\rangle)")
     doc.equal(-sp.Derivative(one_dim(lam, d), d), grad, r"which is $-\partial F/\partial d$, as Eq.~(7) of "
                                                         r"Chaudhari et al.\ states for any $f$:")
-    doc.result("grad", grad, r"Component $k$ of $-\nabla F$ in the eigenbasis, $g_k=\gamma\lambda_k d_k/"
-                             r"(\lambda_k+\gamma)$: the plain gradient $\lambda_k d_k$ shrunk by "
-                             r"$\gamma/(\lambda_k+\gamma)$:")
+    doc.result("grad", grad, r"Component $k$ of $-\nabla F$ in the eigenbasis ($\lambda=\lambda_k$, $d=d_k$): the "
+                             r"plain gradient $\lambda d$ shrunk by $\gamma/(\lambda+\gamma)$:",
+               lhs=r"-\frac{\partial F}{\partial d_k}")
     doc.say(r"\emph{Flatness.} At the centre ($d=0$) of a minimum of depth $f(x^*)$, $F$ is $-f(x^*)$ plus the "
             r"value of a flat landscape, $\tfrac n2\ln(2\pi/\gamma)$, minus a term that depends on the curvature "
             r"only. Between two minima of equal depth local entropy prefers the one where that term is smaller:")
     doc.equal(sp.log(2 * sp.pi / gam) / 2 - one_dim(lam, 0), sp.log(1 + lam / gam) / 2,
               r"in one direction,", lhs_tex=r"\tfrac12\ln\tfrac{2\pi}{\gamma}-F_1(0)")
-    doc.result("flat2", flat_total(2), r"The log-det flatness $\tfrac12\ln\det(I+A/\gamma)$, two directions:")
-    doc.result("flat3", flat_total(3), r"and three:")
+    doc.result("flat2", flat_total(2), r"The log-det flatness, two directions:",
+               lhs=r"\tfrac12\ln\det(I+A/\gamma)")
+    doc.result("flat3", flat_total(3), r"and three:", lhs=r"\tfrac12\ln\det(I+A/\gamma)")
     doc.say(r"\emph{Information in Gaussian weights.} Read $e^{-\frac\gamma2|x-x'|^2}$ as a Gaussian prior on "
             r"the weights $x'$ (precision $\gamma$) and $e^{-f(x')}$ as a likelihood: the posterior is Gaussian "
             r"with precision $A+\gamma I$. A Gaussian of precision $p$ has differential entropy "

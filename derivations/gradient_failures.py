@@ -8,6 +8,7 @@ import itertools
 import sympy as sp
 
 from ._document import Document, Result, derivation
+from ._layout import latex
 
 SSS = ("S. Shalev-Shwartz, O. Shamir, S. Shammah. Failures of Gradient-Based Deep Learning. ICML (2017), "
        "Theorem 1. arXiv:1703.07950.")
@@ -63,10 +64,13 @@ def parity_gradient_variance(doc: Document) -> None:
     doc.say(r"Summing Parseval over the coordinates of $g$: $\sum_S|c_S|^2=G$, so over the full class "
             r"$\operatorname{E}_S|c_S|^2=G/2^D$ exactly and "
             r"$\operatorname{Var}=G/2^D-|g(1,\dots,1)|^2/4^D$.")
-    doc.result("full", G / 2**D, r"The bound for all parities, attained by the second moment (Parseval):")
+    doc.result("full", G / 2**D, r"The bound for all parities, which the second moment "
+               r"$\operatorname{E}_S|c_S|^2$ attains (Parseval):",
+               lhs=r"\operatorname{Var}_S\nabla F_S(w)", relation="<=")
     doc.say(r"For the $\binom{D}{K}$ parities of order $K$ (orthonormal, not a basis) Bessel's inequality "
             r"$\sum_{|S|=K}|c_S|^2\le G$ gives Theorem 1's bound:")
-    doc.result("order", G / sp.binomial(D, K), r"$\operatorname{Var}\le G/\binom{D}{K}$:")
+    doc.result("order", G / sp.binomial(D, K), r"The bound over the parities of order $K$:",
+               lhs=r"\operatorname{Var}_{|S|=K}\nabla F_S(w)", relation="<=")
     doc.references = [SSS]
 
 
@@ -85,20 +89,21 @@ def linear_periodic(doc: Document) -> None:
                r"independent of $z$ with mean zero.")
     phi = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)
     square = sp.Integral(sp.sin(R * z) ** 2 * phi, (z, -sp.oo, sp.oo))
-    s2 = doc.equal((1 - sp.Integral(sp.cos(2 * R * z) * phi, (z, -sp.oo, sp.oo)).doit()) / 2,
-                   (1 - sp.exp(-2 * R**2)) / 2,
+    s2 = doc.equal(square, (1 - sp.exp(-2 * R**2)) / 2,
                    r"The target's variance $\sigma_R^2=\operatorname{E}[\sin^2(Rz)]"
                    r"=\tfrac12(1-\operatorname{E}\cos 2Rz)$ (the Gaussian integral evaluated by SymPy):",
-                   lhs_tex=sp.latex(square))
+                   lhs_tex=r"\sigma_R^2=" + latex(square))
     corr = sp.Integral(z * sp.sin(R * z) * phi, (z, -sp.oo, sp.oo))
-    m = doc.equal(corr.doit(), R * sp.exp(-R**2 / 2),
+    m = doc.equal(corr, R * sp.exp(-R**2 / 2),
                   r"Its correlation with the input along $u$ (Stein's lemma: $R\operatorname{E}\cos Rz$; evaluated "
-                  r"by SymPy):", lhs_tex=sp.latex(corr))
+                  r"by SymPy):",
+                  lhs_tex=r"\operatorname{E}[z\sin Rz]=" + latex(corr))
     doc.say(r"So $\nabla F_u(w)=w-\operatorname{E}_x[h_u(x)x]=w-a\,u$ with $a=R e^{-R^2/2}/\sigma_R$; "
             r"$\operatorname{E}_u u=0$ and $|u|=1$ give "
             r"$\operatorname{E}_u|\nabla F_u-\operatorname{E}\nabla F|^2=a^2$.")
     value = doc.equal(sp.Mul(m**2, 1 / s2, evaluate=False), 2 * R**2 * sp.exp(-R**2) / (1 - sp.exp(-2 * R**2)),
                       r"The variance:", lhs_tex=r"a^2=\frac{R^2e^{-R^2}}{\sigma_R^2}")
     doc.equal(value, R**2 / sp.sinh(R**2), r"equivalently")
-    doc.result("variance", R**2 / sp.sinh(R**2), r"$\operatorname{Var}_u=R^2/\sinh(R^2)$:")
+    doc.result("variance", R**2 / sp.sinh(R**2), r"The variance over the target direction $u$, at every $w$ and in "
+               r"every dimension:", lhs=r"\operatorname{Var}_u\nabla F_u(w)")
     doc.references = [SSS]

@@ -68,9 +68,10 @@ def implicit_bias(doc: Document) -> None:
               r"$\alpha>0$ and primal feasibility: KKT holds, so $\hat w$ is optimal):", lhs_tex=r"z_1\cdot\hat w")
     doc.equal(_dot(Z[1], w), sp.Rational(29, 14), r"and", lhs_tex=r"z_2\cdot\hat w")
     norm = sp.sqrt(_dot(w, w))
-    doc.result("margin", 1 / norm, r"The margin $\gamma=1/|\hat w|$:")
-    doc.result("direction0", w[0] / norm, r"The direction $\hat w/|\hat w|$, first coordinate:")
-    doc.result("direction1", w[1] / norm, r"and second:")
+    doc.result("margin", 1 / norm, r"The margin $\gamma=1/|\hat w|$:", lhs=r"\gamma")
+    doc.result("direction0", w[0] / norm, r"The direction $\hat w/|\hat w|$, first coordinate:",
+               lhs=r"\hat w_1/|\hat w|")
+    doc.result("direction1", w[1] / norm, r"and second:", lhs=r"\hat w_2/|\hat w|")
     w1, w2 = sp.symbols(r"\tilde{w}_1 \tilde{w}_2", real=True)
     res = sp.solve([_dot(Z[2], (w1, w2)) - sp.log(eta / sol[a3]), _dot(Z[3], (w1, w2)) - sp.log(eta / sol[a4])],
                    [w1, w2])
@@ -79,8 +80,10 @@ def implicit_bias(doc: Document) -> None:
               r"The support equations $z_n\cdot\tilde w=\ln(\eta/\alpha_n)$, $n=3,4$, solved for $\tilde w$; "
               r"check, first coordinate of $\eta\sum_S e^{-z_n\cdot\tilde w}z_n$:",
               lhs_tex=r"\eta\sum_{n\in S}e^{-z_n\cdot\tilde w}z_{n,1}")
-    doc.result("residual0", sp.expand_log(res[w1], force=True), r"The limit $\tilde w$ of $w(t)-\hat w\ln t$, first:")
-    doc.result("residual1", sp.expand_log(res[w2], force=True), r"and second coordinate:")
+    doc.result("residual0", sp.expand_log(res[w1], force=True), r"The limit $\tilde w$ of $w(t)-\hat w\ln t$, first:",
+               lhs=r"\tilde w_1")
+    doc.result("residual1", sp.expand_log(res[w2], force=True), r"and second coordinate:",
+               lhs=r"\tilde w_2")
     wp = [w[i] * sp.log(t) + (res[w1], res[w2])[i] for i in range(2)]
     doc.say(r"The direction error of $w_p(t)=\hat w\ln t+\tilde w$ is $|w_p/|w_p|-\hat w/|\hat w||="
             r"\sqrt{2-2\cos\varphi}$, $\varphi$ the angle between $w_p$ and $\hat w$; as $t\to\infty$, $\ln t$ "
@@ -93,6 +96,13 @@ def implicit_bias(doc: Document) -> None:
     doc.equal(sp.Add(wp[0] * w[1], -wp[1] * w[0], evaluate=False), cross,
               r"In the plane $\tan\varphi=(w_{p,1}\hat w_2-w_{p,2}\hat w_1)/(w_p\cdot\hat w)$, and the $\ln t$ "
               r"terms cancel from the numerator:", lhs_tex=r"w_{p,1}\hat w_2-w_{p,2}\hat w_1")
-    angle = sp.atan(sp.Abs(cross) / _dot(wp, w))
-    doc.result("error", 2 * sp.sin(angle / 2), r"The predicted direction error at step $t$ ($w_p\cdot\hat w>0$):")
+    along = sp.expand(_dot(wp, w))
+    doc.equal(sp.Add(wp[0] * w[0], wp[1] * w[1], evaluate=False), along,
+              r"and the denominator grows like $|\hat w|^2\ln t=\tfrac{244}{49}\ln t$:",
+              lhs_tex=r"w_p\cdot\hat w")
+    angle = sp.atan(sp.Abs(cross) / along)
+    doc.result("error", 2 * sp.sin(angle / 2), r"The predicted direction error at step $t$ ($w_p\cdot\hat w>0$), "
+               r"with the two checked expressions above:",
+               lhs=r"\Bigl|\frac{w_p(t)}{|w_p(t)|}-\frac{\hat w}{|\hat w|}\Bigr|",
+               rhs_tex=r"2\sin\Bigl(\frac12\arctan\frac{|w_{p,1}\hat w_2-w_{p,2}\hat w_1|}{w_p\cdot\hat w}\Bigr)")
     doc.references = [SOUDRY]
