@@ -8,6 +8,7 @@ import math
 import sympy as sp
 
 from ._document import Document, Result, derivation
+from ._layout import display, latex
 
 HASTIE = ("T. Hastie, A. Montanari, S. Rosset, R. J. Tibshirani. Surprises in high-dimensional ridgeless least "
           "squares interpolation. Ann. Statist. 50(2) (2022), Theorems 1 and 2, and its isotropic ridge analysis.")
@@ -51,33 +52,36 @@ def min_norm_finite(doc: Document) -> None:
     doc.assume(r"Gaussian design as above, $\beta$ fixed, $\varepsilon$ independent of $X$; $|p-n|\ge2$.")
     doc.assume(r"For a $k\times k$ Wishart matrix $W$ with $m>k+1$ degrees of freedom and identity scale, "
                r"$\operatorname{E}[W^{-1}]=I/(m-k-1)$ (Muirhead 1982, Theorem 3.2.12).")
-    doc.say(r"\emph{Under-parametrised}, $p<n-1$: $\hat\beta=(X^TX)^{-1}X^Ty=\beta+(X^TX)^{-1}X^T\varepsilon$ is "
-            r"unbiased and $\operatorname{E}|\hat\beta-\beta|^2=\sigma^2\operatorname{tr}\operatorname{E}"
-            r"[(X^TX)^{-1}]$, with $X^TX$ a $p\times p$ Wishart matrix with $n$ degrees of freedom:")
     under = doc.equal(s2 * sp.Sum(1 / (n - p - 1), (i, 1, p)), s2 * p / (n - p - 1),
-                      r"the trace sums $p$ equal diagonal means,")
-    doc.result("under", under, r"so, for $p<n-1$, $R_{n,p}=$")
-    doc.say(r"\emph{Over-parametrised}, $p>n+1$: $\hat\beta=X^T(XX^T)^{-1}(X\beta+\varepsilon)=P\beta+X^T(XX^T)^{-1}"
-            r"\varepsilon$ with $P$ the orthogonal projection on the row space of $X$. The law of $X$ is invariant "
-            r"under $X\mapsto XO$ for orthogonal $O$, so the row space is a uniformly random $n$-dimensional "
-            r"subspace and $\operatorname{E}[P]=cI$ with $\operatorname{tr}P=n$:")
-    c = doc.equal(sp.Sum(n / p, (i, 1, p)), n, r"with $c=n/p$ the trace is indeed")
-    bias = doc.equal(r2 - r2 * c / p, r2 * (1 - n / p),
-                     r"and the bias is $\operatorname{E}|(I-P)\beta|^2=|\beta|^2-\beta^T\operatorname{E}[P]\beta$:")
+                      r"\emph{Under-parametrised}, $p<n-1$: $\hat\beta=(X^TX)^{-1}X^Ty=\beta+(X^TX)^{-1}X^T"
+                      r"\varepsilon$ is unbiased and $\operatorname{E}|\hat\beta-\beta|^2=\sigma^2\operatorname{tr}"
+                      r"\operatorname{E}[(X^TX)^{-1}]$, with $X^TX$ a $p\times p$ Wishart matrix with $n$ degrees of "
+                      r"freedom; the trace sums $p$ equal diagonal means:")
+    doc.result("under", under, r"For $p<n-1$ the expected excess risk is", lhs="R_{n,p}")
+    cc = sp.Symbol("c", positive=True)
+    doc.equal(sp.Sum(n / p, (i, 1, p)), n,
+              r"\emph{Over-parametrised}, $p>n+1$: $\hat\beta=X^T(XX^T)^{-1}(X\beta+\varepsilon)=P\beta+X^T(XX^T)^{-1}"
+              r"\varepsilon$ with $P$ the orthogonal projection on the row space of $X$. The law of $X$ is invariant "
+              r"under $X\mapsto XO$ for orthogonal $O$, so the row space is a uniformly random $n$-dimensional "
+              r"subspace and $\operatorname{E}[P]=cI$; $\operatorname{tr}P=n$ fixes $c=n/p$, as the trace of "
+              r"$\frac{n}{p}I$ is")
+    bias = doc.equal(sp.Subs(r2 - cc * r2, cc, n / p), r2 * (1 - n / p),
+                     r"The bias is $\operatorname{E}|(I-P)\beta|^2=|\beta|^2-\beta^T\operatorname{E}[P]\beta$:")
     var = doc.equal(s2 * sp.Sum(1 / (p - n - 1), (i, 1, n)), s2 * n / (p - n - 1),
                     r"The variance is $\sigma^2\operatorname{tr}\operatorname{E}[(XX^T)^{-1}]$, $XX^T$ an $n\times n$ "
                     r"Wishart matrix with $p$ degrees of freedom:")
-    doc.result("over", bias + var, r"so, for $p>n+1$ (the cross term vanishes: $\operatorname{E}\varepsilon=0$), "
-                                   r"$R_{n,p}=$")
-    doc.say(r"\emph{Limit} $n\to\infty$ with $p=\gamma n$:")
+    doc.result("over", bias + var, r"For $p>n+1$ (the cross term vanishes: $\operatorname{E}\varepsilon=0$) it is "
+                                   r"the bias plus the variance,", lhs="R_{n,p}")
     lim_under = doc.equal(sp.Limit(s2 * gamma * n / (n - gamma * n - 1), n, sp.oo), s2 * gamma / (1 - gamma),
-                          r"below the threshold ($\gamma<1$)", ranges={gamma: (sp.Rational(1, 20), sp.Rational(19, 20))})
-    doc.result("limit-under", lim_under, r"$R(\gamma)$ for $\gamma<1$ (Hastie et al.\ 2022, Theorem 1):")
+                          r"\emph{Limit} $n\to\infty$ with $p=\gamma n$: below the threshold ($\gamma<1$)",
+                          ranges={gamma: (sp.Rational(1, 20), sp.Rational(19, 20))})
+    doc.result("limit-under", lim_under, r"The limiting risk for $\gamma<1$ (Hastie et al.\ 2022, Theorem 1) is",
+               lhs=r"R(\gamma)")
     lim_over = doc.equal(sp.Limit(r2 * (1 - n / (gamma * n)) + s2 * n / (gamma * n - n - 1), n, sp.oo),
                          r2 * (1 - 1 / gamma) + s2 / (gamma - 1), r"and above it ($\gamma>1$)",
                          ranges={gamma: (sp.Rational(21, 20), 6)})
-    doc.result("limit-over", lim_over, r"$R(\gamma)$ for $\gamma>1$ (Hastie et al.\ 2022, Theorem 2 with "
-                                       r"$\Sigma=I$):")
+    doc.result("limit-over", lim_over, r"and for $\gamma>1$ (Hastie et al.\ 2022, Theorem 2 with $\Sigma=I$)",
+               lhs=r"R(\gamma)")
     doc.references = [HASTIE, MUIRHEAD]
 
 
@@ -118,32 +122,34 @@ def ridge_isotropic(doc: Document) -> None:
     doc.assume(r"$x\sim N(0,I_p)$, $|\beta|^2=r^2$ with $\beta$ in a uniformly random direction (or fixed: the "
                r"limit is the same), noise variance $\sigma^2$, $p/n\to\gamma$, $\lambda>0$ multiplying $|\beta|^2$ "
                r"against the mean squared error $\frac1n|y-X\beta|^2$.")
-    doc.say(r"$\hat\beta-\beta=-\lambda(\hat\Sigma+\lambda)^{-1}\beta+(\hat\Sigma+\lambda)^{-1}X^T\varepsilon/n$, "
-            r"so the excess risk is $r^2\lambda^2\frac1p\operatorname{tr}(\hat\Sigma+\lambda)^{-2}+\sigma^2\frac1n"
-            r"\operatorname{tr}\hat\Sigma(\hat\Sigma+\lambda)^{-2}$. With $m(z)=\int\frac{dF_\gamma(t)}{t-z}$ the "
-            r"limit of $\frac1p\operatorname{tr}(\hat\Sigma-z)^{-1}$, $\frac1p\operatorname{tr}(\hat\Sigma+\lambda)"
-            r"^{-2}\to m'(-\lambda)$ and, by")
     t = sp.Symbol("t", positive=True)
-    doc.equal(t / (t + lam) ** 2, 1 / (t + lam) - lam / (t + lam) ** 2, r"partial fractions,")
-    doc.say(r"$\frac1n\operatorname{tr}\hat\Sigma(\hat\Sigma+\lambda)^{-2}\to\gamma(m(-\lambda)-\lambda m'(-\lambda))$. "
-            r"The Marchenko-Pastur transform solves $m=1/(1-\gamma-z-\gamma zm)$ "
-            r"the root that decays at infinity:")
+    doc.equal(t / (t + lam) ** 2, 1 / (t + lam) - lam / (t + lam) ** 2,
+              r"$\hat\beta-\beta=-\lambda(\hat\Sigma+\lambda)^{-1}\beta+(\hat\Sigma+\lambda)^{-1}X^T\varepsilon/n$, "
+              r"so the excess risk is $r^2\lambda^2\frac1p\operatorname{tr}(\hat\Sigma+\lambda)^{-2}+\sigma^2\frac1n"
+              r"\operatorname{tr}\hat\Sigma(\hat\Sigma+\lambda)^{-2}$. With $m(z)=\int\frac{dF_\gamma(t)}{t-z}$ the "
+              r"limit of $\frac1p\operatorname{tr}(\hat\Sigma-z)^{-1}$, $\frac1p\operatorname{tr}(\hat\Sigma+\lambda)"
+              r"^{-2}\to m'(-\lambda)$ and, by partial fractions,")
     mz = mp_m(z)
-    doc.equal(mz * (1 - gamma - z - gamma * z * mz), 1, r"it solves the fixed point,", lhs_tex=r"m(z)(1-\gamma-z-\gamma z m(z))",
-              numeric_only=True, ranges={z: (-3, -sp.Rational(1, 10))})
+    doc.equal(mz * (1 - gamma - z - gamma * z * mz), 1,
+              r"$\frac1n\operatorname{tr}\hat\Sigma(\hat\Sigma+\lambda)^{-2}\to"
+              r"\gamma(m(-\lambda)-\lambda m'(-\lambda))$. "
+              r"The Marchenko-Pastur transform is the root of $m=1/(1-\gamma-z-\gamma zm)$ that decays at "
+              r"infinity," + "\n" + display("m(z)", [latex(mz)]) + "\n"
+              r"and it solves the fixed point (checked for real $z<0$):",
+              lhs_tex=r"m(z)(1-\gamma-z-\gamma z m(z))", numeric_only=True, ranges={z: (-3, -sp.Rational(1, 10))})
     ml = mp_m(-lam)
     doc.equal(ml, (-(1 - gamma + lam) + sp.sqrt((1 - gamma + lam) ** 2 + 4 * gamma * lam)) / (2 * gamma * lam),
-              r"and at $z=-\lambda$ it is the positive root of $\gamma\lambda m^2+(1-\gamma+\lambda)m-1=0$:",
+              r"At $z=-\lambda$ it is the positive root of $\gamma\lambda m^2+(1-\gamma+\lambda)m-1=0$:",
               lhs_tex=r"m(-\lambda)")
     F = -gamma * z * m**2 + (1 - gamma - z) * m - 1
     doc.equal((-sp.diff(F, z) / sp.diff(F, m)).subs(z, -lam), DM_FORM,
               r"Differentiating the fixed point $F(m,z)=-\gamma zm^2+(1-\gamma-z)m-1=0$ in $z$, "
               r"$m'=-\partial_zF/\partial_mF$, at $z=-\lambda$ with $m=m(-\lambda)$:",
               lhs_tex=r"m'(-\lambda)=-\frac{\partial_zF}{\partial_mF}")
-    doc.equal(sp.diff(mz, z).subs(z, -lam), DM_FORM.subs(m, ml), r"(the same, checked against the derivative of "
-              r"the closed form)", lhs_tex=r"\frac{d}{dz}m(z)\Big|_{z=-\lambda}", numeric_only=True)
+    doc.equal(sp.diff(mz, z).subs(z, -lam), DM_FORM.subs(m, ml), r"The same, checked against the derivative of "
+              r"the closed form:", lhs_tex=r"\frac{d}{dz}m(z)\Big|_{z=-\lambda}", numeric_only=True)
     doc.result("risk", r2 * lam**2 * DM + s2 * gamma * (m - lam * DM),
-               r"The excess risk, $m=m(-\lambda)$ and $m'=m'(-\lambda)$ as above:")
+               r"The excess risk, with $m=m(-\lambda)$ and $m'=m'(-\lambda)$ as above, is", lhs=r"R(\gamma,\lambda)")
     doc.equal(sp.Limit(s2 * gamma * ml, lam, 0, "+"), s2 * gamma / (1 - gamma),
               r"As $\lambda\to0^+$ with $\gamma<1$ the variance tends to the minimum-norm value (and the bias, "
               r"$\lambda^2m'\to0$, vanishes):", ranges={gamma: (sp.Rational(1, 10), sp.Rational(9, 10))},
@@ -219,7 +225,7 @@ def random_features(doc: Document) -> None:
                r"$\zeta=\mu_1/\mu_\star$.")
     doc.assume(r"Theorem 2: $R=F_1^2\,\mathcal{E}_1/\mathcal{E}_0+(\tau^2+F_\star^2)\,\mathcal{E}_2/\mathcal{E}_0+"
                r"F_\star^2$ with $\mathcal{E}_{0,1,2}$ the polynomials in $\chi,\zeta,\psi_1,\psi_2$ of Definition 1 "
-               r"(displayed in the result).")
+               r"(displayed below).")
     lhs = psi1 * sp.Pow(-sp.I * s - sp.I * b - zeta**2 * sp.I * b / (1 + zeta**2 * a * b), -1)
     doc.equal(lhs, sp.I * psi1 / (s + b + zeta**2 * b / (1 + zeta**2 * a * b)),
               r"With $\xi=is$, $\nu_1=ia$, $\nu_2=ib$ ($s,a,b>0$; then $1-\zeta^2\nu_1\nu_2=1+\zeta^2ab$) the first "
@@ -228,12 +234,11 @@ def random_features(doc: Document) -> None:
             r"read $as+g(x)=\psi_1$ and $bs+g(x)=\psi_2$.")
     doc.equal(a * (s + b + zeta**2 * b / (1 + zeta**2 * a * b)), a * s + g_of(a * b),
               r"Indeed, multiplying the first by its denominator:")
-    doc.say(r"Hence $a=(\psi_1-g)/s$, $b=(\psi_2-g)/s$, and their product gives one equation for $x$ on "
-            r"$0<x<x_{\max}$, $g(x_{\max})=\min(\psi_1,\psi_2)$: $s^2x=(\psi_1-g(x))(\psi_2-g(x))$. Its left side "
-            r"increases and its right side decreases there, so the root is unique. Each factor times $1+\zeta^2x$ is "
-            r"a quadratic,")
-    doc.equal((1 + zeta**2 * x) * (psi1 - g_of(x)), (psi1 - x) * (1 + zeta**2 * x) - zeta**2 * x, r"",
-              lhs_tex=r"(1+\zeta^2x)(\psi_1-g(x))")
+    doc.equal((1 + zeta**2 * x) * (psi1 - g_of(x)), (psi1 - x) * (1 + zeta**2 * x) - zeta**2 * x,
+              r"Hence $a=(\psi_1-g)/s$, $b=(\psi_2-g)/s$, and their product gives one equation for $x$ on "
+              r"$0<x<x_{\max}$, $g(x_{\max})=\min(\psi_1,\psi_2)$: $s^2x=(\psi_1-g(x))(\psi_2-g(x))$. Its left side "
+              r"increases and its right side decreases there, so the root is unique. Each factor times $1+\zeta^2x$ "
+              r"is a quadratic,", lhs_tex=r"(1+\zeta^2x)(\psi_1-g(x))")
     doc.say(r"so the equation times $(1+\zeta^2x)^2$ is a quartic in $x$ (the build solves it with "
             r"\texttt{numpy.roots} to check the library's bisection).")
     mm = sp.Symbol("m_0", positive=True)
@@ -242,16 +247,16 @@ def random_features(doc: Document) -> None:
                              r"$\zeta^2x^2+(1+\zeta^2-m_0\zeta^2)x-m_0=0$, $m_0=\min(\psi_1,\psi_2)$:",
               lhs_tex=r"g(x_{\max})", ranges={zeta: (sp.Rational(1, 10), 3)})
     e0, e1, e2 = e_polys(chi)
+    doc.say(r"The polynomials of Definition 1, in $\chi$, $\zeta$, $\psi_1$, $\psi_2$, are"
+            + "".join("\n" + display(name, [latex(poly)]) for name, poly in
+                      ((r"\mathcal{E}_0", sp.expand(e0)), (r"\mathcal{E}_1", e1), (r"\mathcal{E}_2", e2))))
     b0, v0 = (e1 / e0).subs(zeta, 0), (e2 / e0).subs(zeta, 0)
     doc.equal(b0 - v0, 1, r"Consistency: for $\zeta=0$ (features without a linear component) the linear part of "
                           r"the target acts as noise, and indeed $\mathcal{E}_1/\mathcal{E}_0=1+\mathcal{E}_2/"
                           r"\mathcal{E}_0$ there:", lhs_tex=r"\left.\frac{\mathcal{E}_1-\mathcal{E}_2}{\mathcal{E}_0}"
                                                             r"\right|_{\zeta=0}")
-    doc.say(r"The polynomials of Definition 1, in $\chi$, $\zeta$, $\psi_1$, $\psi_2$, are "
-            r"\begin{align*}\mathcal{E}_0&=" + sp.latex(sp.expand(e0)).replace(r"- 2 \chi^{3} \zeta^{4}", r"\\ &\quad - 2 \chi^{3} \zeta^{4}", 1)
-            + r",\\ \mathcal{E}_1&=" + sp.latex(e1) + r",\\ \mathcal{E}_2&=" + sp.latex(e2) + r".\end{align*}")
     doc.result("risk", F1 * E1 / E0 + (tau2 + Fs) * E2 / E0 + Fs,
-               r"The test error, with $\chi=-x$ from the admissible root (the build evaluates $\chi$ from the "
+               r"The test error is, with $\chi=-x$ from the admissible root (the build evaluates $\chi$ from the "
                r"quartic's roots and the $\mathcal{E}_i$ from the polynomials above, independently of the "
-               r"library's bisection):")
+               r"library's bisection):", lhs="R")
     doc.references = [MEI]

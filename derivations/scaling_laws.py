@@ -56,11 +56,11 @@ def power_law_ridgeless(doc: Document) -> None:
                r"$E_0\sum_k\kappa^2v_k^2/(\lambda_k+\kappa)^2$ with $E_0=P/(P-Q)$; its relative error is $O(1/P)$.")
     doc.equal(kappa**2 * lk / (lk + kappa) ** 2, kappa * (lk / (lk + kappa) - lk**2 / (lk + kappa) ** 2),
                          r"With $v_k^2=\lambda_k$ each mode's term splits as")
-    doc.say(r"so, summed over $k$ and using the equation for $\kappa$, "
-            r"$\sum_k\kappa^2\lambda_k/(\lambda_k+\kappa)^2=\kappa(P-Q)$, and")
     risk = doc.equal(sp.Mul(P / (P - Q), kappa * (P - Q), evaluate=False), P * kappa,
-                     r"the overfitting factor cancels exactly:", lhs_tex=r"\frac{P}{P-Q}\,\kappa(P-Q)")
-    doc.result("data", risk, r"The ridgeless risk on $P$ samples, $R_P=$")
+                     r"Summed over $k$, with the equation for $\kappa$ and the definition of $Q$, this gives "
+                     r"$\sum_k\kappa^2\lambda_k/(\lambda_k+\kappa)^2=\kappa(P-Q)$, so the overfitting factor "
+                     r"cancels exactly:", lhs_tex=r"\frac{P}{P-Q}\,\kappa(P-Q)")
+    doc.result("data", risk, r"The ridgeless risk on $P$ samples:", lhs="R_P")
     doc.say(r"\emph{Duality.} Averaged over the teacher's signs ($\operatorname{E}w_kw_l=\delta_{kl}$; by the sign "
             r"symmetry of the design this equals the mean risk of any teacher with $|w_k|=1$), the data-limited "
             r"risk is $\operatorname{tr}\Sigma-\operatorname{tr}(Q_X\Sigma)$ with $Q_X$ the projection on the span of "
@@ -68,7 +68,8 @@ def power_law_ridgeless(doc: Document) -> None:
             r"leaves $\operatorname{tr}((I-Q_F)\Sigma)$, $Q_F$ the projection on the span of $\Sigma^{1/2}f_j$, "
             r"$j\le N$. Both spans are of i.i.d.\ $N(0,\Sigma)$ vectors: for $N=P$ the two risks are equal in "
             r"distribution, exactly, and the parameter-limited risk is $N\kappa(N)$.")
-    doc.result("parameters", N * kappa, r"The risk on $N$ projections, $R_N=$")
+    doc.result("parameters", N * kappa, r"The risk on $N$ projections, with $\kappa$ the solution for $P=N$:",
+               lhs="R_N")
     doc.references = [MALONEY, BORDELON, BAHRI]
 
 
@@ -83,16 +84,16 @@ def power_law_asymptote(doc: Document) -> None:
     doc.say(r"$\sum_k\frac{\lambda_k}{\lambda_k+\kappa}=\sum_k\frac1{1+\kappa k^{1+\alpha}}\sim\int_0^\infty"
             r"\frac{dk}{1+\kappa k^{1+\alpha}}=\kappa^{-1/(1+\alpha)}C_\alpha$ (substituting $u=\kappa^{1/(1+\alpha)}k$; "
             r"the error of the integral is $O(1)$ while the sum grows), with $C_\alpha=\int_0^\infty du/(1+u^{1+\alpha})$. "
-            r"Substituting $t=u^{1+\alpha}$, $s=1/(1+\alpha)$, $C_\alpha=s\int_0^\infty t^{s-1}/(1+t)\,dt=sB(s,1-s)$ and")
-    c = doc.equal(sv * sp.beta(sv, 1 - sv), sv * sp.pi / sp.sin(sp.pi * sv), r"by Euler's reflection formula",
+            r"Substituting $t=u^{1+\alpha}$, $s=1/(1+\alpha)$, $C_\alpha=s\int_0^\infty t^{s-1}/(1+t)\,dt=sB(s,1-s)$.")
+    c = doc.equal(sv * sp.beta(sv, 1 - sv), sv * sp.pi / sp.sin(sp.pi * sv), r"By Euler's reflection formula,",
                   lhs_tex=r"C_\alpha = s\,B(s,1-s)", ranges={sv: (sp.Rational(1, 20), sp.Rational(19, 20))},
                   numeric_only=True)
     c = c.subs(sv, 1 / (1 + alpha))
     C = sp.Symbol(r"C_\alpha", positive=True)
     kap = (C / P) ** (1 + alpha)
-    doc.equal(C * kap ** (-1 / (1 + alpha)), P, r"Then $\kappa=(C_\alpha/P)^{1+\alpha}$ solves "
-                                                 r"$C_\alpha\kappa^{-1/(1+\alpha)}=P$:",
-              lhs_tex=r"C_\alpha\kappa^{-1/(1+\alpha)}")
+    doc.equal(sp.Subs(C * kappa ** (-1 / (1 + alpha)), kappa, kap), P,
+              r"Then $\kappa=(C_\alpha/P)^{1+\alpha}$ solves $C_\alpha\kappa^{-1/(1+\alpha)}=P$:")
     kap = kap.subs(C, c)
-    doc.result("law", P * kap, r"and $R=P\kappa$:")
+    doc.result("law", P * kap, r"Hence $R=P\kappa$ follows, to leading order as $P\to\infty$ and with $C_\alpha$ "
+               r"from the reflection formula, the law", lhs="R")
     doc.references = [MALONEY, BAHRI]
