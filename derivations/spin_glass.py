@@ -7,7 +7,7 @@ import sympy as sp
 
 from ._document import Document, Result, derivation
 
-ABC = ("A. Auffinger, G. Ben Arous, J. \\v{C}ern\\'y. Random matrices and complexity of spin glasses. "
+ABC = ("A. Auffinger, G. Ben Arous, J. Cerny. Random matrices and complexity of spin glasses. "
        "Comm. Pure Appl. Math. 66 (2013). arXiv:1003.1129.")
 CHOROMANSKA = ("A. Choromanska, M. Henaff, M. Mathieu, G. Ben Arous, Y. LeCun. The loss surfaces of multilayer "
                "networks. AISTATS (2015). arXiv:1412.0233.")
@@ -82,13 +82,13 @@ def pspin_landscape(doc: Document) -> None:
               sp.Rational(1, 2) + (x * sp.sqrt(1 - x**2) + sp.asin(x)) / sp.pi,
               r"The semicircle law on $[-1,1]$ has distribution function", ranges={x: (-1, 1)})
     doc.say(r"so its level-$L$ quantile $t_L$ solves $F(t_L)=L$ (found by bisection), and the level-$L$ quantile "
-            r"of the Hessian spectrum is")
+            r"of the Hessian spectrum is $-pu+2\sqrt{p(p-1)}\,t_L$ (the first Result).")
     doc.result("quantile", -p * u + 2 * sp.sqrt(p * (p - 1)) * tl,
-               r"Hessian quantile ($F(t_L)=L$, $0<L<1$):")
+               r"Hessian quantile ($F(t_L)=L$, $0<L<1$):", lhs=r"\lambda_L(u)")
     doc.equal(-2 * sp.sqrt(p * (p - 1)) / p, -2 * sp.sqrt((p - 1) / p),
               r"The lower edge $-2\sqrt{p(p-1)}-pu$ is positive exactly when $u$ is below",
               lhs_tex=r"-\frac{2\sqrt{p(p-1)}}{p}")
-    doc.result("threshold", E, r"Threshold energy (minima dominate below $-E_\infty$): $E_\infty =$")
+    doc.result("threshold", E, r"Threshold energy (minima dominate below $-E_\infty$):", lhs=r"E_\infty")
     doc.say(r"\emph{Complexity.} The exact identity (derivation \texttt{pspin-critical-points}) is "
             r"$E\,\mathrm{Crt}_{N,k}(u)=2\sqrt{2/p}\,(p-1)^{N/2}\,E_{\mathrm{GOE}_N}\big[e^{-N\frac{p-2}{2p}"
             r"\lambda_k^2}\mathbf 1\{\lambda_k\le x\}\big]$ with $x=u\sqrt{p/(2(p-1))}$. The $(k+1)$-th smallest "
@@ -109,8 +109,11 @@ def pspin_landscape(doc: Document) -> None:
               r"At and above $-E_\infty$ the eigenvalue stays at the edge $x=-\sqrt2$ (pushing it out costs, "
               r"pushing it into the bulk costs $O(N^2)$), so the rate is constant, and the two branches meet:",
               lhs_tex=r"\tfrac12\ln(p-1)-\tfrac{p-2}{4(p-1)}E_\infty^2")
-    doc.result("complexity", complexity_expr(), r"Annealed complexity of index-$k$ critical points below $u$: "
-                                                  r"$\Theta_{k,p}(u) =$")
+    doc.result("complexity", complexity_expr(), r"Annealed complexity of index-$k$ critical points below $u$:",
+               lhs=r"\Theta_{k,p}(u)",
+               rhs_tex=r"\begin{cases} \tfrac12\ln(p-1)-\tfrac{p-2}{4(p-1)}\,u^2-(k+1)\,"
+                       r"I_1\!\left(u\sqrt{\tfrac{p}{2(p-1)}}\right) & u\le-E_\infty\\ "
+                       r"\tfrac12\ln(p-1)-\tfrac{p-2}{p} & u>-E_\infty \end{cases}")
     doc.references = [ABC, CHOROMANSKA]
 
 
@@ -144,10 +147,11 @@ def pspin_critical_points(doc: Document) -> None:
             r"is $p^{-1/2}(p-1)^{N/2}$, and $p=2$ fixes the rest: the critical points of a quadratic form on "
             r"the sphere are the $\pm$ eigenvectors of its symmetric matrix, two of each index, $2N$ in all.")
     pre = 2 * sp.sqrt(2 / p) * (p - 1) ** (N / 2)
-    doc.equal(pre.subs(p, 2), 2, r"At $p=2$ the Gaussian factor is $1$ and the prefactor is",
+    doc.equal(sp.Subs(pre, p, 2), 2, r"At $p=2$ the Gaussian factor is $1$ and the prefactor is",
               lhs_tex=r"\left.2\sqrt{2/p}\,(p-1)^{N/2}\right|_{p=2}")
-    doc.result("quadratic", sp.Integer(2), r"Critical points of each index at $p=2$: $E\,\mathrm{Crt}_{N,k} =$")
-    doc.result("quadratic-total", 2 * N, r"and in all, $E\,\mathrm{Crt}_N =$")
+    doc.result("quadratic", sp.Integer(2), r"Critical points of each index at $p=2$:",
+               lhs=r"E\,\mathrm{Crt}_{N,k}\big|_{p=2}")
+    doc.result("quadratic-total", 2 * N, r"and in all,", lhs=r"E\,\mathrm{Crt}_N\big|_{p=2}")
     c = sp.Symbol("c", positive=True)
     sv, dv = sp.Symbol("s", real=True), sp.Symbol("d", positive=True)
     doc.say(r"$N=2$: put $\lambda_{0,1}=(s\mp d)/\sqrt2$, $d>0$ (Jacobian $1$, $\lambda_1-\lambda_0=\sqrt2 d$). "
@@ -162,9 +166,9 @@ def pspin_critical_points(doc: Document) -> None:
                       r"{\int_0^\infty\!\int_{\mathbb R} d\,e^{-s^2-d^2}\,ds\,dd}")
     doc.equal(pre.subs(N, 2) * ratio.subs(c, (p - 2) / p), sp.sqrt(3 * p - 2), r"so that",
               lhs_tex=r"2\sqrt{2/p}\,(p-1)\,E_{\mathrm{GOE}_2}\big[e^{-\frac{p-2}{p}\lambda_0^2}\big]")
-    doc.result("two-spins", sp.sqrt(3 * p - 2), r"Critical points of each index on the circle ($N=2$): "
-                                                r"$E\,\mathrm{Crt}_{2,k} =$")
-    doc.result("two-spins-total", 2 * sp.sqrt(3 * p - 2), r"and in all, $E\,\mathrm{Crt}_2 =$")
+    doc.result("two-spins", sp.sqrt(3 * p - 2), r"Critical points of each index on the circle ($N=2$):",
+               lhs=r"E\,\mathrm{Crt}_{2,k}")
+    doc.result("two-spins-total", 2 * sp.sqrt(3 * p - 2), r"and in all,", lhs=r"E\,\mathrm{Crt}_2")
     doc.references = [ABC]
 
 
@@ -182,15 +186,15 @@ def perceptron_dense_clusters(doc: Document) -> None:
     doc.assume(r"$W\in\{-1,+1\}^N$; patterns $\xi_\mu\sim N(0,I_N)$ and labels $y_\mu=\pm1$ uniform, all "
                r"independent, $\mu=1..P$; $W$ is a solution when $\operatorname{sign}(W\cdot\xi_\mu)=y_\mu$ "
                r"for all $\mu$. Pairs are ordered; $K=0$ counts each solution once.")
-    doc.say(r"Two weight vectors at distance $K$ have overlap $q=1-2K/N$; $(W\cdot\xi, W'\cdot\xi)/\sqrt N$ is a "
-            r"standard Gaussian pair with correlation $q$, positive together with probability "
-            r"$\frac14+\frac{\arcsin q}{2\pi}$ (Sheppard), so both have the label's sign with probability")
     doc.equal(2 * (sp.Rational(1, 4) + sp.asin(q) / (2 * sp.pi)) / 2, (1 - sp.acos(q) / sp.pi) / 2,
+              r"Two weight vectors at distance $K$ have overlap $q=1-2K/N$; $(W\cdot\xi, W'\cdot\xi)/\sqrt N$ is a "
+              r"standard Gaussian pair with correlation $q$, positive together with probability "
+              r"$\frac14+\frac{\arcsin q}{2\pi}$ (Sheppard), so both have the label's sign with probability "
               r"(either sign, times $1/2$ for the label):", ranges={q: (-1, 1)},
               lhs_tex=r"\tfrac12\cdot2\left(\tfrac14+\tfrac{\arcsin q}{2\pi}\right)")
     pairs = 2**Np * sp.binomial(Np, K) * ((1 - sp.acos(1 - 2 * K / Np) / sp.pi) / 2) ** P
     doc.result("pairs", pairs, r"Patterns are independent, and there are $2^N\binom NK$ ordered pairs at "
-                               r"distance $K$: $E\,\mathcal N_2(K) =$")
+                               r"distance $K$:", lhs=r"E\,\mathcal N_2(K)")
     theta = sp.acos(1 - 2 * D)
     n = sp.Symbol("n", positive=True)
     lhs = (sp.log(2**n * sp.binomial(n, D * n) * ((1 - theta / sp.pi) / 2) ** (alpha * n))
@@ -204,5 +208,5 @@ def perceptron_dense_clusters(doc: Document) -> None:
             r"which Huang, Wong and Kabashima find to vanish near $D=0$ for typical solutions; the dense "
             r"clusters of Baldassi et al.\ are rare, seen only in a large-deviation measure.")
     doc.result("local-entropy", -D * sp.log(D) - (1 - D) * sp.log(1 - D) + alpha * sp.log(1 - theta / sp.pi),
-               r"Annealed local entropy (nats per weight): $S(D) =$")
+               r"Annealed local entropy (nats per weight):", lhs=r"S(D)")
     doc.references = [HWK, BALDASSI]

@@ -7,6 +7,11 @@ from __future__ import annotations
 import sympy as sp
 
 from .._document import Result, derivation
+from .common import REFS
+
+LEE2019 = ("J. Lee, L. Xiao, S. S. Schoenholz, Y. Bahri, R. Novak, J. Sohl-Dickstein, J. Pennington (2019). Wide "
+           "neural networks of any depth evolve as linear models under gradient descent. NeurIPS. "
+           "arXiv:1902.06720.")
 
 _FLOW = ({"activation": "relu", "depth": 2, "weight_variance": 2.0, "bias_variance": 0.1, "train": (0.3,),
           "targets": (0.8,), "test": 1.1, "time": 1.5},
@@ -101,9 +106,9 @@ def build_dynamics(doc):
               "$f_0(x)^2, f_0(x) f_0(X), f_0(X)^2$ by $K_{xx}, K_{xX}, K_{XX}$:",
               lhs_tex=r"\operatorname{E}\,(f_t(x) - \operatorname{E} f_t(x))^2")
     flow_B = (1 - sp.exp(-th * t)) / th
-    doc.result("mean_flow", mean_B.subs(B, flow_B), "Gradient flow, the mean of the test output "
-               "($\\mu_t(x)$):")
-    doc.result("variance_flow", var_B.subs(B, flow_B), "and its variance ($\\Sigma_t(x, x)$):")
+    doc.result("mean_flow", mean_B.subs(B, flow_B), "Gradient flow, the mean of the test output:",
+               lhs=r"\mu_t(x)")
+    doc.result("variance_flow", var_B.subs(B, flow_B), "and its variance:", lhs=r"\Sigma_t(x, x)")
     doc.say("Gradient descent with learning rate $\\eta$: one step of the linear model is "
             "$f_{j+1}(X) - y = (1 - \\eta\\Theta_{XX})(f_j(X) - y)$ and "
             "$f_{j+1}(x) - f_j(x) = -\\eta\\Theta_{xX}(f_j(X) - y)$, so after $k$ steps the test output has "
@@ -113,5 +118,7 @@ def build_dynamics(doc):
                      "a geometric sum, which is $B_t$ with $e^{-\\Theta_{XX} t}$ replaced by "
                      "$(1 - \\eta\\Theta_{XX})^k$, $t = \\eta k$:",
                      ranges={eta: (sp.Rational(1, 100), sp.Rational(3, 10)), th: (sp.Rational(1, 2), 3)})
-    doc.result("mean_gd", mean_B.subs(B, gd_B), "Gradient descent, the mean after $k = t/\\eta$ steps:")
-    doc.result("variance_gd", var_B.subs(B, gd_B), "and the variance:")
+    doc.result("mean_gd", mean_B.subs(B, gd_B), "Gradient descent, the mean after $k = t/\\eta$ steps:",
+               lhs=r"\mu_k(x)")
+    doc.result("variance_gd", var_B.subs(B, gd_B), "and the variance:", lhs=r"\Sigma_k(x, x)")
+    doc.references = [LEE2019, REFS[5], REFS[4]]
