@@ -156,7 +156,8 @@ def gardner(doc: Document) -> None:
                r"$(1+\kappa^2)H(-\kappa)+\kappa G(\kappa)=1/\alpha$ (solved numerically, 40 digits):",
                lhs=r"\kappa_c(\alpha)", rhs_tex=r"\max\{\kappa \ge 0 : \alpha_c(\kappa) \ge \alpha\}")
     doc.references = [GARDNER, GD, "M. Shcherbina, B. Tirozzi. Rigorous solution of the Gardner problem. "
-                                   "Comm. Math. Phys. 234 (2003) 383."]
+                                   "Comm. Math. Phys. 234 (2003) 383.",
+                      "M. Stojnic. Another look at the Gardner problem. arXiv:1306.3979 (2013)."]
 
 
 # ----------------------------------------------------------------------------- Ising
