@@ -31,6 +31,8 @@ def add_parser(sub) -> None:
     s.add_argument("--csv", metavar="FILE", help="also write the values as a CSV table")
     s.add_argument("--log", action="store_true", help="logarithmic spacing and x axis (a positive range)")
     s.add_argument("--logy", action="store_true", help="logarithmic y axis")
+    s.add_argument("--fit", action="store_true",
+                   help="fit L = L_inf + a x^(-b) to each curve (positive x, at least 4 points) and draw it")
     s.set_defaults(run=run)
 
 
@@ -127,7 +129,8 @@ def run(args) -> int:
                        f"no point evaluates ({problems[0]})")
     if args.logy and not any(y > 0 for _, ys, _, _ in series for y in ys):
         raise BadInput("--logy", "", "positive values", "no positive value to show")
-    _draw(q, x, xs, family, series, fixed, out, args)
+    fits = _fits(x, xs, family, series) if args.fit else []
+    _draw(q, x, xs, family, series, fixed, out, args, fits)
     if table:
         with open(table, "w", newline="") as f:
             w = csv.writer(f)
@@ -142,14 +145,38 @@ def run(args) -> int:
     written = str(out) + (f", {table}" if table else "")
     print(f"plot {q.name}: {len(series)} curve{'s' if len(series) > 1 else ''} of {len(xs)} points over {x} "
           f"-> {written}" + (f" ({'; '.join(notes)})" if notes else ""))
+    for label, f in fits:
+        print(f"  fit {label}: L_inf = {f.l_inf:.4g} +- {f.l_inf_stderr:.2g}, a = {f.a:.4g} +- {f.a_stderr:.2g}, "
+              f"b = {f.b:.4g} +- {f.b_stderr:.2g} (L = L_inf + a {x}^-b; s.e. scaled by the misfit, chi2/dof = "
+              f"{f.chi2 / max(f.dof, 1):.2g})")
     return 0
+
+
+def _fits(x, xs, family, series) -> list:
+    """The scaling-law fit (numerics.learning_curves.fit_scaling_law) of each curve: a deterministic
+    curve has no sampling error, so the standard errors measure how far it is from the fitted form."""
+    from .numerics.learning_curves.fit import fit_scaling_law
+    from .theory import BadInput
+
+    out = []
+    for v, ys, _, _ in series:
+        pts = [(a, y) for a, y in zip(xs, ys) if a > 0 and not math.isnan(y)]
+        label = f"{family}={show_value(v)}" if family else "curve"
+        if len(pts) < 4:
+            raise BadInput("--fit", "", f"at least 4 points with {x} > 0 per curve", f"{label} has {len(pts)}")
+        try:
+            out.append((label, fit_scaling_law([a for a, _ in pts], [y for _, y in pts])))
+        except (RuntimeError, ValueError) as e:
+            raise BadInput("--fit", "", "a curve of the form L_inf + a x^(-b)",
+                           f"the fit of {label} did not converge ({' '.join(str(e).split())[:120]})") from None
+    return out
 
 
 def _label(param) -> str:
     return f"{param.name} ({param.doc})" if param.doc else param.name
 
 
-def _draw(q, x, xs, family, series, fixed, out, args) -> None:
+def _draw(q, x, xs, family, series, fixed, out, args, fits=()) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -172,6 +199,10 @@ def _draw(q, x, xs, family, series, fixed, out, args) -> None:
         if wx:
             ax.plot(wx, wy, "x", color=colour, ms=6,
                     label="outside the formula's regime" if i == 0 else None)
+    for i, (label, f) in enumerate(fits):
+        grid_x = [a for a in xs if a > 0]
+        ax.plot(grid_x, [f.l_inf + f.a * a ** -f.b for a in grid_x], "--", lw=1, color=f"C{i % 10}",
+                label=f"fit: b = {f.b:.3g} +- {f.b_stderr:.2g}")
     if args.log:
         ax.set_xscale("log")
     if args.logy:

@@ -222,3 +222,21 @@ def test_cli_bad_input_is_one_line_exit_2(capsys):
     assert main(["eval", "random-features-risk", "psi1=2", "psi2=2", "ridge=0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "psi1" in err[0]
+
+
+def test_plot_fit_finds_the_exponent_and_refuses_too_few_points(tmp_path, capsys):
+    """`plot --fit` on the discrete power-law risk: b within a few per cent of alpha (finite M bends
+    it below); a curve of 3 points is refused in one line before anything is written."""
+    from dltheory.cli import main
+
+    out = tmp_path / "fit.png"
+    assert main(["plot", "power-law-ridgeless-risk", "samples=40:2000:12", "alpha=1", "modes=10000", "--log",
+                 "--fit", "--out", str(out)]) == 0
+    line = [s for s in capsys.readouterr().out.splitlines() if "fit curve" in s][0]
+    b = float(line.split("b = ")[1].split()[0])
+    assert 0.93 < b < 1.0 and out.stat().st_size > 0
+    bad = tmp_path / "bad.png"
+    assert main(["plot", "power-law-ridgeless-risk", "samples=40:2000:3", "alpha=1", "modes=10000", "--fit",
+                 "--out", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--fit" in err[0] and not bad.exists()
