@@ -155,12 +155,13 @@ def cmd_eval(args) -> int:
     return 0
 
 
-EVAL_SECONDS = 20  # the cost guard of one evaluation
+EVAL_SECONDS = 20  # the cost guard of one evaluation, in CPU seconds (the same refusals on a loaded machine)
 
 
 def guarded(evaluate, name: str, bound: dict):
     """(value, numerical warnings) of ``evaluate()``: a numerical library's warnings become one-line
-    warnings of the answer, and an evaluation that runs past EVAL_SECONDS is refused (exit 2)."""
+    warnings of the answer, and an evaluation that uses more than EVAL_SECONDS of CPU time is refused
+    (exit 2): CPU time, not wall time, so whether an input is refused does not depend on the load."""
     import signal
     import warnings
 
@@ -169,19 +170,19 @@ def guarded(evaluate, name: str, bound: dict):
     def expired(signum, frame):
         raise TimeoutError
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, EVAL_SECONDS)
+    previous = signal.signal(signal.SIGPROF, expired)
+    signal.setitimer(signal.ITIMER_PROF, EVAL_SECONDS)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             value = evaluate()
     except TimeoutError:
         shown = ", ".join(f"{k}={show_value(v)}" for k, v in bound.items() if v is not None)
-        raise BadInput(name, shown, f"parameters it evaluates within {EVAL_SECONDS} s",
-                       f"cost guard: refused after {EVAL_SECONDS} s") from None
+        raise BadInput(name, shown, f"parameters it evaluates within {EVAL_SECONDS} s of CPU time",
+                       f"cost guard: refused after {EVAL_SECONDS} s of CPU time") from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
     notes = [f"numerical: {w.category.__name__}: {str(w.message).splitlines()[0]}" for w in caught]
     return value, list(dict.fromkeys(notes))
 
