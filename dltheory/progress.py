@@ -19,6 +19,12 @@ def _disabled():
     return {"0": True, "1": False}.get(forced)
 
 
+def shown() -> bool:
+    """Whether a bar would be drawn: forced by DLTHEORY_PROGRESS, else where stderr is a terminal."""
+    forced = _disabled()
+    return not forced if forced is not None else sys.stderr.isatty()
+
+
 def bar(total=None, desc: str = "", unit: str = "it", delay: float = 0.5):
     """A tqdm bar on stderr (a context manager; ``update(n)`` advances it)."""
     from tqdm import tqdm
@@ -37,8 +43,12 @@ def say(message: str) -> None:
 
 @contextlib.contextmanager
 def ticking(desc: str, limit: float, delay: float = 1.0):
-    """An elapsed-time bar (up to ``limit`` seconds, the cost guard) for one long call that reports
-    no progress of its own: shown after ``delay`` seconds, gone when the call returns."""
+    """An elapsed-time bar (wall seconds, drawn up to ``limit``) for one long call that reports no
+    progress of its own: shown after ``delay`` seconds, gone when the call returns. Where no bar can
+    be shown (stderr not a terminal) it starts no thread and imports nothing."""
+    if not shown():
+        yield
+        return
     done = threading.Event()
 
     def tick():

@@ -97,7 +97,7 @@ def open_records(path: str | None, backend=None):
 
 
 def run(args) -> int:
-    from . import numerics, progress
+    from . import numerics
     from .theory import BadInput
 
     if args.all and args.names:
@@ -127,36 +127,43 @@ def run(args) -> int:
         if args.json:
             print(line, flush=True)
 
-    all_passed = True
-    if backend:
-        return _verify_distributed(backend, selected, args, emit, plots, sink)
-    sizes = [len(c.grid(args.quick)) for c in selected]
-    print(LEGEND, file=sys.stderr, flush=True)
     try:
-        with progress.bar(total=sum(sizes), desc="verify", unit="point") as shown:
-            for i, c in enumerate(selected, 1):
-                progress.say(f"[{i}/{len(selected)}] {c.name}: {c.title} ...")
-
-                def on_record(record, c=c):
-                    progress.say(f"    {point_line(record, c.rule)}")
-                    shown.update(1)
-                    emit(record)
-
-                outcome = numerics.run_check(c, seed=args.seed, quick=args.quick, on_record=on_record)
-                emit(outcome.summary)
-                if plots:
-                    numerics.plot(outcome, plots / f"{c.name}.png")
-                progress.say(f"  {verdict_line(outcome)}")
-                all_passed &= outcome.passed
+        passed = (_verify_distributed(backend, selected, args, emit, plots) if backend
+                  else _verify_serial(selected, args, emit, plots))
     except KeyboardInterrupt:
         print("dltheory: verify interrupted; records so far are written", file=sys.stderr)
         return 130
     finally:
         if sink:
             sink.close()
+    all_passed = len(passed) == len(selected) and all(passed)
     if not args.json:
         print(f"{'all checks passed' if all_passed else 'some checks FAILED'} ({len(selected)} checks)")
     return 0 if all_passed else 1
+
+
+def _verify_serial(selected, args, emit, plots) -> list[bool]:
+    """Every selected check in this process, in order; whether each passed."""
+    from . import numerics, progress
+
+    passed = []
+    print(LEGEND, file=sys.stderr, flush=True)
+    with progress.bar(total=sum(len(c.grid(args.quick)) for c in selected), desc="verify", unit="point") as shown:
+        for i, c in enumerate(selected, 1):
+            progress.say(f"[{i}/{len(selected)}] {c.name}: {c.title} ...")
+
+            def on_record(record, c=c):
+                progress.say(f"    {point_line(record, c.rule)}")
+                shown.update(1)
+                emit(record)
+
+            outcome = numerics.run_check(c, seed=args.seed, quick=args.quick, on_record=on_record)
+            emit(outcome.summary)
+            if plots:
+                numerics.plot(outcome, plots / f"{c.name}.png")
+            progress.say(f"  {verdict_line(outcome)}")
+            passed.append(outcome.passed)
+    return passed
 
 
 LEGEND = ("s.e.: standard error of the estimate; n: samples; z*: the threshold (Bonferroni over the "
@@ -224,8 +231,9 @@ def backend_from_args(args):
     return backend
 
 
-def _verify_distributed(backend, selected, args, emit, plots, sink) -> int:
-    """Every point of every selected check as a task; records written as they finish."""
+def _verify_distributed(backend, selected, args, emit, plots) -> list[bool]:
+    """Every point of every selected check as a task; records written as they finish; whether each
+    check passed (a check whose points never all finished is missing)."""
     from . import distributed, numerics
 
     results = []
@@ -248,22 +256,12 @@ def _verify_distributed(backend, selected, args, emit, plots, sink) -> int:
         print(f"  {outcome.check.name}: {verdict_line(outcome)}", file=sys.stderr, flush=True)
         results.append(outcome.passed)
 
-    try:
-        with backend:
-            distributed.verify(backend, selected, seed=args.seed, quick=args.quick, on_record=on_record,
-                               on_check=on_check)
-            for worker, (points, seconds) in sorted(backend.per_worker.items()):
-                print(f"  worker {worker}: {points} points, {seconds:.1f}s", file=sys.stderr, flush=True)
-    except KeyboardInterrupt:
-        print("dltheory: verify interrupted; records so far are written", file=sys.stderr)
-        return 130
-    finally:
-        if sink:
-            sink.close()
-    all_passed = len(results) == len(selected) and all(results)
-    if not args.json:
-        print(f"{'all checks passed' if all_passed else 'some checks FAILED'} ({len(selected)} checks)")
-    return 0 if all_passed else 1
+    with backend:
+        distributed.verify(backend, selected, seed=args.seed, quick=args.quick, on_record=on_record,
+                           on_check=on_check)
+        for worker, (points, seconds) in sorted(backend.per_worker.items()):
+            print(f"  worker {worker}: {points} points, {seconds:.1f}s", file=sys.stderr, flush=True)
+    return results
 
 
 def _show_point(point: dict) -> str:

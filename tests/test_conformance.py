@@ -126,6 +126,25 @@ def test_list_imports_neither_numba_nor_sympy(cli):
     assert {e["kind"] for e in entries} == {"quantity", "derivation", "check", "benchmark"}
 
 
+
+def test_eval_imports_neither_numba_nor_sympy_nor_the_progress_display():
+    """`dltheory eval` of every quantity's first example, in one process, not on a terminal: no numba,
+    sympy, scipy, matplotlib, or tqdm (the progress bar starts only where stderr is a terminal)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, contextlib, io; from dltheory.cli import main; from dltheory import theory\n"
+            "for q in theory.all_quantities().values():\n"
+            "    argv = ['eval', q.name] + [f'{k}=' + (','.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v))"
+            " for k, v in q.examples[0].items() if v is not None]\n"
+            "    with contextlib.redirect_stdout(io.StringIO()): main(argv)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'numba', 'sympy', 'scipy', 'matplotlib', 'tqdm'}), "
+            "file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                         env={**__import__("os").environ, "DLTHEORY_PROGRESS": ""})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stderr.strip().splitlines()[-1] == "[]", out.stderr[-2000:]
+
 WORKING_NOTES = ("recalled", "not re-read", "not re-checked", "from memory", "not verified against",
                  "search tools of this session", "this session", "as we read", "as we recall")
 
