@@ -72,6 +72,9 @@ class Check:
     ylabel: str = ""
     logy: bool = False
     loose: str = ""  # a bound check not tight on its grid: by how much, and the exact sub-check giving its power
+    # every point gets the check's seed (not one per point): the points read one shared sample (e.g.
+    # one enumeration serves every index); Bonferroni's family-wise rate holds under that dependence
+    shared_sample: bool = False
 
     @property
     def quantity(self) -> str:
@@ -183,8 +186,10 @@ class Outcome:
 
 
 def point_seed(c: Check, seed: int, index: int) -> np.random.SeedSequence:
-    """The seed of grid point ``index`` of check ``c``: (seed, check name, point index)."""
-    return np.random.SeedSequence([seed, zlib.crc32(c.name.encode()), index])
+    """The seed of grid point ``index`` of check ``c``: (seed, check name, point index); with
+    ``shared_sample`` every point gets (seed, check name)."""
+    key = [seed, zlib.crc32(c.name.encode())]
+    return np.random.SeedSequence(key if c.shared_sample else key + [index])
 
 
 def measure_point(c: Check, point: dict, index: int, seed: int = 0, quick: bool = False) -> Estimate:

@@ -103,3 +103,18 @@ def test_a_wrong_theory_of_none_declares_a_point_without_power():
     first, second = out.records
     assert first["wrong_theory"] is None and first["resolved"] and first["power_deviation"] == 0
     assert second["wrong_rejected"] and out.passed
+
+
+def test_shared_sample_gives_every_point_the_check_seed():
+    """`shared_sample=True`: every grid point gets (seed, check name); otherwise each point its own."""
+    from dltheory.numerics import Check, Estimate
+    from dltheory.numerics._check import point_seed
+
+    def make(shared):
+        return Check("harness-shared", ("harness-quantity",), "harness", grid=lambda quick: [{"i": 0}, {"i": 1}],
+                     measure=lambda point, seed, quick: Estimate(1.0, 0.1, 10), shared_sample=shared)
+
+    shared, separate = make(True), make(False)
+    assert point_seed(shared, 5, 0).entropy == point_seed(shared, 5, 1).entropy
+    assert point_seed(separate, 5, 0).entropy != point_seed(separate, 5, 1).entropy
+    assert point_seed(separate, 5, 0).entropy[:2] == point_seed(shared, 5, 0).entropy

@@ -38,14 +38,11 @@ BATCH, MAX_STARTS, ITERATIONS = 40, 4000, 60
 
 
 def run_entropy(seed: np.random.SeedSequence) -> tuple:
-    """The run's part of a point's seed: ``point_seed`` is SeedSequence([seed, crc32(check), index]);
-    dropping the index lets the grid points of one check share one sample (one enumeration serves
-    every index or distance; a point is still reproducible alone, and the Bonferroni family-wise
-    rate holds under dependence)."""
+    """The cache key of a check's shared sample: its seed's entropy (these checks declare
+    ``shared_sample=True``, so every point gets the check's seed and one enumeration serves every
+    index or distance)."""
     entropy = seed.entropy
-    if isinstance(entropy, (list, tuple)) and len(entropy) == 3:
-        return tuple(int(e) for e in entropy[:2])
-    return (int(entropy) if not isinstance(entropy, (list, tuple)) else tuple(int(e) for e in entropy),)
+    return tuple(int(e) for e in entropy) if isinstance(entropy, (list, tuple)) else (int(entropy),)
 
 
 def _theta(p: int, index) -> float:
@@ -77,7 +74,7 @@ ENUMERATION_POINTS = ({"N": 2, "p": 3, "index": 0}, {"N": 3, "p": 3, "index": 0}
                       {"N": 4, "p": 3, "index": None})
 
 
-@check("pspin-critical-points-enumeration", quantity="pspin-expected-critical-points", x="N",
+@check("pspin-critical-points-enumeration", shared_sample=True, quantity="pspin-expected-critical-points", x="N",
        grid=lambda quick: [dict(pt) for pt in (ENUMERATION_POINTS[:4] if quick else ENUMERATION_POINTS)],
        wrong=lambda point: math.exp(point["N"] * _theta(point["p"], point.get("index"))),
        wrong_label="annealed count exp(N Theta) of the N -> infinity complexity",
@@ -143,7 +140,7 @@ def _gaussian_quantile(point: dict) -> float:
     return -p * point["energy"] + math.sqrt(p * (p - 1)) * NormalDist().inv_cdf(point["level"])
 
 
-@check("pspin-hessian-spectrum", quantity="pspin-hessian-quantile", x="level",
+@check("pspin-hessian-spectrum", shared_sample=True, quantity="pspin-hessian-quantile", x="level",
        grid=lambda quick: [{"p": 3, "energy": 0.0, "level": q} for q in LEVELS],
        wrong=_gaussian_quantile, wrong_label="Gaussian spectral law of the same variance",
        title="Spherical 3-spin: Hessian spectrum at critical points (centred by +p u), 1/N-extrapolated quantiles",
@@ -181,7 +178,7 @@ PAIR_POINTS = {True: [{"N": 12, "P": 6, "distance": k} for k in (0, 1, 2, 4, 5)]
                False: [{"N": 15, "P": 8, "distance": k} for k in (0, 1, 2, 4, 6)]}
 
 
-@check("perceptron-pair-enumeration", quantity="perceptron-pair-count", x="distance",
+@check("perceptron-pair-enumeration", shared_sample=True, quantity="perceptron-pair-count", x="distance",
        grid=lambda quick: [dict(pt) for pt in PAIR_POINTS[quick]],
        wrong=_independent, wrong_label="independent constraints 2^N C(N,K) 4^-P",
        title="Binary perceptron: ordered solution pairs by Hamming distance, exact enumeration of 2^N weights",
