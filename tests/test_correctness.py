@@ -204,6 +204,7 @@ NO_REGIME = {
     "pspin-critical-energy": "the N -> infinity limit; no size parameter",
     "pspin-hessian-quantile": "the N -> infinity limit; no size parameter",
     "pspin-threshold-energy": "the N -> infinity limit; no size parameter",
+    "ntk-gd-deviation-exponent": "an exponent of the N -> infinity behaviour; no width parameter",
 }
 
 
