@@ -29,6 +29,19 @@ CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler before giving up with a o
 INSTALL = "pip install 'dltheory[distributed]'"
 
 
+# Local workers log only critical events: a task's error reaches the client through its future (and
+# is reported there, one line), and an interrupted run's abandoned tasks must not print tracebacks.
+QUIET_WORKERS = {"DASK_LOGGING__TORNADO": "critical", "DASK_LOGGING__DISTRIBUTED": "critical"}
+
+
+def quiet_shutdown() -> None:
+    """Silence this process's event-loop loggers before an interrupted run closes its cluster."""
+    import logging
+
+    for name in ("tornado", "distributed", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def _distributed():
     try:
         import distributed
@@ -99,7 +112,9 @@ class Backend:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            quiet_shutdown()  # an interrupt: tasks in flight are abandoned, their loops' complaints are noise
         self.close()
 
     def map_points(self, tasks: list[tuple], on_result: Callable, on_error: Callable) -> None:
@@ -154,7 +169,7 @@ def connect(scheduler: str | None = None, workers: int | None = None,
     threads = os.environ.get("DLTHEORY_THREADS") or str(max(1, (os.cpu_count() or 1) // workers))
     cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                        dashboard_address=None, silence_logs=logging.ERROR,
-                                       env={"DLTHEORY_THREADS": threads})
+                                       env={"DLTHEORY_THREADS": threads, **QUIET_WORKERS})
     client = distributed.Client(cluster)
     return Backend(client, cluster, f"local cluster of {workers} worker processes "
                                     f"({threads} simulator thread{'s' * (threads != '1')} each)")
