@@ -28,12 +28,46 @@ _WIDE = {r"\int": 1.6, r"\sum": 1.8, r"\prod": 1.8, r"\iint": 2.6, r"\oint": 1.6
          r"\operatorname": 0.0, r"\binom": 0.0}
 
 
+class GaussTail(sp.Function):
+    """Display form of the Gaussian tail H(x) = int_x^oo Dt = erfc(x/sqrt 2)/2 (Gardner's notation)."""
+
+    def _latex(self, printer, exp=None):
+        tex = rf"H\left({printer._print(self.args[0])}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+def _half_erfc(term) -> sp.Expr | None:
+    """c H(sqrt 2 a) for a term c' erfc(a) with c' = c/2, else None."""
+    coeff, rest = term.as_coeff_Mul()
+    if isinstance(rest, sp.erfc):
+        return 2 * coeff * GaussTail(sp.sqrt(2) * rest.args[0])
+    return None
+
+
+def _gauss_tails(expr):
+    """Write erfc(a)/2 as H(sqrt 2 a) and 1 - erfc(a)/2 as H(-sqrt 2 a): an exact rewriting, for display."""
+    def add(e):
+        terms = list(e.args)
+        for i, term in enumerate(terms):
+            tail = _half_erfc(term)
+            if tail is not None and tail.as_coeff_Mul()[0] == -1 and sp.S.One in terms:
+                terms.remove(sp.S.One)
+                terms[terms.index(term)] = GaussTail(-tail.as_coeff_Mul()[1].args[0])
+                return sp.Add(*terms)
+        return e
+    expr = expr.replace(lambda e: e.is_Add and e.has(sp.erfc), add)
+    return expr.replace(lambda e: e.is_Mul and _half_erfc(e) is not None, _half_erfc)
+
+
 def latex(expr, **settings) -> str:
-    """SymPy's LaTeX with ``\\ln`` for the natural logarithm (the documents' one notation)."""
+    """SymPy's LaTeX with ``\\ln`` for the natural logarithm (the documents' one notation) and the
+    Gaussian tail H for erfc(a)/2."""
     if isinstance(expr, str):
         return expr
     settings.setdefault("ln_notation", True)
     settings.setdefault("inv_trig_style", "full")
+    if isinstance(expr, sp.Basic) and expr.has(sp.erfc):
+        expr = _gauss_tails(expr)
     return sp.latex(expr, **settings)
 
 
