@@ -36,27 +36,25 @@ class GaussTail(sp.Function):
         return tex if exp is None else rf"{tex}^{{{exp}}}"
 
 
-def _half_erfc(term) -> sp.Expr | None:
-    """c H(sqrt 2 a) for a term c' erfc(a) with c' = c/2, else None."""
-    coeff, rest = term.as_coeff_Mul()
-    if isinstance(rest, sp.erfc):
-        return 2 * coeff * GaussTail(sp.sqrt(2) * rest.args[0])
-    return None
-
-
 def _gauss_tails(expr):
-    """Write erfc(a)/2 as H(sqrt 2 a) and 1 - erfc(a)/2 as H(-sqrt 2 a): an exact rewriting, for display."""
-    def add(e):
-        terms = list(e.args)
-        for i, term in enumerate(terms):
-            tail = _half_erfc(term)
-            if tail is not None and tail.as_coeff_Mul()[0] == -1 and sp.S.One in terms:
-                terms.remove(sp.S.One)
-                terms[terms.index(term)] = GaussTail(-tail.as_coeff_Mul()[1].args[0])
-                return sp.Add(*terms)
-        return e
-    expr = expr.replace(lambda e: e.is_Add and e.has(sp.erfc), add)
-    return expr.replace(lambda e: e.is_Mul and _half_erfc(e) is not None, _half_erfc)
+    """Write erfc(a) as 2 H(sqrt 2 a) and then 1 - H(x) as H(-x), an exact rewriting for display, kept
+    only where it shortens the expression and leaves no bare 2 H (erfc(a)/2 -> H(sqrt 2 a),
+    1 - erfc(a)/2 -> H(-sqrt 2 a); a lone erfc(a) stays)."""
+    new = expr.replace(lambda e: isinstance(e, sp.erfc), lambda e: 2 * GaussTail(sp.sqrt(2) * e.args[0]))
+
+    def flip(e):
+        tails = [t for t in e.args if (-t).func is GaussTail]
+        if sp.S.One not in e.args or not tails:
+            return e
+        rest = list(e.args)
+        rest.remove(sp.S.One)
+        rest.remove(tails[0])
+        return sp.Add(GaussTail(-(-tails[0]).args[0]), *rest)
+
+    new = new.replace(lambda e: e.is_Add and e.has(GaussTail), flip)
+    bare = new.has(*(m for m in sp.preorder_traversal(new)
+                     if m.is_Mul and len(m.args) == 2 and m.args[0] == 2 and m.args[1].func is GaussTail))
+    return new if not bare and sp.count_ops(new) <= sp.count_ops(expr) else expr
 
 
 def latex(expr, **settings) -> str:
