@@ -219,7 +219,7 @@ def test_montufar_upper_bound_caps_the_dimension_at_a_bottleneck():
     assert evaluate("linear-regions-upper", input_dim=3, widths=(2, 5)) <= 64
 
 
-# ------------------------------------------------------------------ loose bounds: the exact sub-checks that give their power
+# ------------------------------------------------------------------ loose bounds: their exact sub-checks
 _LOOSE_SUBCHECKS = {"rademacher-relu-grs-above": "rademacher-bound-linear-exact",
                     "rademacher-relu-path-norm-above": "rademacher-bound-linear-exact",
                     "rademacher-relu-spectral-above": "rademacher-spectral-dudley-exact",
@@ -271,8 +271,9 @@ _RADEMACHER_SLIPS = {
 @pytest.mark.parametrize("slip", list(_RADEMACHER_SLIPS))
 def test_rademacher_linear_exact_sub_check_kills_a_slip_in_the_constant_depth_or_log(slip):
     """rademacher-bound-linear-exact fails when GRS's or NTS's value carries a wrong constant, depth
-    dependence, log or power of n (at the exact rule's 1e-12); unmutated it passes."""
-    assert run_check(_mutant("rademacher-bound-linear-exact", lambda p, v: v), quick=True).passed
+    dependence, log or power of n (at the exact rule's 1e-12); unmutated it passes (the first case)."""
+    if slip == next(iter(_RADEMACHER_SLIPS)):
+        assert run_check(_mutant("rademacher-bound-linear-exact", lambda p, v: v), quick=True).passed
     assert not run_check(_mutant("rademacher-bound-linear-exact", _RADEMACHER_SLIPS[slip]), quick=True).passed
 
 
