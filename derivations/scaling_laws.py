@@ -145,27 +145,29 @@ def power_law_joint(doc: Document) -> None:
             r"(A\Sigma^{1/2}G^T)^+A\Sigma^{1/2}\|_F^2$. Transposing the matrix inside the norm, with "
             r"$(Z^T)^+=(Z^+)^T$, exchanges $A$ and $G$: $r(A,G)=r(G,A)$ for every pair of matrices. Since $A$ "
             r"and $G$ are i.i.d.\ Gaussian of sizes $P\times M$ and $N\times M$, the risk at $(P,N)$ has the "
-            r"law of the risk at $(N,P)$. Symbolically, at $P=1$, $N=2$, $M=3$ with general entries:")
+            r"law of the risk at $(N,P)$.")
     lam = sp.symbols("lambda_1:4", positive=True)
     A = sp.Matrix(1, 3, sp.symbols("a_1:4", real=True))
     G = sp.Matrix(2, 3, sp.symbols("g_1:7", real=True))
     doc.equal(_sign_averaged_risk(A, G, lam) - _sign_averaged_risk(G, A, lam), 0,
+              r"Symbolically, at $P=1$, $N=2$, $M=3$ with general entries $a_i$, $g_j$, $\lambda_k$:",
               lhs_tex=r"r(A,G)-r(G,A)")
-    doc.say(r"So take $n=\max(P,N)$ samples and $m=\min(P,N)<M$ projections. Given $F$, $(z,y)$ is jointly "
+    factor = doc.equal(sp.Add(s2, s2 * m / (n - m - 1), evaluate=False), s2 * (n - 1) / (n - m - 1),
+                       r"So take $n=\max(P,N)$ samples and $m=\min(P,N)<M$ projections. Given $F$, $(z,y)$ is jointly "
             r"Gaussian: $y=b\cdot z+\varepsilon$ with $b$ the best linear predictor on $z$ and $\varepsilon$ "
             r"independent of $z$, of variance $\sigma^2=R_m(F)$, the parameter-limited risk of "
             r"\emph{power-law-ridgeless} (its mean is $m\kappa(m)$ to leading order). Ordinary least squares on "
             r"$n\ge m+2$ samples of $m$ Gaussian features has conditional risk "
             r"$\sigma^2+\sigma^2\operatorname{tr}(C(Z^TZ)^{-1})$, $C=F\Sigma F^T$, and the inverse-Wishart mean "
-            r"$\operatorname{E}(Z^TZ)^{-1}=C^{-1}/(n-m-1)$ (Muirhead 1982, Theorem 3.2.12) gives, exactly,")
-    factor = doc.equal(sp.Add(s2, s2 * m / (n - m - 1), evaluate=False), s2 * (n - 1) / (n - m - 1),
-                       r"", ranges={n: (10, 20), m: (1, 8)})
-    doc.say(r"so $\operatorname{E}R=\operatorname{E}[R_m]\,(n-1)/(n-m-1)$, infinite for $n-m\le1$ (the "
-            r"interpolation peak, where $\operatorname{E}(Z^TZ)^{-1}$ diverges). At a fixed ratio $n=cm$, "
-            r"$c>1$, the factor approaches the deterministic equivalent $n/(n-m)$ (the overfitting factor "
-            r"$1/(1-\gamma)$, $\gamma=m/n$, of Bordelon, Canatar \& Pehlevan at zero ridge and zero bias):")
+            r"$\operatorname{E}(Z^TZ)^{-1}=C^{-1}/(n-m-1)$ (Muirhead 1982, Theorem 3.2.12) gives, exactly,",
+                       ranges={n: (10, 20), m: (1, 8)})
     ratio = (factor / s2) / (n / (n - m))
-    doc.equal(sp.Limit(ratio.subs(n, c * m), m, sp.oo), 1, ranges={c: (sp.Rational(11, 10), 10)})
+    doc.equal(sp.Limit(ratio.subs(n, c * m), m, sp.oo), 1,
+              r"so $\operatorname{E}R=\operatorname{E}[R_m]\,(n-1)/(n-m-1)$, infinite for $n-m\le1$ (the "
+              r"interpolation peak, where $\operatorname{E}(Z^TZ)^{-1}$ diverges). At a fixed ratio $n=cm$, "
+              r"$c>1$, the factor approaches the deterministic equivalent $n/(n-m)$ (the overfitting factor "
+              r"$1/(1-\gamma)$, $\gamma=m/n$, of Bordelon, Canatar \& Pehlevan at zero ridge and zero bias):",
+              ranges={c: (sp.Rational(11, 10), 10)})
     R = m * kappa * n / (n - m)
     doc.result("joint", R, r"With $\operatorname{E}R_m=m\kappa(m)(1+O(1/m))$, to leading order in $1/m$ at fixed "
                r"$n/m>1$ ($\kappa$ the solution of $\sum_k\lambda_k/(\lambda_k+\kappa)=m$):", lhs="R_{P,N}")

@@ -190,7 +190,7 @@ def power_law_joint_risk(samples: int, features: int, alpha: float, modes: int):
     m, n = min(samples, features), max(samples, features)
     if n - m <= 1:
         raise BadInput("samples", samples, "|samples - features| >= 2",
-                       f"at features={features} the ridgeless risk is infinite (interpolation peak: the formula "
-                       "diverges at P = N, the mean risk for |P - N| <= 1)")
+                       f"with features={features} this is the interpolation peak: the formula diverges at P = N "
+                       "and the mean ridgeless risk is infinite for |P - N| <= 1")
     _size_guard("samples" if samples <= features else "features", m, modes)
     return m * kappa(m, alpha, modes) * (n / (n - m))
