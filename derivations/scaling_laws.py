@@ -172,7 +172,8 @@ def power_law_joint(doc: Document) -> None:
     doc.result("joint", R, r"With $\operatorname{E}R_m=m\kappa(m)(1+O(1/m))$, to leading order in $1/m$ at fixed "
                r"$n/m>1$ ($\kappa$ the solution of $\sum_k\lambda_k/(\lambda_k+\kappa)=m$):", lhs="R_{P,N}")
     doc.equal(sp.Limit(R, n, sp.oo), m * kappa,
-              r"As the larger resource grows the one-sided risk returns: $N\to\infty$ gives the data-limited "
+              r"The leading-order form (the result below) tends to the one-sided risk as the larger resource "
+              r"grows: $N\to\infty$ gives the data-limited "
               r"$P\kappa(P)$, $P\to\infty$ the parameter-limited $N\kappa(N)$,")
     doc.say(r"and the peak at $P=N$ is a pole: $R_{P,N}\sim m^2\kappa(m)/(n-m)$ as $n\to m$.")
     doc.references = [MALONEY, BORDELON, MUIRHEAD]

@@ -163,7 +163,8 @@ def _joint_regime(samples: int, features: int, alpha: float, modes: int) -> list
           status="asymptotic", verified="recomputed", regime=_joint_regime,
           citation=MALONEY + ", the linear random-feature model at ridge 0 with both P and N finite; "
                    "R = m kappa(m) n/(n - m), m = min(P, N), n = max(P, N), derived here (derivation power-law-joint: "
-                   "exact P <-> N duality and the inverse-Wishart factor of least squares); " + BORDELON,
+                   "exact P <-> N duality and the inverse-Wishart factor of least squares, Muirhead (1982), Aspects of "
+                   "Multivariate Statistical Theory, Theorem 3.2.12); " + BORDELON,
           examples=({"samples": 128, "features": 64, "alpha": 0.5, "modes": 512},
                     {"samples": 64, "features": 128, "alpha": 0.5, "modes": 512},
                     {"samples": 1000, "features": 300, "alpha": 1.0, "modes": 10000},
