@@ -187,7 +187,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("T9", "theory", "theory/regions.py", "return sigma_w * math.sqrt(width / (width + 1))",
            "return sigma_w * math.sqrt(width / (width + 2))", "trajectory growth base: width + 2",
            ("tests/test_regions.py", "tests/test_trajectory.py"), _verify("trajectory-growth-lower-bound")),
-    Mutant("T10", "theory", "theory/capacity.py", "    for k in range(min(N, P)):\n        total += term",
+    Mutant("T10", "theory", "theory/capacity/cover.py", "    for k in range(min(N, P)):\n        total += term",
            "    for k in range(min(N, P) + 1):\n        total += term", "Cover count: off-by-one in the sum",
            ("tests/test_capacity.py",), _verify("capacity-cover-count")),
     Mutant("T11", "theory", "theory/generalization.py", "    for i in range(0, min(h, m) + 1):\n        total += term",
