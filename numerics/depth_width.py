@@ -21,7 +21,7 @@ from ..theory import depth_width as theory
 
 from . import relu_pieces
 from .activations import fresh_cache, numba_form
-from ._bench import Timing, benchmark, timing
+from ._bench import benchmark, timing
 from ._check import check
 from ._size import sized
 from ._parallel import map_chunks, map_rows
