@@ -252,6 +252,8 @@ class Architecture:
     activation: str = "relu"
     samples: int | None = None
     delta: float | None = None
+    weight_variance: float | None = None  #: sigma_w^2 of the mean-field rows (None: their default)
+    bias_variance: float | None = None  #: sigma_b^2 of the mean-field rows (None: their default)
 
 
 @dataclass(frozen=True)
