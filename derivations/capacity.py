@@ -197,7 +197,7 @@ def ising(doc: Document) -> None:
             r"point above, becomes negative at $\alpha\approx0.833$, before $4/\pi$; a negative entropy is "
             r"impossible for $2^N$ discrete states. Krauth \& M\'ezard (1989) show that the one-step RSB "
             r"solution is frozen and its capacity is the zero of $s_{RS}$, "
-            r"$\alpha_c=0.8330786\ldots$ (solved in \texttt{theory/capacity.py}, in double precision and by "
+            r"$\alpha_c=0.8330786\ldots$ (solved in \texttt{theory/capacity/ising.py}, in double precision and by "
             r"mpmath Newton iteration, which the tests compare).")
     ann = sp.log(2) * (1 - alpha)
     doc.equal(sp.log(2**1 * sp.Rational(1, 2)**alpha), ann, lhs_tex=r"\frac1N\ln\bigl(2^N\,2^{-\alpha N}\bigr)",
@@ -307,7 +307,7 @@ def teacher_student(doc: Document) -> None:
               r"The $R$-derivative of the teacher weight:", ranges={R: (sp.Rational(1, 10), sp.Rational(9, 10))})
     doc.equal(G(t) * G(R * t / s), sp.exp(-t**2 / (2 * s**2)) / (2 * sp.pi) * sp.exp(-t**2 * (R**2 + s**2 - 1) / (2 * s**2)),
               r"and the product of the two Gaussians, which for $s^2=1-R^2$ is $e^{-t^2/(2s^2)}/(2\pi)$:")
-    doc.say(r"Hence the two equations solved in \texttt{theory/capacity.py}: "
+    doc.say(r"Hence the two equations solved in \texttt{theory/capacity/teacher\_student.py}: "
             r"(A) $1-R^2=\alpha\int_{-\infty}^{\kappa}Dt\,2H(-Rt/s)(\kappa-t)^2$ and "
             r"(B) $R\,s^3=-\alpha\int_{-\infty}^{\kappa}Dt\,G(Rt/s)\,t\,(\kappa-t)^2$. "
             r"Check: at $R=0$ (no teacher information) (A) is Gardner's $\alpha_c(\kappa)$. "

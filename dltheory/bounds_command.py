@@ -2,8 +2,9 @@
 
 A quantity plugs in by declaring ``bounds=lambda arch: {params} or None`` (theory/); a bound
 whose conditions this architecture does not meet shows as n/a with the reason. For a smooth
-mean-field activation (tanh, erf, ...) the table adds that activation's own mean-field rows
-at ``--weight-variance``/``--bias-variance`` (default: the edge of chaos, chi1 = 1).
+mean-field activation (tanh, erf, ...) the mean-field quantities' adapters add that activation's
+rows at ``--weight-variance``/``--bias-variance`` (default: the edge of chaos, chi1 = 1), which
+the architecture carries.
 
 The table: values in one notation (integers below 10^6 whole, everything else to 6 significant
 digits, large numbers as 1.234e+19; ``--exact`` prints every digit and exact fractions), a
@@ -46,10 +47,6 @@ MEANING = {
     "length-depth-scale": ("xi_q: layers for q to reach q*", ""),
     "correlation-depth-scale": ("xi_c: layers over which correlations survive", ""),
 }
-
-MEANFIELD_ROWS = ("critical-weight-variance", "fixed-point-length", "chi1", "length-depth-scale",
-                  "correlation-depth-scale", "finite-width-kurtosis")
-
 
 def activations() -> tuple[str, ...]:
     """The activations some quantity knows (the activation table, and polynomial for the Betti bound)."""
@@ -117,27 +114,6 @@ def _vacuous(value, kind: str) -> bool:
         return False
 
 
-def _meanfield_params(arch, activation: str, weight_variance, bias_variance):
-    """{row name: params} of the activation's own mean-field rows, or {} where it has none."""
-    from . import theory
-    from .theory.meanfield import ACTIVATIONS
-
-    if activation not in ACTIVATIONS or activation in ("relu", "linear"):
-        return {}
-    sb = bias_variance if bias_variance is not None else 0.05
-    sw = weight_variance
-    if sw is None:
-        sw = float(theory.evaluate("critical-weight-variance", activation=activation, bias_variance=sb))
-    common = {"activation": activation, "weight_variance": sw, "bias_variance": sb}
-    rows = {"critical-weight-variance": {"activation": activation, "bias_variance": sb},
-            "fixed-point-length": common, "chi1": common, "length-depth-scale": common}
-    if weight_variance is not None:  # on the critical line (the default) xi_c diverges: no row
-        rows["correlation-depth-scale"] = common
-    if len(set(arch.widths)) == 1:
-        rows["finite-width-kurtosis"] = {**common, "depth": len(arch.widths) + 1, "width": arch.widths[0]}
-    return rows
-
-
 def run(args) -> int:
     from . import theory
 
@@ -151,7 +127,7 @@ def run(args) -> int:
     sw = theory.Real("weight-variance", lo=0, lo_open=True, hi=1e6).parse(args.weight_variance) \
         if args.weight_variance else None
     sb = theory.Real("bias-variance", lo=0, hi=1e6).parse(args.bias_variance) if args.bias_variance else None
-    arch = theory.Architecture(input_dim, widths, args.activation, samples, delta)
+    arch = theory.Architecture(input_dim, widths, args.activation, samples, delta, sw, sb)
     fans = (input_dim,) + tuple(widths)
     parameters = sum(n * (fan + 1) for fan, n in zip(fans, widths))  # hidden layers: weights + biases
     neurons = sum(widths)
@@ -160,8 +136,6 @@ def run(args) -> int:
         params = q.bounds(arch) if q.bounds is not None else None
         if params is not None:
             candidates.append((q, params))
-    for name, params in _meanfield_params(arch, args.activation, sw, sb).items():
-        candidates.append((theory.get(name), params))
     rows = []
     for q, params in sorted(candidates, key=lambda qp: qp[0].name):
         meaning, kind = MEANING.get(q.name, (q.summary, ""))

@@ -84,12 +84,19 @@ def interleaved(simulator: Callable[[], object], reference: Callable[[], object]
     return float(np.median(sims)), float(np.median(refs)), ratios
 
 
+def timed(measured: tuple, work: str, agree: bool, limit: str = "") -> Timing:
+    """The :class:`Timing` of an :func:`interleaved` measurement ``(simulator s, reference s, ratios)``,
+    the spread of the per-repeat ratios appended to ``limit``: for a benchmark whose work text,
+    agreement or limit needs the measured times or the results of the timed calls."""
+    sim, ref, ratios = measured
+    return Timing(sim, ref, work, agree, "; ".join(t for t in (limit, spread(ratios)) if t), ratios)
+
+
 def timing(simulator: Callable[[], object], reference: Callable[[], object], work: str, agree: bool,
-           limit: str = "", repeat: int = 3) -> Timing:
+           limit: str = "", repeat: int = 3, reference_scale: float = 1.0) -> Timing:
     """A :class:`Timing` of the two sides measured by :func:`interleaved` CPU-time repeats, the
     spread of the per-repeat ratios appended to ``limit``."""
-    sim, ref, ratios = interleaved(simulator, reference, repeat)
-    return Timing(sim, ref, work, agree, "; ".join(t for t in (limit, spread(ratios)) if t), ratios)
+    return timed(interleaved(simulator, reference, repeat, reference_scale), work, agree, limit)
 
 
 def spread(ratios) -> str:

@@ -7,9 +7,10 @@ here imports numba or sympy.
 from __future__ import annotations
 
 from ._quantity import (Architecture, BadInput, Choice, Int, IntList, Param, Quantity, Real,
-                        RealList, STATUSES, Shown, import_public_modules, lookup, present, quantity, registered)
-from ._quantity import evaluate_grid as _evaluate_grid
-from ._quantity import show as _show
+                        RealList, STATUSES, import_public_modules, lookup, present, quantity, registered)
+from ._notebook import Shown
+from ._notebook import evaluate_grid as _evaluate_grid
+from ._notebook import show as _show
 
 __all__ = ["Architecture", "BadInput", "Choice", "Int", "IntList", "Param", "Quantity", "Real",
            "RealList", "STATUSES", "Shown", "all_quantities", "evaluate", "evaluate_grid", "get", "import_public_modules", "lookup",

@@ -14,13 +14,17 @@ from .hit_and_run import bayes_chunk, gibbs_chunk
 from .kernels import cover_chunk, margin_chunk, max_stability_chunk, separable_dichotomies, storable_chunk
 
 
+def labelled_patterns(g, k: int, P: int, N: int) -> tuple[np.ndarray, np.ndarray]:
+    """A chunk of k instances: P patterns xi ~ N(0, I_N) each, shape (k, P, N), and fair +-1 labels,
+    shape (k, P), drawn from ``g`` in that order."""
+    return g.standard_normal((k, P, N)), np.where(g.random((k, P)) < 0.5, -1.0, 1.0)
+
+
 def separable_count(P: int, N: int, samples: int, seed, chunk: int = 256) -> tuple[int, int]:
     """(separable, certificate failures) among ``samples`` random instances (Gaussian points, fair labels)."""
 
     def work(g, k):
-        Z = g.standard_normal((k, P, N))
-        labels = np.where(g.random((k, P)) < 0.5, -1.0, 1.0)
-        return cover_chunk(Z, labels, P, N)
+        return cover_chunk(*labelled_patterns(g, k, P, N), P, N)
 
     parts = map_chunks(work, samples, chunk, seed)
     return sum(p[0] for p in parts), sum(p[1] for p in parts)
@@ -44,9 +48,7 @@ def storable_counts(N: int, kappa: float, samples: int, seed, budget: float = 4.
     P = int(math.ceil(budget * N))
 
     def work(g, k):
-        Z = g.standard_normal((k, P, N))
-        labels = np.where(g.random((k, P)) < 0.5, -1.0, 1.0)
-        return storable_chunk(Z, labels, float(kappa))
+        return storable_chunk(*labelled_patterns(g, k, P, N), float(kappa))
 
     parts = map_chunks(work, samples, chunk, seed)
     if sum(p[1] for p in parts):
@@ -61,9 +63,8 @@ def max_margins(P: int, N: int, samples: int, seed, chunk: int = 8) -> np.ndarra
     """Maximal margins (|w| = 1, fields x.w with x ~ N(0, I_N)... scaled by 1/sqrt(N)) of random instances."""
 
     def work(g, k):
-        Z = g.standard_normal((k, P, N)) / math.sqrt(N)
-        labels = np.where(g.random((k, P)) < 0.5, -1.0, 1.0)
-        return margin_chunk(Z, labels, P, N)
+        Z, labels = labelled_patterns(g, k, P, N)
+        return margin_chunk(Z / math.sqrt(N), labels, P, N)
 
     parts = map_chunks(work, samples, chunk, seed)
     if sum(p[1] for p in parts):

@@ -140,6 +140,15 @@ def gordan_simplex(X, tol=1e-9):
 
 
 @njit(cache=True, nogil=True)
+def signed_rows(Z, y, X):
+    """X[mu] = y_mu Z[mu] in place: the labelled patterns as a perceptron through the origin sees them."""
+    P, N = Z.shape
+    for mu in range(P):
+        for i in range(N):
+            X[mu, i] = y[mu] * Z[mu, i]
+
+
+@njit(cache=True, nogil=True)
 def separable_dichotomies(Z):
     """(separable labellings, certificate failures) among all 2^P labellings of the rows of Z.
 
@@ -148,13 +157,13 @@ def separable_dichotomies(Z):
     """
     P, N = Z.shape
     X = np.empty((P, N))
+    y = np.empty(P)
     count = 0
     fail = 0
     for mask in range(1 << P):
         for mu in range(P):
-            y = -1.0 if (mask >> mu) & 1 else 1.0
-            for i in range(N):
-                X[mu, i] = y * Z[mu, i]
+            y[mu] = -1.0 if (mask >> mu) & 1 else 1.0
+        signed_rows(Z, y, X)
         st, _, _ = gordan_simplex(X)
         if st == 1:
             count += 1
@@ -171,10 +180,7 @@ def cover_chunk(Z, labels, P, N):
     fail = 0
     X = np.empty((P, N))
     for s in range(k):
-        for mu in range(P):
-            y = labels[s, mu]
-            for i in range(N):
-                X[mu, i] = y * Z[s, mu, i]
+        signed_rows(Z[s], labels[s], X)
         st, _, _ = gordan_simplex(X)
         if st == 1:
             sep += 1
@@ -259,10 +265,7 @@ def margin_chunk(Z, labels, P, N):
     X = np.empty((P, N))
     bad = 0
     for s in range(k):
-        for mu in range(P):
-            y = labels[s, mu]
-            for i in range(N):
-                X[mu, i] = y * Z[s, mu, i]
+        signed_rows(Z[s], labels[s], X)
         w, margin, ok, _ = adatron(X)
         out[s] = margin
         if not ok:
@@ -287,12 +290,12 @@ def max_stability_chunk(Z):
     k, P, N = Z.shape
     out = np.empty(k)
     X = np.empty((P, N))
+    y = np.empty(P)
     bad = 0
     for s in range(k):
         for mu in range(P):
-            y = 1.0 if Z[s, mu, 0] > 0 else -1.0
-            for i in range(N):
-                X[mu, i] = y * Z[s, mu, i]
+            y[mu] = 1.0 if Z[s, mu, 0] > 0 else -1.0  # the teacher e_1's labels
+        signed_rows(Z[s], y, X)
         w, margin, ok, _ = adatron(X)
         if not ok:
             bad += 1
@@ -360,9 +363,7 @@ def storable_chunk(Z, labels, kappa):
     fail = 0
     X = np.empty((P, N))
     for s in range(k):
-        for mu in range(P):
-            for i in range(N):
-                X[mu, i] = labels[s, mu] * Z[s, mu, i]
+        signed_rows(Z[s], labels[s], X)
         out[s], f = storable_at_margin(X, kappa)
         fail += f
     return out, fail

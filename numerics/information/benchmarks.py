@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .._bench import Timing, benchmark, interleaved, spread, timing
+from .._bench import benchmark, interleaved, timed, timing
 from .._parallel import map_rows, threads
 from .kernels import ib_information_at, mixture_log_ratio_numpy, mixture_log_ratio_sums
 
@@ -78,7 +78,6 @@ def bench_trainer(quick):
 
     fast = lambda: run(train_epochs, "numba")  # noqa: E731
     ref = lambda: run(numpy_train_epochs, "numpy")  # noqa: E731
-    t_fast, t_ref, ratios = interleaved(fast, ref, 3)
+    measured = interleaved(fast, ref, 3)
     agree = bool(np.allclose(results["numba"], results["numpy"], rtol=1e-7, atol=1e-9))
-    return Timing(t_fast, t_ref, f"{epochs} epochs of Adam, 12-10-7-5-4-3-1 tanh, 3276 samples, batch 256", agree,
-                  spread(ratios), ratios)
+    return timed(measured, f"{epochs} epochs of Adam, 12-10-7-5-4-3-1 tanh, 3276 samples, batch 256", agree)

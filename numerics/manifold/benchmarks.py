@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._bench import Timing, benchmark, timing
+from .._bench import benchmark, timing
 from .kernels import anchor_chunk
 
 

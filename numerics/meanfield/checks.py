@@ -30,13 +30,47 @@ def _tanh_critical(sb):
     return _q("critical-weight-variance", activation="tanh", bias_variance=sb)
 
 
+def _map_point(act, sw, sb):
+    return dict(activation=act, weight_variance=sw, bias_variance=sb)
+
+
+def _widths(quick):
+    """The widths of the 1/N extrapolations at the sampling path's usual sizes."""
+    return (16, 32, 64) if quick else (16, 32, 64, 128)
+
+
+def _grams(point, g0, widths, n, seed_sequence, inputs=2, depth=None):
+    """Layer Gram matrices (sampling path) at each width in turn, one spawned seed per width:
+    ``point``'s activation, variances and depth (or ``depth``), started at ``g0``."""
+    for N, ss in zip(widths, seed_sequence.spawn(len(widths))):
+        yield sample_grams(point["activation"], depth or point["depth"], N, point["weight_variance"],
+                           point["bias_variance"], g0, n, ss, inputs=inputs)
+
+
+def _two_inputs(point):
+    """G^0 of the point's two inputs (q1, q2, c)."""
+    return first_layer(point["weight_variance"], point["bias_variance"], point["q1"], point["q2"], point["c"])
+
+
+def _scaled_kurtosis_fit(widths, grams, estimate):
+    """N kappa_N = A + B/N + C/N^2 over widths, kappa_N = ``estimate`` of the last layer's Grams."""
+    ests = []
+    for N, g in zip(widths, grams):
+        k = estimate(g[:, -1])
+        ests.append(Estimate(N * k.value, N * k.stderr, k.n))
+    return extrapolate(widths, ests, degree=2)
+
+
+def _depth_scale(widths, seed_sequence, deviations, delta):
+    """xi = -1/a from the GLS slopes of log ``deviations(N, ss)`` over layers, fit a + b/N over widths."""
+    return scale_from_slopes(widths, [gls_log_slope(deviations(N, ss), delta)
+                                      for N, ss in zip(widths, seed_sequence.spawn(len(widths)))])
+
+
 def _length_grid(quick):
     crit = round(_tanh_critical(0.05), 6)
-    pts = [dict(activation="tanh", weight_variance=1.2, bias_variance=0.05),
-           dict(activation="tanh", weight_variance=crit, bias_variance=0.05),
-           dict(activation="tanh", weight_variance=2.5, bias_variance=0.05),
-           dict(activation="erf", weight_variance=2.0, bias_variance=0.1),
-           dict(activation="relu", weight_variance=1.5, bias_variance=0.1)]
+    pts = [_map_point("tanh", 1.2, 0.05), _map_point("tanh", crit, 0.05), _map_point("tanh", 2.5, 0.05),
+           _map_point("erf", 2.0, 0.1), _map_point("relu", 1.5, 0.1)]
     return pts[1:3] if quick else pts
 
 
@@ -50,13 +84,9 @@ def _check_length(point, seed_sequence, quick):
     layers here), so the extrapolated length tests q* itself.
     """
     qstar = _q("fixed-point-length", **point)
-    widths = (16, 32, 64) if quick else (16, 32, 64, 128)
+    widths = _widths(quick)
     n = sized(40000, 6000, quick)
-    ests = []
-    for N, ss in zip(widths, seed_sequence.spawn(len(widths))):
-        g = sample_grams(point["activation"], 8, N, point["weight_variance"], point["bias_variance"],
-                         [qstar] * 3, n, ss, inputs=1)
-        ests.append(mean(g[:, -1, 0]))
+    ests = [mean(g[:, -1, 0]) for g in _grams(point, [qstar] * 3, widths, n, seed_sequence, inputs=1, depth=8)]
     # ReLU: E[G^{l+1} | G^l] = sigma_b^2 + sigma_w^2 G^l / 2 at every width, so started at q* the mean
     # stays q* exactly at each N (an O(1/N) bias of the sampler cannot hide in the fit)
     exact = [qstar] * len(widths) if point["activation"] == "relu" else None
@@ -87,15 +117,9 @@ def _nngp_wrong(point):
        wrong=_nngp_wrong, wrong_label="kernel with sigma_w in place of sigma_w^2")
 def _check_nngp(point, seed_sequence, quick):
     """E[G^{L-1}_12] = E[z^L(x1) z^L(x2)] at widths 16..128, weighted fit a + b/N."""
-    widths = (16, 32, 64) if quick else (16, 32, 64, 128)
+    widths = _widths(quick)
     n = sized(30000, 4000, quick)
-    g0 = first_layer(point["weight_variance"], point["bias_variance"], point["q1"], point["q2"], point["c"])
-    ests = []
-    for N, ss in zip(widths, seed_sequence.spawn(len(widths))):
-        g = sample_grams(point["activation"], point["depth"], N, point["weight_variance"],
-                         point["bias_variance"], g0, n, ss)
-        ests.append(mean(g[:, -1, 1]))
-    return extrapolate(widths, ests)
+    return extrapolate(widths, [mean(g[:, -1, 1]) for g in _grams(point, _two_inputs(point), widths, n, seed_sequence)])
 
 
 def _ntk_grid(quick):
@@ -177,6 +201,12 @@ def _check_kurtosis_exact(point, seed_sequence, quick):
     return kurtosis_estimate(g)
 
 
+def _kurtosis_sizes(quick):
+    """Widths and samples of the two kurtosis extrapolations (full size 200k, 400k before the CI
+    budget: at DLTHEORY_SCALE=0.25 the wrong theory is still at |z| >= 16)."""
+    return ((8, 12, 16, 24, 32) if quick else (8, 16, 32, 64, 128)), sized(200000, 60000, quick)
+
+
 def _kext_grid(quick):
     pts = [dict(activation="tanh", depth=5, weight_variance=1.5, bias_variance=0.0, q=1.0),
            dict(activation="tanh", depth=10, weight_variance=1.2, bias_variance=0.1, q=1.0),
@@ -201,16 +231,10 @@ def _kext_wrong(point):
        title="Four-point vertex: N x excess kurtosis over widths 8-128, extrapolated (residual O(1/N^2))")
 def _check_kurtosis_ext(point, seed_sequence, quick):
     """N kappa_N = A + B/N + C/N^2 over widths (sampling path, one input); A vs 3 V/K^2."""
-    widths = (8, 12, 16, 24, 32) if quick else (8, 16, 32, 64, 128)
-    # full size 200k (400k before the CI budget): at DLTHEORY_SCALE=0.25 the wrong theory is still at |z| >= 16
-    n = sized(200000, 60000, quick)
-    ests = []
-    for N, ss in zip(widths, seed_sequence.spawn(len(widths))):
-        g = sample_grams(point["activation"], point["depth"], N, point["weight_variance"], point["bias_variance"],
-                         [point["weight_variance"] * point["q"] + point["bias_variance"]] * 3, n, ss, inputs=1)
-        k = kurtosis_estimate(g[:, -1, 0])
-        ests.append(Estimate(N * k.value, N * k.stderr, k.n))
-    return extrapolate(widths, ests, degree=2)
+    widths, n = _kurtosis_sizes(quick)
+    g0 = [point["weight_variance"] * point["q"] + point["bias_variance"]] * 3
+    return _scaled_kurtosis_fit(widths, _grams(point, g0, widths, n, seed_sequence, inputs=1),
+                                lambda last: kurtosis_estimate(last[:, 0]))
 
 
 def _xkurt_point(act, depth, sw, sb, q11, q12, q22):
@@ -256,24 +280,15 @@ def _xkurt_wrong(point):
 def _check_cross_kurtosis_ext(point, seed_sequence, quick):
     """N kappa_N = A + B/N + C/N^2 over widths (sampling path, two inputs); A vs
     (V_(11)(22) + 2 V_(12)(12))/(K11 K22)."""
-    widths = (8, 12, 16, 24, 32) if quick else (8, 16, 32, 64, 128)
-    # full size 200k (400k before the CI budget): at DLTHEORY_SCALE=0.25 the wrong theory is still at |z| >= 16
-    n = sized(200000, 60000, quick)
+    widths, n = _kurtosis_sizes(quick)
     sw, sb = point["weight_variance"], point["bias_variance"]
     g0 = [sw * point["q11"] + sb, sw * point["q12"] + sb, sw * point["q22"] + sb]
-    ests = []
-    for N, ss in zip(widths, seed_sequence.spawn(len(widths))):
-        g = sample_grams(point["activation"], point["depth"], N, sw, sb, g0, n, ss, inputs=2)
-        k = cross_kurtosis_estimate(g[:, -1])
-        ests.append(Estimate(N * k.value, N * k.stderr, k.n))
-    return extrapolate(widths, ests, degree=2)
+    return _scaled_kurtosis_fit(widths, _grams(point, g0, widths, n, seed_sequence), cross_kurtosis_estimate)
 
 
 def _chi_grid(quick):
-    pts = [dict(activation="tanh", weight_variance=1.5, bias_variance=0.05),
-           dict(activation="tanh", weight_variance=3.0, bias_variance=0.5),
-           dict(activation="erf", weight_variance=1.0, bias_variance=0.2),
-           dict(activation="relu", weight_variance=1.5, bias_variance=0.1)]
+    pts = [_map_point("tanh", 1.5, 0.05), _map_point("tanh", 3.0, 0.5), _map_point("erf", 1.0, 0.2),
+           _map_point("relu", 1.5, 0.1)]
     return pts[:2] if quick else pts
 
 
@@ -329,15 +344,10 @@ def _corr_grid(quick):
        title="Correlation map: layer-L correlation of two inputs in finite networks, extrapolated in 1/N")
 def _check_corr(point, seed_sequence, quick):
     """Mean of G12/sqrt(G11 G22) at layer L-1 (the covariance of z^L given the network), fit a + b/N."""
-    widths = (16, 32, 64) if quick else (16, 32, 64, 128)
+    widths = _widths(quick)
     n = sized(30000, 4000, quick)
-    g0 = first_layer(point["weight_variance"], point["bias_variance"], point["q1"], point["q2"], point["c"])
-    ests = []
-    for N, ss in zip(widths, seed_sequence.spawn(len(widths))):
-        g = sample_grams(point["activation"], point["depth"], N, point["weight_variance"],
-                         point["bias_variance"], g0, n, ss)[:, -1]
-        ests.append(mean(g[:, 1] / np.sqrt(g[:, 0] * g[:, 2])))
-    return extrapolate(widths, ests)
+    return extrapolate(widths, [mean(g[:, -1, 1] / np.sqrt(g[:, -1, 0] * g[:, -1, 2]))
+                                for g in _grams(point, _two_inputs(point), widths, n, seed_sequence)])
 
 
 @check("meanfield-nngp-fluctuations", quantity="nngp-fluctuation-exponent",
@@ -350,13 +360,8 @@ def _check_nngp_fluct(point, seed_sequence, quick):
     log SD = a + p log N + d/N over widths; the theory is p = -1/2."""
     widths = (16, 32, 64, 128) if quick else (16, 32, 64, 128, 256)
     n = sized(20000, 3000, quick)
-    g0 = first_layer(point["weight_variance"], point["bias_variance"], point["q1"], point["q2"], point["c"])
-    sds = []
-    for N, ss in zip(widths, seed_sequence.spawn(len(widths))):
-        g = sample_grams(point["activation"], point["depth"], N, point["weight_variance"],
-                         point["bias_variance"], g0, n, ss)
-        sds.append(log_sd(g[:, -1, 1]))
-    return fluctuation_exponent(widths, sds)
+    return fluctuation_exponent(widths, [log_sd(g[:, -1, 1])
+                                         for g in _grams(point, _two_inputs(point), widths, n, seed_sequence)])
 
 
 DEPTH_SCALE_LAYERS = 7  # G^0..G^6: the deviation decays by exp(-6/xi) ~ e^-3 .. e^-4 on the grids below
@@ -364,9 +369,7 @@ DEPTH_SCALE_LAYERS = 7  # G^0..G^6: the deviation decays by exp(-6/xi) ~ e^-3 ..
 
 def _xiq_grid(quick):
     """Off the critical line (xi_q 1.0-1.7; tanh ordered, erf chaotic): clean exponential decay over 6 layers."""
-    pts = [dict(activation="tanh", weight_variance=1.5, bias_variance=0.05),
-           dict(activation="tanh", weight_variance=0.8, bias_variance=0.05),
-           dict(activation="erf", weight_variance=2.0, bias_variance=0.1)]
+    pts = [_map_point("tanh", 1.5, 0.05), _map_point("tanh", 0.8, 0.05), _map_point("erf", 2.0, 0.1)]
     return pts[:2] if quick else pts
 
 
@@ -377,23 +380,19 @@ def _check_xiq(point, seed_sequence, quick):
     """Networks started at q*(1 + 1e-5) and at q* with the same normals (sampling path, one
     input); GLS slope s_N of log E[G^l - G^l_ref] against l = 1..6 at each width, fit a + b/N,
     xi_q = -1/a (delta-method stderr)."""
-    widths = (16, 32, 64) if quick else (16, 32, 64, 128)
-    n = sized(20000, 4000, quick)
+    widths, n = _widths(quick), sized(20000, 4000, quick)
     qstar = _q("fixed-point-length", **point)
     eps = 1e-5
-    slopes = [gls_log_slope(length_deviations(point["activation"], DEPTH_SCALE_LAYERS, N, point["weight_variance"],
-                                              point["bias_variance"], qstar, eps, n, ss), eps * qstar)
-              for N, ss in zip(widths, seed_sequence.spawn(len(widths)))]
-    return scale_from_slopes(widths, slopes)
+    return _depth_scale(widths, seed_sequence, lambda N, ss: length_deviations(
+        point["activation"], DEPTH_SCALE_LAYERS, N, point["weight_variance"], point["bias_variance"], qstar, eps, n,
+        ss), eps * qstar)
 
 
 def _xic_grid(quick):
     """Ordered phase (chi1 < 1, c* = 1), xi_c 1.5-2.3; full size adds one chaotic point (c* < 1,
     erf sigma_w^2 = 4, xi_c = 5.4), measured at widths 64-512 (see ``_check_xic``)."""
-    pts = [dict(activation="tanh", weight_variance=0.8, bias_variance=0.05),
-           dict(activation="erf", weight_variance=0.6, bias_variance=0.05),
-           dict(activation="tanh", weight_variance=0.9, bias_variance=0.3),
-           dict(activation="erf", weight_variance=4.0, bias_variance=0.05)]
+    pts = [_map_point("tanh", 0.8, 0.05), _map_point("erf", 0.6, 0.05), _map_point("tanh", 0.9, 0.3),
+           _map_point("erf", 4.0, 0.05)]
     return pts[:2] if quick else pts
 
 
@@ -413,11 +412,8 @@ def _check_xic(point, seed_sequence, quick):
         # against -0.1851), so the fit uses 64-512 only
         widths, n = (64, 128, 256, 512), sized(4000)
     else:
-        widths = (16, 32, 64) if quick else (16, 32, 64, 128)
-        n = sized(20000, 4000, quick)
+        widths, n = _widths(quick), sized(20000, 4000, quick)
     delta = 1e-5
-    slopes = [gls_log_slope(correlation_deviations(point["activation"], DEPTH_SCALE_LAYERS, N,
-                                                   point["weight_variance"], point["bias_variance"], qstar, cstar,
-                                                   delta, n, ss), delta)
-              for N, ss in zip(widths, seed_sequence.spawn(len(widths)))]
-    return scale_from_slopes(widths, slopes)
+    return _depth_scale(widths, seed_sequence, lambda N, ss: correlation_deviations(
+        point["activation"], DEPTH_SCALE_LAYERS, N, point["weight_variance"], point["bias_variance"], qstar, cstar,
+        delta, n, ss), delta)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .._bench import Timing, benchmark, interleaved, spread
+from .._bench import benchmark, timing
 from ...theory.meanfield import ntk_kernel
 from ...theory.meanfield.kernel_matrix import ntk_matrix
 
@@ -39,12 +39,11 @@ def _bench_kernel_matrix(quick):
     n, d, depth, sw, sb = 100, 10, 5, 2.0, 0.1
     X = np.random.default_rng(0).standard_normal((n, d))
     rows = 10 if quick else n  # the loop is timed on `rows` rows and scaled to n
-    sim, ref, ratios = interleaved(
-        lambda: ntk_matrix(X, activation="relu", depth=depth, weight_variance=sw, bias_variance=sb),
-        lambda: _loop(X, rows, depth, sw, sb), repeat=3 if quick else 5, reference_scale=n / rows)
     T = ntk_matrix(X, activation="relu", depth=depth, weight_variance=sw, bias_variance=sb)
     L = _loop(X, rows, depth, sw, sb)
     scale = np.sqrt(np.outer(np.diag(T)[:rows], np.diag(T)))
-    return Timing(sim, ref, work=f"{n} x {n} relu NTK matrix, depth {depth}, d = {d}",
-                  agree=bool(np.all(np.abs(T[:rows] - L) <= 1e-12 * scale)), ratios=ratios, limit=spread(ratios))
     # every entry, the diagonal included (see ``_loop`` for the cosine of identical rows)
+    return timing(lambda: ntk_matrix(X, activation="relu", depth=depth, weight_variance=sw, bias_variance=sb),
+                  lambda: _loop(X, rows, depth, sw, sb), work=f"{n} x {n} relu NTK matrix, depth {depth}, d = {d}",
+                  agree=bool(np.all(np.abs(T[:rows] - L) <= 1e-12 * scale)), repeat=3 if quick else 5,
+                  reference_scale=n / rows)

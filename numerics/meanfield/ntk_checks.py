@@ -25,7 +25,7 @@ from ...theory.meanfield.dynamics import circle, coefficients
 from ...theory.meanfield.kernel_matrix import kernel_matrices
 from .._check import check
 from .._size import sized
-from .._stats import Estimate, extrapolate
+from .._stats import Estimate, extrapolate, mean
 from .estimators import fluctuation_exponent
 from .ntk_training import trained_outputs
 
@@ -63,10 +63,6 @@ def _ensemble(point, seed_sequence, quick, sizes=_sizes):
     return widths, out, float(c @ K @ c)
 
 
-def _mean_estimate(x) -> Estimate:
-    return Estimate(float(np.mean(x)), float(np.std(x, ddof=1) / math.sqrt(x.size)), int(x.size))
-
-
 def _nngp_wrong(point):
     return evaluate("nngp-posterior-mean", **{k: point[k] for k in ("activation", "depth", "weight_variance",
                                                                      "bias_variance", "train", "targets", "test")})
@@ -78,7 +74,7 @@ def _nngp_wrong(point):
 def _check_mean(point, seed_sequence, quick):
     """Mean over networks of f_t(x) - cv (an unbiased estimate of E f_t(x)), weighted fit a + b/N."""
     widths, ens, _ = _ensemble(point, seed_sequence, quick)
-    return extrapolate(widths, [_mean_estimate(r) for r, _ in ens])
+    return extrapolate(widths, [mean(r) for r, _ in ens])
 
 
 def _variance_grid(quick):
@@ -104,7 +100,7 @@ def _check_variance(point, seed_sequence, quick):
     for r, cv in ens:
         d = r - r.mean()
         w = d * d * r.size / (r.size - 1) + 2 * cv * d
-        e = _mean_estimate(w)
+        e = mean(w)
         ests.append(Estimate(ckc + e.value, e.stderr, e.n))
     return extrapolate(widths, ests)
 

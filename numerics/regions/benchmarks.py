@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from .._bench import Timing, benchmark, generator_rate, interleaved, spread
+from .._bench import benchmark, generator_rate, interleaved, timed
 from .estimators import breakpoints_segment, count_segment, count_segment_sampled
 from .networks import random_network
 from .trajectory import growth_per_layer, tangent_lengths, tangent_lengths_weights
@@ -29,12 +29,11 @@ def _bench_trace(quick):
     def ref():
         ref_count[0] = count_segment_sampled(layers, x0, x1, samples)
 
-    sim, reference, ratios = interleaved(lambda: count_segment(layers, x0, x1), ref, 1)
-    return Timing(sim, reference, f"regions of a depth-10 width-64 He network on a segment ({exact} pieces; "
-                  f"sampling with {samples} points)", agree=(ref_count[0] == exact) or capped,
-                  limit="sampling count is a lower bound; equal accuracy needs spacing < shortest piece"
-                  + (" (quick: sampling capped at 50000 points, agreement not required)" if capped else "")
-                  + f"; {spread(ratios)}", ratios=ratios)
+    measured = interleaved(lambda: count_segment(layers, x0, x1), ref, 1)
+    return timed(measured, f"regions of a depth-10 width-64 He network on a segment ({exact} pieces; "
+                 f"sampling with {samples} points)", agree=(ref_count[0] == exact) or capped,
+                 limit="sampling count is a lower bound; equal accuracy needs spacing < shortest piece"
+                 + (" (quick: sampling capped at 50000 points, agreement not required)" if capped else ""))
 
 
 @benchmark("trajectory-tangent", simulator="sufficient-statistic tangent sampler (Numba, O(k) per layer)",
@@ -44,12 +43,12 @@ def _bench_tangent(quick):
     args = ("hardtanh", width, depth, 4.0, 0.0, samples)
     fast = [None]
     slow = [None]
-    sim, reference, ratios = interleaved(lambda: fast.__setitem__(0, tangent_lengths(1, *args)),
-                                         lambda: slow.__setitem__(0, tangent_lengths_weights(2, *args)), 1)
+    measured = interleaved(lambda: fast.__setitem__(0, tangent_lengths(1, *args)),
+                           lambda: slow.__setitem__(0, tangent_lengths_weights(2, *args)), 1)
     a, b = growth_per_layer(fast[0], 4, 10), growth_per_layer(slow[0], 4, 10)
     rate = generator_rate(clock=time.process_time)
-    return Timing(sim, reference, f"{samples} hard-tanh nets, width {width}, depth {depth}, sigma_w = 4 "
-                  f"(growth {a.value:.3f} +- {a.stderr:.3f} vs {b.value:.3f} +- {b.stderr:.3f})",
-                  agree=abs(a.z(b.value, b.stderr)) < 4,
-                  limit=f"{samples * depth * width * 3 / sim / rate:.2f} of one SFC64 generator's normal rate per CPU s; "
-                  f"{spread(ratios)}", ratios=ratios)
+    return timed(measured, f"{samples} hard-tanh nets, width {width}, depth {depth}, sigma_w = 4 "
+                 f"(growth {a.value:.3f} +- {a.stderr:.3f} vs {b.value:.3f} +- {b.stderr:.3f})",
+                 agree=abs(a.z(b.value, b.stderr)) < 4,
+                 limit=f"{samples * depth * width * 3 / measured[0] / rate:.2f} of one SFC64 generator's normal "
+                 "rate per CPU s")

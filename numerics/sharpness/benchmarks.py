@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._bench import Timing, benchmark, generator_rate, interleaved, spread, timing
+from .._bench import benchmark, generator_rate, interleaved, timed, timing
 from . import kernels
 
 
@@ -33,10 +33,9 @@ def bench_mlp_sgd(quick):
 
     fast = lambda: run(kernels.train_sgd, "numba")  # noqa: E731
     ref = lambda: run(kernels.train_sgd_numpy, "numpy")  # noqa: E731
-    t_fast, t_ref, ratios = interleaved(fast, ref, 3)
+    measured = interleaved(fast, ref, 3)
     agree = bool(np.allclose(out["numba"], out["numpy"], rtol=1e-9, atol=1e-12))
-    return Timing(t_fast, t_ref, f"{epochs} epochs of batch-{batch} SGD, m = {m}, d = {d}, h = {h}", agree,
-                  spread(ratios), ratios)
+    return timed(measured, f"{epochs} epochs of batch-{batch} SGD, m = {m}, d = {d}, h = {h}", agree)
 
 
 @benchmark("local-entropy-weights", simulator="numba importance weights exp(-u^T A u/2) (kernels.tilted_weights)",

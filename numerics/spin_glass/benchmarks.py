@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._bench import Timing, benchmark, timing
+from .._bench import benchmark, timing
 from . import kernels
 
 

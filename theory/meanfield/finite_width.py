@@ -7,6 +7,7 @@ import math
 
 from .._quantity import BadInput, Choice, Int, Real, quantity
 from .gauss import ACTIVATION, BIAS_VARIANCE, COSINE, Q, Q1, Q2, WEIGHT_VARIANCE, Gauss, Precision, as_result
+from .maps import bounds_point
 
 WIDTH = Int("width", lo=1, hi=10**12, doc="hidden width N (all hidden layers)")
 DEPTH_K = Int("depth", lo=1, hi=10_000, doc="L: the layer whose pre-activation's kurtosis is returned")
@@ -33,7 +34,17 @@ def four_point_vertex(activation, depth, weight_variance, bias_variance, q, dps=
     return g, out
 
 
+def _smooth_kurtosis_bounds(arch):
+    """``dltheory bounds``: the output kurtosis of an equal-width net with a smooth activation, at the
+    mean-field rows' point (``maps.bounds_point``)."""
+    p = bounds_point(arch)
+    if p is None or len(set(arch.widths)) != 1:
+        return None
+    return {**p, "depth": len(arch.widths) + 1, "width": arch.widths[0]}
+
+
 @quantity("finite-width-kurtosis", ACTIVATION, DEPTH_K, WIDTH, WEIGHT_VARIANCE, BIAS_VARIANCE, Q, status="asymptotic",
+          bounds=_smooth_kurtosis_bounds,
           verified="recomputed", citation="Roberts, Yaida & Hanin (2022), The Principles of Deep Learning Theory, CUP, "
                    "Ch. 4-5 (four-point vertex recursion, one input)",
           examples=({"activation": "tanh", "depth": 5, "width": 32, "weight_variance": 1.5},

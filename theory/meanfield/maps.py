@@ -2,12 +2,41 @@
 depth scales xi_q, xi_c (Poole et al. 2016; Schoenholz et al. 2017). Infinite width."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .. import activations
 from .._quantity import BadInput, quantity
-from .gauss import (ACTIVATION, BIAS_VARIANCE, CLOSED, REF_MEANFIELD, REF_SCHOENHOLZ, WEIGHT_VARIANCE, Gauss,
-                    Precision, as_result)
+from .gauss import (ACTIVATION, ACTIVATIONS, BIAS_VARIANCE, CLOSED, REF_MEANFIELD, REF_SCHOENHOLZ, WEIGHT_VARIANCE,
+                    Gauss, Precision, as_result)
 
 _Q_DIVERGES = 1e200  #: a length beyond which the iteration is taken to diverge
+
+
+def bounds_point(arch):
+    """``dltheory bounds``: the point of a smooth activation's mean-field rows, or None (relu, linear
+    or an activation without mean-field expectations): sigma_b^2 as given (default 0.05), sigma_w^2
+    as given (default: the critical value at that sigma_b^2, chi1 = 1)."""
+    if arch.activation not in ACTIVATIONS or arch.activation in ("relu", "linear"):
+        return None
+    sb = arch.bias_variance if arch.bias_variance is not None else 0.05
+    sw = arch.weight_variance if arch.weight_variance is not None else _critical_value(arch.activation, sb)
+    return {"activation": arch.activation, "weight_variance": sw, "bias_variance": sb}
+
+
+@lru_cache(maxsize=16)
+def _critical_value(activation, bias_variance):
+    """critical-weight-variance as a float, solved once for the rows that share it."""
+    return float(critical_weight_variance(activation=activation, bias_variance=bias_variance))
+
+
+def _critical_bounds(arch):
+    p = bounds_point(arch)
+    return None if p is None else {"activation": p["activation"], "bias_variance": p["bias_variance"]}
+
+
+def _correlation_scale_bounds(arch):
+    """On the critical line (the default sigma_w^2) xi_c diverges: a row only at a given sigma_w^2."""
+    return bounds_point(arch) if arch.weight_variance is not None else None
 
 
 def _fixed_point(g: Gauss, sw, sb, activation):
@@ -47,6 +76,7 @@ def length_fixed_point(activation, weight_variance, bias_variance, dps=None):
 
 
 @quantity("fixed-point-length", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="exact", verified="recomputed",
+          bounds=bounds_point,
 citation=REF_MEANFIELD,
           examples=({"activation": "tanh", "weight_variance": 1.5, "bias_variance": 0.05},
                     {"activation": "relu", "weight_variance": 1.5, "bias_variance": 0.1},
@@ -66,7 +96,7 @@ def fixed_point_length(activation, weight_variance, bias_variance=0.0, dps=None)
         return as_result(q, dps)
 
 
-@quantity("chi1", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="exact",
+@quantity("chi1", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="exact", bounds=bounds_point,
           verified="recomputed",
           citation=REF_SCHOENHOLZ + "; chi1 = sigma_w^2 E[phi'(sqrt(q*) z)^2] (Poole et al. 2016)",
           examples=({"activation": "tanh", "weight_variance": 1.5, "bias_variance": 0.05},
@@ -98,7 +128,7 @@ def _dphi0_sq(g: Gauss):
     return g.form(1)(N.num(0)) ** 2
 
 
-@quantity("critical-weight-variance", ACTIVATION, BIAS_VARIANCE, status="exact",
+@quantity("critical-weight-variance", ACTIVATION, BIAS_VARIANCE, status="exact", bounds=_critical_bounds,
           verified="recomputed", citation=REF_SCHOENHOLZ + "; Poole et al. (2016) phase diagram",
           examples=({"activation": "tanh", "bias_variance": 0.05}, {"activation": "relu", "bias_variance": 0.0},
                     {"activation": "erf", "bias_variance": 0.0}, {"activation": "erf", "bias_variance": 0.3}))
@@ -222,7 +252,7 @@ def _critical(which, kind):
     return regime
 
 
-@quantity("length-depth-scale", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="asymptotic",
+@quantity("length-depth-scale", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="asymptotic", bounds=bounds_point,
           verified="recomputed", citation=REF_SCHOENHOLZ + "; xi_q^-1 = -log(chi1 + sigma_w^2 E[phi'' phi])",
           examples=({"activation": "tanh", "weight_variance": 1.5, "bias_variance": 0.05},
                     {"activation": "relu", "weight_variance": 1.0, "bias_variance": 0.0},
@@ -246,6 +276,7 @@ def length_depth_scale(activation, weight_variance, bias_variance=0.0, dps=None)
 
 
 @quantity("correlation-depth-scale", ACTIVATION, WEIGHT_VARIANCE, BIAS_VARIANCE, status="asymptotic",
+          bounds=_correlation_scale_bounds,
           verified="recomputed", citation=REF_SCHOENHOLZ + "; xi_c^-1 = -log(sigma_w^2 E[phi'(u1) phi'(u2)]) at c*",
           examples=({"activation": "tanh", "weight_variance": 0.8, "bias_variance": 0.05},
                     {"activation": "erf", "weight_variance": 0.6, "bias_variance": 0.05},
