@@ -296,12 +296,14 @@ def plot_conditioning(res: dict, path: Path) -> None:
     ax.legend(fontsize=7, loc="lower left")
     ex = res["example"]
     pts = np.arange(1, res["n"] + 1)
-    bx.plot(pts, ex["encoding"], "ko", ms=7, mfc="none", label="true encoding p (slope changes)")
+    code = np.array(ex["encoding"])
+    bx.axhline(0, color="grey", lw=0.5)
+    bx.plot(pts[code != 0], code[code != 0], "ko", ms=8, mfc="none", label="true slope changes p (others 0)")
     for name, code in ex["encodings"].items():
         bx.plot(pts, code, ".-" if "conditioned" in name else "-", ms=3, color=COLOURS[name], lw=1, label=name)
     bx.set_xlabel("point i of the curve")
     bx.set_ylabel(r"slope change $p_i$ and its estimate $\hat p_i$")
-    bx.set_title(f"(b) one test curve: each model's encoding after {res['steps']} steps (seed 0)", fontsize=9)
+    bx.set_title(f"(b) one test curve's encoding after {res['steps']} steps (seed 0)", fontsize=9)
     bx.legend(fontsize=7)
     save_figure(fig, path)
     plt.close(fig)
