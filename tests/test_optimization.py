@@ -312,8 +312,9 @@ def test_staircase_smooth_limit_and_forward_only_update():
         if np.all(oc.staircase(x @ w, 4) == y):
             break
     assert np.all(oc.staircase(x @ w, 4) == y)
-    # the gradient of the square loss through u is zero almost everywhere: only the update moves w
-    assert oc.train_flat("forward-only", 0.01, 2, 0, 4, 2.0, 4, 200, [200])["distance"].max() < 0.5
+    # the batched driver: from |w0| ~ 1, 200 forward-only steps bring w near w* (d = 4, |w*| = 2)
+    run = oc.train_flat("forward-only", 0.01, 2, 0, 4, 2.0, 4, 200, [1, 200])
+    assert run["distance"][:, -1].max() < 0.5 * run["distance"][:, 0].min()
 
 
 def test_conditioning_script_small():
