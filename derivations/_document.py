@@ -305,7 +305,6 @@ def registered() -> dict[str, Derivation]:
 PREAMBLE = r"""\usepackage[utf8]{inputenc}
 \usepackage{amsmath,amssymb}
 \usepackage[margin=1in]{geometry}
-\allowdisplaybreaks
 \sloppy
 """
 

@@ -28,12 +28,44 @@ _WIDE = {r"\int": 1.6, r"\sum": 1.8, r"\prod": 1.8, r"\iint": 2.6, r"\oint": 1.6
          r"\operatorname": 0.0, r"\binom": 0.0}
 
 
+class GaussTail(sp.Function):
+    """Display form of the Gaussian tail H(x) = int_x^oo Dt = erfc(x/sqrt 2)/2 (Gardner's notation)."""
+
+    def _latex(self, printer, exp=None):
+        tex = rf"H\left({printer._print(self.args[0])}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+def _gauss_tails(expr):
+    """Write erfc(a) as 2 H(sqrt 2 a) and then 1 - H(x) as H(-x), an exact rewriting for display, kept
+    only where it shortens the expression and leaves no bare 2 H (erfc(a)/2 -> H(sqrt 2 a),
+    1 - erfc(a)/2 -> H(-sqrt 2 a); a lone erfc(a) stays)."""
+    new = expr.replace(lambda e: isinstance(e, sp.erfc), lambda e: 2 * GaussTail(sp.sqrt(2) * e.args[0]))
+
+    def flip(e):
+        tails = [t for t in e.args if (-t).func is GaussTail]
+        if sp.S.One not in e.args or not tails:
+            return e
+        rest = list(e.args)
+        rest.remove(sp.S.One)
+        rest.remove(tails[0])
+        return sp.Add(GaussTail(-(-tails[0]).args[0]), *rest)
+
+    new = new.replace(lambda e: e.is_Add and e.has(GaussTail), flip)
+    bare = new.has(*(m for m in sp.preorder_traversal(new)
+                     if m.is_Mul and len(m.args) == 2 and m.args[0] == 2 and m.args[1].func is GaussTail))
+    return new if not bare and sp.count_ops(new) <= sp.count_ops(expr) else expr
+
+
 def latex(expr, **settings) -> str:
-    """SymPy's LaTeX with ``\\ln`` for the natural logarithm (the documents' one notation)."""
+    """SymPy's LaTeX with ``\\ln`` for the natural logarithm (the documents' one notation) and the
+    Gaussian tail H for erfc(a)/2."""
     if isinstance(expr, str):
         return expr
     settings.setdefault("ln_notation", True)
     settings.setdefault("inv_trig_style", "full")
+    if isinstance(expr, sp.Basic) and expr.has(sp.erfc):
+        expr = _gauss_tails(expr)
     return sp.latex(expr, **settings)
 
 

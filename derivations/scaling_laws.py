@@ -97,3 +97,83 @@ def power_law_asymptote(doc: Document) -> None:
     doc.result("law", P * kap, r"Hence $R=P\kappa$ follows, to leading order as $P\to\infty$ and with $C_\alpha$ "
                r"from the reflection formula, the law", lhs="R")
     doc.references = [MALONEY, BAHRI]
+
+
+MUIRHEAD = "R. J. Muirhead. Aspects of Multivariate Statistical Theory. Wiley (1982), Theorem 3.2.12."
+
+
+def _pinv(Z: sp.Matrix) -> sp.Matrix:
+    """Moore-Penrose inverse of a full-rank matrix."""
+    return Z.T * (Z * Z.T).inv() if Z.rows <= Z.cols else (Z.T * Z).inv() * Z.T
+
+
+def _sign_averaged_risk(A: sp.Matrix, G: sp.Matrix, lam) -> sp.Expr:
+    """|Sigma^(1/2) - Sigma^(1/2) G^T (A Sigma^(1/2) G^T)^+ A Sigma^(1/2)|_F^2."""
+    root = sp.diag(*[sp.sqrt(v) for v in lam])
+    D = root - root * G.T * _pinv(A * root * G.T) * A * root
+    return sum(e**2 for e in D)
+
+
+def _joint_symbols(point: dict) -> dict:
+    m, n = sorted((point["samples"], point["features"]))
+    return {"m": m, "n": n, "kappa": kappa_of(m, point["alpha"], point["modes"])}
+
+
+JOINT_POINTS = ({"samples": 128, "features": 64, "alpha": 0.5, "modes": 512},
+                {"samples": 64, "features": 128, "alpha": 0.5, "modes": 512},
+                {"samples": 1000, "features": 300, "alpha": 1.0, "modes": 10000},
+                {"samples": 40, "features": 10**12, "alpha": 2.0, "modes": 100})
+
+
+@derivation("power-law-joint", title="Ridgeless regression with P samples and N random projections: the joint risk",
+            results=(Result("joint", "power-law-joint-risk", symbols=_joint_symbols, rtol=1e-10, points=JOINT_POINTS),),
+            citation="Maloney, Roberts & Sully (2022); Muirhead (1982), Theorem 3.2.12")
+def power_law_joint(doc: Document) -> None:
+    m, n = sp.symbols("m n", positive=True, integer=True)
+    c, s2 = sp.symbols("c sigma^2", positive=True)
+    doc.abstract = (r"Minimum-norm regression on $N$ Gaussian random projections of $P$ samples of the power-law "
+                    r"model: the sign-averaged risk is exactly symmetric under $P\leftrightarrow N$, the side with "
+                    r"more resources multiplies the other side's one-resource risk by the least-squares factor "
+                    r"$(n-1)/(n-m-1)$, and to leading order $R=m\kappa(m)\,n/(n-m)$.")
+    doc.assume(r"The model of \emph{power-law-ridgeless}: $x=\Sigma^{1/2}a$, $a\sim N(0,I_M)$, "
+               r"$\Sigma=\operatorname{diag}(\lambda_k)$, $y=w\cdot x$, $w_k=\pm1$. Features $z=Fx$, "
+               r"$F=G$ an $N\times M$ matrix of i.i.d.\ $N(0,1)$ entries; $P$ samples $X=A\Sigma^{1/2}$ "
+               r"($A$: $P\times M$, i.i.d.\ $N(0,1)$), $Z=XF^T$; $\hat\theta=Z^+Xw$ (minimum norm), "
+               r"$\hat y=\hat\theta\cdot z$; risk $\operatorname{E}_x(y-\hat y)^2$ averaged over the draw.")
+    doc.say(r"\emph{Duality.} The estimate in latent space is $F^T\hat\theta=G^TZ^+A\Sigma^{1/2}w$; averaged over "
+            r"the signs ($\operatorname{E}ww^T=I$) the risk is $r(A,G)=\|\Sigma^{1/2}-\Sigma^{1/2}G^T"
+            r"(A\Sigma^{1/2}G^T)^+A\Sigma^{1/2}\|_F^2$. Transposing the matrix inside the norm, with "
+            r"$(Z^T)^+=(Z^+)^T$, exchanges $A$ and $G$: $r(A,G)=r(G,A)$ for every pair of matrices. Since $A$ "
+            r"and $G$ are i.i.d.\ Gaussian of sizes $P\times M$ and $N\times M$, the risk at $(P,N)$ has the "
+            r"law of the risk at $(N,P)$.")
+    lam = sp.symbols("lambda_1:4", positive=True)
+    A = sp.Matrix(1, 3, sp.symbols("a_1:4", real=True))
+    G = sp.Matrix(2, 3, sp.symbols("g_1:7", real=True))
+    doc.equal(_sign_averaged_risk(A, G, lam) - _sign_averaged_risk(G, A, lam), 0,
+              r"Symbolically, at $P=1$, $N=2$, $M=3$ with general entries $a_i$, $g_j$, $\lambda_k$:",
+              lhs_tex=r"r(A,G)-r(G,A)")
+    factor = doc.equal(sp.Add(s2, s2 * m / (n - m - 1), evaluate=False), s2 * (n - 1) / (n - m - 1),
+                       r"So take $n=\max(P,N)$ samples and $m=\min(P,N)<M$ projections. Given $F$, $(z,y)$ is jointly "
+            r"Gaussian: $y=b\cdot z+\varepsilon$ with $b$ the best linear predictor on $z$ and $\varepsilon$ "
+            r"independent of $z$, of variance $\sigma^2=R_m(F)$, the parameter-limited risk of "
+            r"\emph{power-law-ridgeless} (its mean is $m\kappa(m)$ to leading order). Ordinary least squares on "
+            r"$n\ge m+2$ samples of $m$ Gaussian features has conditional risk "
+            r"$\sigma^2+\sigma^2\operatorname{tr}(C(Z^TZ)^{-1})$, $C=F\Sigma F^T$, and the inverse-Wishart mean "
+            r"$\operatorname{E}(Z^TZ)^{-1}=C^{-1}/(n-m-1)$ (Muirhead 1982, Theorem 3.2.12) gives, exactly,",
+                       ranges={n: (10, 20), m: (1, 8)})
+    ratio = (factor / s2) / (n / (n - m))
+    doc.equal(sp.Limit(ratio.subs(n, c * m), m, sp.oo), 1,
+              r"so $\operatorname{E}R=\operatorname{E}[R_m]\,(n-1)/(n-m-1)$, infinite for $n-m\le1$ (the "
+              r"interpolation peak, where $\operatorname{E}(Z^TZ)^{-1}$ diverges). At a fixed ratio $n=cm$, "
+              r"$c>1$, the factor approaches the deterministic equivalent $n/(n-m)$ (the overfitting factor "
+              r"$1/(1-\gamma)$, $\gamma=m/n$, of Bordelon, Canatar \& Pehlevan at zero ridge and zero bias):",
+              ranges={c: (sp.Rational(11, 10), 10)})
+    R = m * kappa * n / (n - m)
+    doc.result("joint", R, r"With $\operatorname{E}R_m=m\kappa(m)(1+O(1/m))$, to leading order in $1/m$ at fixed "
+               r"$n/m>1$ ($\kappa$ the solution of $\sum_k\lambda_k/(\lambda_k+\kappa)=m$):", lhs="R_{P,N}")
+    doc.equal(sp.Limit(R, n, sp.oo), m * kappa,
+              r"The leading-order form (the result below) tends to the one-sided risk as the larger resource "
+              r"grows: $N\to\infty$ gives the data-limited "
+              r"$P\kappa(P)$, $P\to\infty$ the parameter-limited $N\kappa(N)$,")
+    doc.say(r"and the peak at $P=N$ is a pole: $R_{P,N}\sim m^2\kappa(m)/(n-m)$ as $n\to m$.")
+    doc.references = [MALONEY, BORDELON, MUIRHEAD]

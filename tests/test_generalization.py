@@ -13,7 +13,7 @@ import pytest
 from scipy import integrate, optimize, stats
 
 from dltheory import derivations, numerics, theory
-from dltheory.numerics.generalization import coverage, estimators as sim, experiments as exp, kernels, mlp
+from dltheory.numerics.generalization import coverage, estimators as sim, exact_bounds, experiments as exp, kernels, mlp
 from dltheory.theory.generalization import log_sauer, log_tail_upper, sauer_exact
 
 ev = theory.evaluate
@@ -271,18 +271,55 @@ def test_path_norm_bound_by_hand_and_its_proof():
 
 
 def test_spectral_bound_equals_a_numerically_minimised_dudley_integral():
-    s, b, W, B, n = [1.5, 2.0, 0.7], [3.0, 5.0, 0.7], 64, 1.3, 10**6
-    R_A = math.prod(s) * sum((bi / si) ** (2 / 3) for si, bi in zip(s, b)) ** 1.5
-    C = math.sqrt(n) * B * math.sqrt(math.log(2 * W**2)) * R_A
-    U = math.sqrt(n) * B * math.prod(s)
-    dudley = lambda a: 4 * a / math.sqrt(n) + 12 / n * integrate.quad(lambda e: C / e, a, U)[0]  # noqa: E731
-    best = optimize.minimize_scalar(dudley, bounds=(1e-6 * U, U), method="bounded", options={"xatol": 1e-10})
-    v = ev("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=s, l21_norms=b, max_dim=W,
-           input_norm=B, n=n)
-    assert v == pytest.approx(best.fun, rel=1e-7)
-    small = ev("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=s, l21_norms=b, max_dim=W,
-               input_norm=B, n=100)
-    assert small == pytest.approx(4 * B * math.prod(s), rel=1e-14)  # alpha* beyond the class radius
+    s, b, W, B = [1.5, 2.0, 0.7], [3.0, 5.0, 0.7], 64, 1.3
+    for n in (10**6, 100):  # at n = 100, alpha* lies beyond the class radius: 4 B prod s_i
+        v = ev("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=s, l21_norms=b, max_dim=W,
+               input_norm=B, n=n)
+        assert v == pytest.approx(exact_bounds.dudley_minimum(s, b, W, B, n), rel=1e-9)
+    assert v == pytest.approx(4 * B * math.prod(s), rel=1e-14)
+
+
+# ----------------------------------------------------------------- the exact sub-checks' linear classes
+def test_sign_vectors_are_all_of_them():
+    S = exact_bounds.sign_vectors(5)
+    assert S.shape == (32, 5) and set(np.unique(S)) == {-1.0, 1.0} and len({tuple(r) for r in S}) == 32
+
+
+def test_linear_rademacher_l2_sup_against_an_lp_free_search_and_orthogonal_inputs():
+    """The l2 ball's sup per sign vector is radius ||sum sigma_i x_i|| (Cauchy-Schwarz): random unit
+    directions never exceed it and come within 1e-3; at orthogonal inputs it is radius sqrt(sum ||x_i||^2)
+    for every sign vector, so the exact complexity is radius B / sqrt(n)."""
+    X = np.random.default_rng(1).standard_normal((4, 3))
+    S = exact_bounds.sign_vectors(4)
+    U = np.random.default_rng(2).standard_normal((3, 200000))
+    U /= np.linalg.norm(U, axis=0)
+    brute = (S @ X @ U).max(axis=1)
+    closed = np.linalg.norm(S @ X, axis=1)
+    assert np.all(brute <= closed + 1e-12) and np.allclose(brute, closed, rtol=1e-3)
+    assert exact_bounds.linear_rademacher(X, 2.0, "l2") == pytest.approx(2.0 * closed.mean() / 4, rel=1e-14)
+    Q = exact_bounds.orthogonal_inputs(7, 1.5, np.random.SeedSequence(3))
+    assert np.allclose(Q @ Q.T, 2.25 * np.eye(7), atol=1e-13)
+    assert exact_bounds.linear_rademacher(Q, 2.0, "l2") == pytest.approx(2.0 * 1.5 / math.sqrt(7), rel=1e-13)
+
+
+def test_linear_rademacher_l1_sup_against_linear_programming_and_the_sign_patterns():
+    """The l1 ball's sup per sign vector is radius max_j |sum_i sigma_i x_ij| (its vertices +-radius e_j),
+    checked by an LP; at the sign-pattern inputs it is radius B n for every sign vector."""
+    X = np.random.default_rng(4).standard_normal((5, 3))
+    for sigma in exact_bounds.sign_vectors(5)[::7]:
+        c = sigma @ X  # maximise c.w over ||w||_1 <= 1.5: w = u - v, u, v >= 0, sum(u + v) <= 1.5
+        lp = optimize.linprog(np.concatenate([-c, c]), A_ub=np.ones((1, 6)), b_ub=[1.5], bounds=(0, None))
+        assert -lp.fun == pytest.approx(1.5 * np.abs(c).max(), rel=1e-9)
+    P = exact_bounds.sign_pattern_inputs(6, 0.7)
+    assert P.shape == (6, 32) and np.abs(P).max() == 0.7
+    assert np.allclose(np.abs(exact_bounds.sign_vectors(6) @ P).max(axis=1), 0.7 * 6)
+    assert exact_bounds.linear_rademacher(P, 2.0, "l1") == pytest.approx(2.0 * 0.7, rel=1e-14)
+
+
+def test_the_theorem_constants_written_in_the_sub_check():
+    """sqrt(2 ln 2) + 1 = 2.1774 at depth 1 (GRS); 2^d sqrt(ln 2) at the sign-pattern inputs (NTS, p = 1)."""
+    assert exact_bounds.grs_constant(1) == pytest.approx(2.177410022515475, rel=1e-15)
+    assert exact_bounds.nts_constant(3, 2**9, 10) == pytest.approx(8 * math.sqrt(math.log(2)), rel=1e-15)
 
 
 def test_cover_count_against_its_recursion():

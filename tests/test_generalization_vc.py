@@ -11,7 +11,7 @@ import pytest
 from fractions import Fraction
 
 from dltheory import numerics, theory
-from dltheory.numerics.generalization import constructions as vc, estimators, kernels, mlp
+from dltheory.numerics.generalization import constructions as vc, estimators, exact_bounds, kernels, mlp
 
 
 def ev(name, **kw):
@@ -107,6 +107,25 @@ def test_bhlm_lemma_against_search(r, w, t):
     ok = [m for m in range(w, int(4 * bound) + 10) if m <= t + w * math.log2(m * r / w)]
     assert ok and max(ok) <= bound
     assert max(ok) >= 0.5 * bound  # not vacuous: the lemma is within a factor 2 here
+
+
+@pytest.mark.parametrize("widths,d,p", [((1,), 1, 2), ((3,), 1, 2), ((2, 3), 2, 2), ((5,), 3, 3), ((4, 2, 6), 2, 2)])
+def test_largest_m_the_growth_bound_allows_against_a_float_scan(widths, d, p):
+    """Every m from 1 to twice the closed form, in float64 straight from BHLM's product
+    prod_i 2 (2 e m k_i p i / W_i)^W_i (no bisection, no mpmath): the m with 2^m <= it form one
+    interval whose top is largest_growth_allowed, and the closed form lies above it."""
+    ks = list(widths) + [1]
+    ins = [d] + list(widths)
+    Ws = list(itertools.accumulate((a + 1) * k for a, k in zip(ins, ks)))
+    bound = ev("vc-dimension-upper", widths=list(widths), input_dim=d, pieces=p)
+
+    def ok(m):
+        log2_growth = sum(1 + W * math.log2(2 * math.e * m * k * p * i / W) for i, (k, W) in enumerate(zip(ks, Ws), 1))
+        return m <= log2_growth
+
+    allowed = [m for m in range(1, int(2 * bound)) if ok(m)]
+    assert allowed == list(range(allowed[0], allowed[-1] + 1))
+    assert allowed[-1] == exact_bounds.largest_growth_allowed(list(widths), d, p) < bound
 
 
 @pytest.mark.parametrize("widths,d,want", [((3,), 1, 4), ((2, 3), 2, 5), ((5, 7, 7, 7, 2), 3, 12), ((1,), 5, 6)])

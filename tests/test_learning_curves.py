@@ -91,6 +91,40 @@ def test_power_law_simulators_against_brute_force():
     assert got == pytest.approx(sum(best(e) for e in np.eye(M)), rel=1e-9)
 
 
+def _joint_brute(X, F, lam):
+    """Mean over all 2^M teachers w_k = +-1 of the risk of min-norm regression (pinv) on z = F x."""
+    M = len(lam)
+    total = 0.0
+    for bits in range(2**M):
+        w = np.array([1.0 if bits >> k & 1 else -1.0 for k in range(M)])
+        d = w - F.T @ (np.linalg.pinv(X @ F.T) @ (X @ w))
+        total += d @ (lam * d)
+    return total / 2**M
+
+
+def test_joint_simulator_against_brute_force_and_its_duality():
+    alpha, M = 0.5, 6
+    lam = kernels.spectrum(alpha, M)
+    for P, N in ((2, 4), (4, 2), (5, 1), (3, 3)):
+        got = kernels.joint_power_law_risks(np.random.default_rng(P), 1, P, N, alpha, M)[0]
+        gen = np.random.default_rng(P)  # the simulator's order: A then G
+        A, G = gen.standard_normal((P, M)), gen.standard_normal((N, M))
+        assert got == pytest.approx(_joint_brute(A * np.sqrt(lam), G, lam), rel=1e-8)
+        assert kernels.joint_risk(G, A, lam) == pytest.approx(got, rel=1e-10)  # r(A, G) = r(G, A)
+
+
+def test_joint_exact_least_squares_factor():
+    """E R(P, N) = E[R_N] (P-1)/(P-N-1) for P >= N + 2 (the derivation's exact step): the joint
+    simulator against the projection simulator times the factor, at sizes where n/(n-m) differs from it
+    by 7 %. z-test at 4 s.e. (fixed seeds)."""
+    alpha, M, P, N, reps = 1.0, 16, 12, 4, 4000
+    joint = kernels.joint_power_law_risks(np.random.default_rng(21), reps, P, N, alpha, M)
+    proj = kernels.projection_power_law_risks(np.random.default_rng(22), reps, N, alpha, M) * (P - 1) / (P - N - 1)
+    se = math.hypot(joint.std(ddof=1), proj.std(ddof=1)) / math.sqrt(reps)
+    assert abs(joint.mean() - proj.mean()) < 4 * se
+    assert abs(joint.mean() - proj.mean() * (P - N - 1) * P / ((P - 1) * (P - N))) > 4 * se  # n/(n-m) is not exact
+
+
 def test_threads_do_not_change_a_check_point(monkeypatch):
     from dltheory import numerics
     from dltheory.numerics._check import measure_point
@@ -140,6 +174,36 @@ def test_random_features_interpolation_peak_and_consistency():
     a = ev("random-features-risk", psi1=2.0, psi2=1.0, ridge=0.1, signal=1.0, noise=0.0, mu1=0.0, mu_star=0.5)
     b = ev("random-features-risk", psi1=2.0, psi2=1.0, ridge=0.1, signal=0.0, noise=1.0, mu1=0.0, mu_star=0.5)
     assert a == pytest.approx(b + 1.0, rel=1e-12)
+
+
+def test_joint_risk_limits_duality_and_peak():
+    for alpha, M in ((0.5, 512), (1.0, 10000), (2.0, 100)):
+        for m in (10, 40, 90):
+            data = ev("power-law-ridgeless-risk", samples=m, alpha=alpha, modes=M)
+            proj = ev("power-law-projection-risk", features=m, alpha=alpha, modes=M)
+            # N -> infinity: the data-limited risk; P -> infinity: the parameter-limited one
+            assert ev("power-law-joint-risk", samples=m, features=10**12, alpha=alpha, modes=M) == pytest.approx(
+                data, rel=1e-9)
+            assert ev("power-law-joint-risk", samples=10**12, features=m, alpha=alpha, modes=M) == pytest.approx(
+                proj, rel=1e-9)
+            for n in (m + 2, 2 * m, 5 * m + 3, 10**6):
+                a = ev("power-law-joint-risk", samples=m, features=n, alpha=alpha, modes=M)
+                assert a == ev("power-law-joint-risk", samples=n, features=m, alpha=alpha, modes=M)  # duality
+                assert a == pytest.approx(data * n / (n - m), rel=1e-12) and a > data
+    # double descent in P at N = 64: down, up to the peak at P = N (refused within 1 of it, warned near
+    # it), down again
+    down = [ev("power-law-joint-risk", samples=p, features=64, alpha=1.0, modes=512) for p in (2, 8, 16, 32)]
+    left = [ev("power-law-joint-risk", samples=p, features=64, alpha=1.0, modes=512) for p in (32, 48, 56, 62)]
+    right = [ev("power-law-joint-risk", samples=p, features=64, alpha=1.0, modes=512) for p in (1000, 128, 72, 66)]
+    assert down == sorted(down, reverse=True) and left == sorted(left) and right == sorted(right)
+    assert left[-1] > 5 * left[0] and right[-1] > 25 * right[0]
+    for p in (63, 64, 65):
+        with pytest.raises(theory.BadInput, match="interpolation peak"):
+            ev("power-law-joint-risk", samples=p, features=64, alpha=1.0, modes=512)
+    q = theory.get("power-law-joint-risk")
+    near = q.warnings({"samples": 80, "features": 64, "alpha": 1.0, "modes": 512})
+    assert len(near) == 1 and "interpolation peak" in near[0]
+    assert q.warnings({"samples": 256, "features": 64, "alpha": 1.0, "modes": 512}) == []
 
 
 def test_kappa_solves_its_equation_and_the_asymptote():
@@ -212,6 +276,10 @@ def test_fitter_refuses_bad_data():
     ("power-law-ridgeless-risk", {"samples": 10, "alpha": 1.0, "modes": 10**8}),
     ("power-law-projection-risk", {"features": 10, "alpha": 0.0, "modes": 100}),
     ("power-law-risk-asymptote", {"samples": 0.5, "alpha": 1.0}),
+    ("power-law-joint-risk", {"samples": 64, "features": 64, "alpha": 1.0, "modes": 512}),
+    ("power-law-joint-risk", {"samples": 600, "features": 512, "alpha": 1.0, "modes": 512}),
+    ("power-law-joint-risk", {"samples": 0, "features": 10, "alpha": 1.0, "modes": 512}),
+    ("power-law-joint-risk", {"samples": 10, "features": 10**16, "alpha": 1.0, "modes": 512}),
 ])
 def test_bad_input(name, params):
     with pytest.raises(theory.BadInput):

@@ -217,3 +217,106 @@ def test_montufar_upper_bound_caps_the_dimension_at_a_bottleneck():
 
     assert evaluate("linear-regions-upper-montufar", input_dim=3, widths=(2, 5)) == 64
     assert evaluate("linear-regions-upper", input_dim=3, widths=(2, 5)) <= 64
+
+
+# ------------------------------------------------------------------ loose bounds: their exact sub-checks
+_LOOSE_SUBCHECKS = {"rademacher-relu-grs-above": "rademacher-bound-linear-exact",
+                    "rademacher-relu-path-norm-above": "rademacher-bound-linear-exact",
+                    "rademacher-relu-spectral-above": "rademacher-spectral-dudley-exact",
+                    "vc-dimension-upper-constructions": "vc-dimension-upper-growth-exact"}
+
+
+def test_the_loose_norm_and_vc_checks_name_an_exact_sub_check_of_their_own_quantity():
+    for loose, sub in _LOOSE_SUBCHECKS.items():
+        c, s = get_check(loose), get_check(sub)
+        assert sub in c.loose and s.quantities == c.quantities and not s.loose
+        assert s.rule == "exact" or s.rule == c.rule  # exact, or a bound check that must be tight (no loose=)
+
+
+def _mutant(name, slip):
+    """Check ``name`` with its quantity replaced by ``slip(point, value)`` (the quantity's value as evaluated)."""
+    from dltheory.theory import evaluate
+
+    c = get_check(name)
+    return dataclasses.replace(c, theory=lambda p: slip(p, float(evaluate(c.quantity, **p))))
+
+
+def _grs(p, value, constant):
+    """The GRS points with the bound's constant sqrt(2 D ln 2) + 1 replaced by ``constant(D)``."""
+    if p["form"] != "golowich-rakhlin-shamir":
+        return value
+    D = len(p["frobenius_norms"])
+    return value * constant(D) / (math.sqrt(2 * D * math.log(2)) + 1)
+
+
+def _nts(p, value, factor):
+    return value * factor(p) if p["form"] == "neyshabur-tomioka-srebro" else value
+
+
+_RADEMACHER_SLIPS = {
+    "GRS: sqrt(D ln 2) + 1 (the 2 dropped)": lambda p, v: _grs(p, v, lambda D: math.sqrt(D * math.log(2)) + 1),
+    "GRS: depth D + 1 (layers counted with the input)": lambda p, v: _grs(
+        p, v, lambda D: math.sqrt(2 * (D + 1) * math.log(2)) + 1),
+    "GRS: depth D^2": lambda p, v: _grs(p, v, lambda D: math.sqrt(2 * D * D * math.log(2)) + 1),
+    "GRS: log2 for ln": lambda p, v: _grs(p, v, lambda D: math.sqrt(2 * D * math.log2(2)) + 1),
+    "GRS: 1/n for 1/sqrt(n)": lambda p, v: v / math.sqrt(p["n"]) if p["form"] == "golowich-rakhlin-shamir" else v,
+    "NTS: ln D for ln 2D": lambda p, v: _nts(p, v, lambda q: math.sqrt(math.log(q["input_dim"])
+                                                                      / math.log(2 * q["input_dim"]))),
+    "NTS: 2^(d-1) for 2^d": lambda p, v: _nts(p, v, lambda q: 0.5),
+    "NTS: the derivation's sqrt(2)-smaller constant": lambda p, v: _nts(p, v, lambda q: 1 / math.sqrt(2)),
+    "NTS: 2^d+1 (one layer too many)": lambda p, v: _nts(p, v, lambda q: 2.0),
+}
+
+
+@pytest.mark.parametrize("slip", list(_RADEMACHER_SLIPS))
+def test_rademacher_linear_exact_sub_check_kills_a_slip_in_the_constant_depth_or_log(slip):
+    """rademacher-bound-linear-exact fails when GRS's or NTS's value carries a wrong constant, depth
+    dependence, log or power of n (at the exact rule's 1e-12); unmutated it passes (the first case)."""
+    if slip == next(iter(_RADEMACHER_SLIPS)):
+        assert run_check(_mutant("rademacher-bound-linear-exact", lambda p, v: v), quick=True).passed
+    assert not run_check(_mutant("rademacher-bound-linear-exact", _RADEMACHER_SLIPS[slip]), quick=True).passed
+
+
+def _bft_slip(constant=12.0, log_arg=2.0, one=1.0, cut=3.0):
+    """The BFT closed form with Dudley's 12, ln(2 W^2), the "1 +" or alpha* = 3C/sqrt(n) changed."""
+    def slipped(p, value):
+        s, b, W, B, n = p["spectral_norms"], p["l21_norms"], p["max_dim"], p["input_norm"], p["n"]
+        R_A = math.prod(s) * sum((bi / si) ** (2 / 3) for si, bi in zip(s, b)) ** 1.5
+        root = math.sqrt(math.log(log_arg * W**2))
+        x = math.sqrt(n) * math.prod(s) / (cut * root * R_A)
+        return 4 * B * math.prod(s) if x <= 1 else constant * B * R_A * root / math.sqrt(n) * (one + math.log(x))
+    return slipped
+
+
+def test_spectral_dudley_sub_check_kills_a_slip_in_the_dudley_constants_or_the_log():
+    assert run_check(_mutant("rademacher-spectral-dudley-exact", _bft_slip()), quick=True).passed  # the formula
+    for slip in (_bft_slip(constant=8.0), _bft_slip(log_arg=1.0), _bft_slip(one=0.0), _bft_slip(cut=1.0),
+                 lambda p, v: v * 1.001):
+        assert not run_check(_mutant("rademacher-spectral-dudley-exact", slip), quick=True).passed
+
+
+def _bhlm(p, four_e=4 * math.e, two_e=2 * math.e, depth="Lbar"):
+    from dltheory.theory.generalization import architecture
+
+    ks, _, cumulative = architecture(p["widths"], p["input_dim"])
+    L, W = len(ks), cumulative[-1]
+    Lbar = sum(cumulative) / W if depth == "Lbar" else L
+    R = sum((i + 1) * k for i, k in enumerate(ks))
+    return L + Lbar * W * math.log2(four_e * p["pieces"] * R * math.log2(two_e * p["pieces"] * R))
+
+
+def test_vc_growth_sub_check_kills_tightening_and_loosening_slips():
+    """vc-dimension-upper-growth-exact is tight (bound/m* 1.036-1.044 at some points): a slip that
+    lowers the bound below the largest m BHLM's growth bound allows is a violation; one that raises it
+    by more than ~5 % everywhere leaves the 5 % tightening unviolated, and the check (no loose=) fails.
+    A smaller loosening passes: 4e for 2e inside the inner log2 raises the bound by only 0.5-3 %."""
+    name = "vc-dimension-upper-growth-exact"
+    assert run_check(_mutant(name, lambda p, v: _bhlm(p)), quick=True).passed  # the formula, written again
+    for slip in (dict(four_e=2 * math.e), dict(four_e=4.0, two_e=2.0), dict(four_e=8 * math.e),
+                 dict(depth="L")):
+        out = run_check(_mutant(name, lambda p, v, s=slip: _bhlm(p, **s)), quick=True)
+        assert not out.passed, slip
+    lowered = run_check(_mutant(name, lambda p, v: _bhlm(p, four_e=2 * math.e)), quick=True)
+    assert not all(r["agrees"] for r in lowered.records)  # a violation
+    raised = run_check(_mutant(name, lambda p, v: _bhlm(p, depth="L")), quick=True)
+    assert all(r["agrees"] for r in raised.records) and not raised.tight  # not tight any more

@@ -190,3 +190,19 @@ def test_check_figures_rerun_byte_identically_and_draw_bounds(tmp_path):
         _check.plot(o, a)
         _check.plot(o, b)
         assert a.read_bytes() == b.read_bytes() and b"Matplotlib version" not in a.read_bytes()
+
+
+def test_half_erfc_displays_as_the_gaussian_tail_and_the_rewriting_is_exact():
+    import sympy as sp
+
+    from dltheory.derivations._layout import GaussTail, _gauss_tails, latex
+
+    k = sp.Symbol("kappa")
+    tail = lambda u: sp.erfc(u / sp.sqrt(2)) / 2  # noqa: E731
+    cases = {(1 + k**2) * tail(-k) + k: r"k", tail(k - 3) ** 2: r"H\left(\kappa - 3\right)^{2}",
+             2 * k * tail(-k): r"2 \kappa H\left(- \kappa\right)", sp.erfc(k) + 1: r"\operatorname{erfc}"}
+    for expr, shown in cases.items():
+        assert shown in latex(expr)
+        back = _gauss_tails(expr).replace(lambda e: isinstance(e, GaussTail), lambda e: tail(e.args[0]))
+        assert sp.simplify(back - expr) == 0
+    assert r"H\left(- \kappa\right)" in latex((1 + k**2) * tail(-k) + k) and "erfc" not in latex(tail(-k))

@@ -138,3 +138,60 @@ def power_law_risk_asymptote(samples: float, alpha: float):
     import mpmath
 
     return mpmath.mpf(c_alpha(alpha)) ** (1 + alpha) * mpmath.mpf(samples) ** (-alpha)
+
+
+MAX_SIZE = 10**15
+_PEAK_TOLERANCE = 0.01  # relative gap between the exact peak factor and n/(n - m) that triggers a warning
+
+
+def _joint_regime(samples: int, features: int, alpha: float, modes: int) -> list[str]:
+    """Outside the leading-order regime: the smaller size below 32, or so close to the peak P = N
+    that the exact factor (n-1)/(n-m-1) of the mean differs from n/(n-m) by more than 1 %."""
+    m, n = min(samples, features), max(samples, features)
+    out = _small_size("samples" if samples <= features else "features")(**{
+        "samples" if samples <= features else "features": m})
+    gap = m / (n * (n - m - 1))
+    if gap > _PEAK_TOLERANCE:
+        out.append(f"|samples - features| = {n - m} is close to the interpolation peak: the exact mean carries "
+                   f"(n-1)/(n-m-1) = {(n - 1) / (n - m - 1):.4g} where the formula has n/(n-m) = {n / (n - m):.4g} "
+                   f"({100 * gap:.2g} % more; n = max, m = min of samples and features)")
+    return out
+
+
+@quantity("power-law-joint-risk", Int("samples", lo=1, hi=MAX_SIZE, doc="P, training samples"),
+          Int("features", lo=1, hi=MAX_SIZE, doc="N, Gaussian random projections (features)"), _ALPHA, _MODES,
+          status="asymptotic", verified="recomputed", regime=_joint_regime,
+          citation=MALONEY + ", the linear random-feature model at ridge 0 with both P and N finite; "
+                   "R = m kappa(m) n/(n - m), m = min(P, N), n = max(P, N), derived here (derivation power-law-joint: "
+                   "exact P <-> N duality and the inverse-Wishart factor of least squares, Muirhead (1982), Aspects of "
+                   "Multivariate Statistical Theory, Theorem 3.2.12); " + BORDELON,
+          examples=({"samples": 128, "features": 64, "alpha": 0.5, "modes": 512},
+                    {"samples": 64, "features": 128, "alpha": 0.5, "modes": 512},
+                    {"samples": 1000, "features": 300, "alpha": 1.0, "modes": 10000},
+                    {"samples": 40, "features": 10**12, "alpha": 2.0, "modes": 100}))
+def power_law_joint_risk(samples: int, features: int, alpha: float, modes: int):
+    """R = m kappa(m) n/(n - m), m = min(P, N), n = max(P, N): ridgeless risk with P samples AND N projections.
+
+    Model: the latent model above; the student regresses y on N Gaussian random projections
+    z = F x (F an N x M matrix of i.i.d. N(0, 1) entries) by minimum-norm least squares on P
+    samples (the linear random-feature model of Maloney, Roberts & Sully 2022 at ridge 0).
+    Averaged over the teacher's signs the risk is |Sigma^(1/2) - Sigma^(1/2) F^T Z^+ X|_F^2, a
+    function of two i.i.d. Gaussian matrices that is exactly symmetric under exchanging them:
+    the risk at (P, N) has the law of the risk at (N, P) (duality). For n = max > m = min + 1
+    the mean is E[R_m] (n-1)/(n-m-1) exactly, R_m the one-sided risk at m (least squares with a
+    Gaussian misspecification; inverse-Wishart mean); with E[R_m] -> m kappa(m) and
+    (n-1)/(n-m-1) -> n/(n-m) this is the formula (derivation ``power-law-joint``). N -> infinity
+    gives ``power-law-ridgeless-risk``, P -> infinity ``power-law-projection-risk``.
+
+    The interpolation peak: the formula diverges at P = N and the mean risk is infinite for
+    |P - N| <= 1, so those are refused; near the peak (see the regime warning) the finite-size
+    factor differs from n/(n-m) by more than 1 %. min(P, N) must be below M (at or above it the
+    risk is 0); max(P, N) may exceed M. Status: asymptotic (large min(P, N), |P - N| of the same order).
+    """
+    m, n = min(samples, features), max(samples, features)
+    if n - m <= 1:
+        raise BadInput("samples", samples, "|samples - features| >= 2",
+                       f"with features={features} this is the interpolation peak: the formula diverges at P = N "
+                       "and the mean ridgeless risk is infinite for |P - N| <= 1")
+    _size_guard("samples" if samples <= features else "features", m, modes)
+    return m * kappa(m, alpha, modes) * (n / (n - m))

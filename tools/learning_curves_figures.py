@@ -1,10 +1,10 @@
 """Figures of docs/learning_curves.md: the double-descent curves (minimum-norm, ridge and random features,
 with simulation points) and the power-law scaling law (discrete formula, asymptote, simulated ridgeless
-regression and random projections). Run by hand:
+regression and random projections) and the joint risk with P samples and N projections. Run by hand:
 
     .venv/bin/python tools/learning_curves_figures.py
 
-writes docs/figures/learning_curves/{double_descent,random_features,scaling_law}.png (fixed seeds)."""
+writes docs/figures/learning_curves/{double_descent,random_features,scaling_law,joint_risk}.png (fixed seeds)."""
 from __future__ import annotations
 
 import math
@@ -101,11 +101,45 @@ def scaling_law(path: Path) -> None:
     plt.close(fig)
 
 
+def joint_risk(path: Path) -> None:
+    alpha, modes, draws = 0.5, 512, 40
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ps = np.unique(np.geomspace(2, 4000, 400).astype(int))
+    ax.plot(ps, [evaluate("power-law-ridgeless-risk", samples=int(p), alpha=alpha, modes=modes) if p < modes
+                 else np.nan for p in ps], "k--", lw=1, label="N = inf: P kappa(P)")
+    for features, colour in ((16, "C0"), (64, "C1"), (256, "C2")):
+        curve = [evaluate("power-law-joint-risk", samples=int(p), features=features, alpha=alpha, modes=modes)
+                 if abs(int(p) - features) > 1 else np.nan for p in ps]
+        ax.plot(ps, curve, "-", color=colour, lw=1, label=f"N = {features}: m kappa(m) n/(n-m)")
+        ax.axhline(evaluate("power-law-projection-risk", features=features, alpha=alpha, modes=modes), color=colour,
+                   lw=0.6, ls=":")
+        gen = np.random.default_rng(features)
+        for ratio in (1 / 8, 1 / 2, 2, 8):
+            p = int(round(ratio * features))
+            if p < 2:
+                continue
+            r = kernels.joint_power_law_risks(gen, draws, p, features, alpha, modes)
+            ax.errorbar([p], [r.mean()], yerr=[2 * r.std(ddof=1) / math.sqrt(draws)], fmt="o", color=colour, ms=3,
+                        capsize=2)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(0.05, 5)
+    ax.set_xlabel("P samples")
+    ax.set_ylabel("risk")
+    ax.set_title(f"Min-norm regression on N random projections, alpha = {alpha}, M = {modes}\n"
+                 f"dotted: N kappa(N) (P = inf); points: simulated, {draws} draws, 2 s.e.", fontsize=9)
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, metadata=META)
+    plt.close(fig)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     double_descent(OUT / "double_descent.png")
     random_features(OUT / "random_features.png")
     scaling_law(OUT / "scaling_law.png")
+    joint_risk(OUT / "joint_risk.png")
     for p in sorted(OUT.glob("*.png")):
         print(p.relative_to(OUT.parent.parent.parent))
 

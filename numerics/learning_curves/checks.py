@@ -133,18 +133,20 @@ def random_features(point, seed, quick):
 
 # ---------------------------------------------------------------- power-law spectrum: ratio to the formula
 
-def _ratio_extrapolated(simulate, size_key: str, quantity: str, point: dict, seed, quick):
-    """Mean simulated risk over the formula at sizes S/4, S/2, S (same alpha, M), extrapolated in 1/S;
-    times the formula at S. The deterministic equivalent's relative error is O(1/S)."""
-    top = point[size_key]
-    sizes = (top // 4, top // 2, top)
+def _ratio_extrapolated(simulate, keys: tuple[str, ...], quantity: str, point: dict, seed, quick, full: int = 200):
+    """Mean simulated risk over the formula with every size in ``keys`` at a quarter, half and all of its
+    value (same alpha, M, and ratio of the sizes), extrapolated in 1/S (S the smallest size), times the
+    formula at the point. The deterministic equivalent's relative error is O(1/S)."""
+    scales = (4, 2, 1)
+    sizes = tuple(min(point[k] for k in keys) // d for d in scales)
     seeds = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key).spawn(len(sizes))
     ests = []
-    for size, s in zip(sizes, seeds):
-        reps = sized(200, 100, quick, minimum=50)
-        risks = _risks(simulate, reps, s, chunk=25, alpha=point["alpha"], modes=point["modes"], **{
-            "samples" if size_key == "samples" else "features": size})
-        ests.append(mean(risks / _theory(quantity, **{**point, size_key: size})))
+    for d, s in zip(scales, seeds):
+        scaled = {**point, **{k: point[k] // d for k in keys}}
+        reps = sized(full, 100, quick, minimum=50)
+        risks = _risks(simulate, reps, s, chunk=25, alpha=point["alpha"], modes=point["modes"],
+                       **{k: scaled[k] for k in keys})
+        ests.append(mean(risks / _theory(quantity, **scaled)))
     ratio = extrapolate(sizes, ests, fitted="simulated risk / formula")
     formula = _theory(quantity, **point)
     from .._stats import Estimate
@@ -179,7 +181,7 @@ def _exponent_wrong(quantity: str, key: str, exponent):
        title="Ridgeless regression, power-law spectrum: risk (ratio to P kappa extrapolated in 1/P) vs P kappa",
        ylabel="risk")
 def power_law_ridgeless(point, seed, quick):
-    return _ratio_extrapolated(kernels.ridgeless_power_law_risks, "samples", "power-law-ridgeless-risk",
+    return _ratio_extrapolated(kernels.ridgeless_power_law_risks, ("samples",), "power-law-ridgeless-risk",
                                point, seed, quick)
 
 
@@ -190,5 +192,34 @@ def power_law_ridgeless(point, seed, quick):
        title="N random projections, unlimited data: risk (ratio to N kappa extrapolated in 1/N) vs N kappa",
        ylabel="risk")
 def power_law_projection(point, seed, quick):
-    return _ratio_extrapolated(kernels.projection_power_law_risks, "features", "power-law-projection-risk",
+    return _ratio_extrapolated(kernels.projection_power_law_risks, ("features",), "power-law-projection-risk",
                                point, seed, quick)
+
+
+# ---------------------------------------------------------------- power-law spectrum: P samples and N features
+
+def _joint_grid(quick):
+    if quick:
+        return [{"samples": 64, "features": 32, "alpha": 0.5, "modes": 256},
+                {"samples": 32, "features": 64, "alpha": 2.0, "modes": 256}]
+    return [{"samples": 128, "features": 64, "alpha": 0.5, "modes": 512},
+            {"samples": 64, "features": 128, "alpha": 0.5, "modes": 512},
+            {"samples": 96, "features": 256, "alpha": 1.0, "modes": 1024},
+            {"samples": 256, "features": 96, "alpha": 1.0, "modes": 1024}]
+
+
+def _additive(point: dict) -> float:
+    """The additive law R(P) + R(N) of the two one-sided risks (a Chinchilla-style form)."""
+    return (_theory("power-law-ridgeless-risk", samples=point["samples"], alpha=point["alpha"], modes=point["modes"])
+            + _theory("power-law-projection-risk", features=point["features"], alpha=point["alpha"],
+                      modes=point["modes"]))
+
+
+@check("power-law-joint-mc", quantity="power-law-joint-risk", x="samples",
+       grid=_joint_grid, logy=True, wrong=_additive, wrong_label="the additive law P kappa(P) + N kappa(N)",
+       title="Min-norm regression on N random projections of P samples, power-law spectrum: risk (ratio to "
+             "m kappa(m) n/(n-m) extrapolated in 1/min(P, N) at fixed P/N) vs the formula",
+       ylabel="risk")
+def power_law_joint(point, seed, quick):
+    return _ratio_extrapolated(kernels.joint_power_law_risks, ("samples", "features"), "power-law-joint-risk",
+                               point, seed, quick, full=800)

@@ -157,3 +157,35 @@ def projection_power_law_risks(gen: np.random.Generator, reps: int, features: in
             G = gen.standard_normal((modes, features)) * root[:, None]
             out[r] = lam.sum() - np.trace(np.linalg.solve(G.T @ G, (G.T * lam) @ G))
     return out
+
+
+def joint_risk(A: np.ndarray, G: np.ndarray, lam: np.ndarray) -> float:
+    """Teacher-sign-averaged risk of minimum-norm regression on the features z = G x of the samples
+    x_i = Sigma^(1/2) a_i (rows of A: P x M, rows of G: N x M, both i.i.d. N(0, 1); Sigma = diag(lam)).
+
+    With Z = A Sigma^(1/2) G^T (P x N) and the estimate beta_hat = G^T Z^+ X w, the risk averaged over
+    w_k = +-1 is |Sigma^(1/2) - S|_F^2, S = Sigma^(1/2) G^T Z^+ A Sigma^(1/2), i.e.
+    tr Sigma - 2 tr(Z^+ A Sigma^(3/2) G^T) + tr(Z^+T (G Sigma G^T) Z^+ (A Sigma A^T)). The expression is
+    symmetric under A <-> G (its transpose), so the rows are swapped to make Z tall (P >= N) and Z^+
+    is the least-squares (Z^T Z)^(-1) Z^T (Z has full column rank almost surely when N <= M)."""
+    if A.shape[0] < G.shape[0]:
+        A, G = G, A
+    root = np.sqrt(lam)
+    Z = (A * root) @ G.T
+    Zp = np.linalg.solve(Z.T @ Z, Z.T)  # N x P
+    W = (A * (lam * root)) @ G.T
+    CG = (G * lam) @ G.T
+    AZ = A.T @ Zp.T  # M x N: A^T Z^+T
+    return float(lam.sum() - 2.0 * np.sum(Zp * W.T) + np.sum(CG * ((AZ.T * lam) @ AZ)))
+
+
+def joint_power_law_risks(gen: np.random.Generator, reps: int, samples: int, features: int, alpha: float,
+                          modes: int) -> np.ndarray:
+    """Risk of minimum-norm regression on N Gaussian random projections F x of P samples x ~ N(0, diag(lambda))
+    (teacher w_k = +-1, signs averaged exactly; :func:`joint_risk`), one value per draw of (X, F)."""
+    lam = spectrum(alpha, modes)
+    out = np.empty(reps)
+    with one_blas_thread():
+        for r in range(reps):
+            out[r] = joint_risk(gen.standard_normal((samples, modes)), gen.standard_normal((features, modes)), lam)
+    return out
