@@ -107,3 +107,42 @@ def linear_periodic(doc: Document) -> None:
     doc.result("variance", R**2 / sp.sinh(R**2), r"The variance over the target direction $u$, at every $w$ and in "
                r"every dimension:", lhs=r"\operatorname{Var}_u\nabla F_u(w)")
     doc.references = [SSS]
+
+
+mu, L, kappa, eta, lam, e = sp.symbols("mu L kappa eta lambda e", positive=True)
+NESTEROV = "Y. Nesterov. Introductory Lectures on Convex Optimization. Kluwer (2004), Theorem 2.1.15."
+
+
+@derivation("gd-quadratic-best-step", title="Gradient descent on an ill-conditioned quadratic: the rate at the best step",
+            results=(Result("rate", "gd-quadratic-rate", symbols={"kappa": "kappa"}),),
+            citation="Nesterov (2004), Theorem 2.1.15; Shalev-Shwartz, Shamir and Shammah (2017), conditioning")
+def gd_quadratic_best_step(doc: Document) -> None:
+    doc.abstract = (r"Gradient descent with a constant step on $F(w)=\tfrac12(w-w^*)^\top H(w-w^*)$ multiplies the "
+                    r"error along each eigenvector of $H$ by $1-\eta\lambda$. The best constant step "
+                    r"$\eta^\star=2/(\mu+L)$ balances the two extreme eigenvalues and contracts the error by "
+                    r"$(\kappa-1)/(\kappa+1)$ per step, $\kappa=L/\mu$: about $\kappa/2$ steps per factor $e$. "
+                    r"Preconditioning by $H^{-1}$ sets $\kappa=1$.")
+    doc.assume(r"$H$ symmetric with eigenvalues $\mu=\lambda_1\le\dots\le\lambda_d=L$, $\mu>0$, $\kappa=L/\mu$; "
+               r"$w_{t+1}=w_t-\eta\nabla F(w_t)$, $e_t=w_t-w^*$.")
+    step = doc.equal(e - eta * sp.Derivative(lam * e**2 / 2, e), (1 - eta * lam) * e,
+                     r"Along an eigenvector of $H$ with eigenvalue $\lambda$ the error component $e$ is one "
+                     r"coordinate of a quadratic with curvature $\lambda$; one step maps it to")
+    doc.say(r"so $e_t$ decays as $\rho(\eta)^t$ with $\rho(\eta)=\max_j|1-\eta\lambda_j|=\max(|1-\eta\mu|,|1-\eta L|)$ "
+            r"(the maximum of a convex function of $\lambda$ over $[\mu,L]$ is at an end), attained when $e_0$ "
+            r"has a component along the extreme eigenvector. The first term decreases in $\eta$, the second "
+            r"increases for $\eta>1/L$: the minimum is where $1-\eta\mu=\eta L-1$.")
+    best = 2 / (mu + L)
+    doc.equal(sp.Add(step.subs({e: 1, lam: mu, eta: best}), -(best * L - 1), evaluate=False), 0,
+              r"At $\eta^\star=2/(\mu+L)$ the two ends balance:",
+              lhs_tex=r"\Big[(1-\eta\mu)-(\eta L-1)\Big]_{\eta=2/(\mu+L)}")
+    rate = doc.equal(sp.Add(1, -mu * best, evaluate=False), (L - mu) / (L + mu),
+                     r"and the common contraction is")
+    doc.equal(rate.subs(L, kappa * mu), (kappa - 1) / (kappa + 1), r"With $L=\kappa\mu$:")
+    doc.result("rate", (kappa - 1) / (kappa + 1), r"The contraction per step of $|w_t-w^*|$ at the best constant "
+               r"step (Nesterov's Theorem 2.1.15 bounds every $\mu$-strongly convex $L$-smooth $F$ by it; a "
+               r"quadratic attains it):", lhs=r"\rho(\eta^\star)")
+    doc.say(r"Gaining a factor $e$ takes $1/\ln\frac{\kappa+1}{\kappa-1}\approx\kappa/2$ steps. A preconditioned "
+            r"step $w\leftarrow w-\eta H^{-1}\nabla F(w)$ has error map $I-\eta I$: $\kappa=1$, and $\eta=1$ "
+            r"converges in one step.")
+    doc.references = [NESTEROV, "S. Shalev-Shwartz, O. Shamir, S. Shammah. Failures of Gradient-Based Deep "
+                      "Learning. ICML (2017), architecture and conditioning. arXiv:1703.07950."]

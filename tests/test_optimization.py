@@ -231,3 +231,97 @@ def test_float_guided_support_equals_the_enumeration(monkeypatch):
         assert ib.max_margin(x.ravel().tolist(), 3, y.tolist()) == want
     with pytest.raises(theory.BadInput, match="not linearly separable"):
         ib.max_margin([1.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.5, 0.5, 0.5], 3, [1, 1, 1])
+
+
+# --- conditioning and flat activations -----------------------------------------------------------
+
+def _conditioning_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "optim_conditioning.py"
+    spec = importlib.util.spec_from_file_location("optim_conditioning", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gd_quadratic_rate_values_and_the_best_step():
+    assert ev("gd-quadratic-rate", kappa=1) == 0
+    assert ev("gd-quadratic-rate", kappa=3) == Fraction(1, 2)
+    assert ev("gd-quadratic-rate", kappa=0.5e1) == Fraction(2, 3)
+    with pytest.raises(theory.BadInput):
+        ev("gd-quadratic-rate", kappa=0.9)
+    # the rate measured at 2/(mu + L) is the quantity; steps 10% off either way contract more slowly
+    kappa = 50.0
+    h, e0 = kernels.quadratic_problem(np.random.Generator(np.random.SFC64(3)), kappa)
+
+    def rate(eta):
+        e = kernels.gd_quadratic_errors(h, e0, eta, (300, 600))
+        return (e[1] / e[0]) ** (1 / 300)
+    best = 2 / (1 + kappa)
+    assert rate(best) == pytest.approx(float(ev("gd-quadratic-rate", kappa=kappa)), rel=1e-12)
+    assert rate(0.9 * best) > rate(best) * (1 + 1e-4) and rate(1.1 * best) > rate(best) * (1 + 1e-4)
+    assert rate(0.9 * best) == pytest.approx(1 - 0.9 * best, rel=1e-9)  # then the smallest eigenvalue rules
+
+
+def test_curves_and_population_hessians():
+    """x = W p is the curve with slope changes p (its second difference is p); E[p p^T] = (k/n) I; the
+    population Hessians are the exact second moments; the exact population-GD curve is the iterated map."""
+    oc = _conditioning_script()
+    n, k = 7, 2
+    w = oc.ramp_matrix(n)
+    p, x = oc.sample_curves(np.random.Generator(np.random.SFC64(1)), (20000,), n, k, w)
+    assert np.allclose(np.diff(np.concatenate([np.zeros((len(x), 2)), x], axis=1), 2, axis=1), p)
+    assert np.allclose(oc.patches(x) @ np.array([1.0, -2.0, 1.0]), p)  # the causal kernel (1, -2, 1)
+    second = p.T @ p / len(p)
+    assert np.abs(second - k / n * np.eye(n)).max() < 0.03
+    h_fc, h_conv = oc.population_hessians(n, k)
+    assert np.allclose(h_fc, k / n * w @ w.T)
+    z = oc.patches(x)
+    assert np.abs(np.einsum("bni,bnj->ij", z, z) / (len(x) * n) - h_conv).max() < 0.05 * np.abs(h_conv).max()
+    # population GD from zero on the convolution: the exact curve equals the iterated error map
+    target = np.array([1.0, -2.0, 1.0])
+    eta = 0.5 / np.linalg.eigvalsh(h_conv)[-1]
+    a, losses = np.zeros(3), []
+    for t in range(1, 51):
+        a = a - eta * h_conv @ (a - target)
+        losses.append((a - target) @ h_conv @ (a - target) / (target @ h_conv @ target))
+    assert np.allclose(oc.population_curve(h_conv, target[None], eta, np.arange(1, 51)), losses, rtol=1e-10)
+
+
+def test_staircase_smooth_limit_and_forward_only_update():
+    oc = _conditioning_script()
+    r = np.array([-9.0, -2.51, -0.49, 0.0, 0.49, 0.51, 1.49, 1.51, 9.0])
+    assert oc.staircase(r, 3).tolist() == [-3, -3, 0, 0, 0, 1, 1, 2, 3]
+    value, slope = oc.smooth_staircase(r, 3, 5e-4)
+    assert np.allclose(value, oc.staircase(r, 3), atol=1e-6) and np.all(slope < 1e-4)  # flat away from jumps
+    grid = np.linspace(-2, 2, 40001)
+    v, s = oc.smooth_staircase(grid, 3, 0.2)
+    assert np.allclose(np.gradient(v, grid)[1:-1], s[1:-1], atol=1e-5)  # its derivative is its slope
+    # the forward-only update, one example at a time, on a tiny sample: it stops only when every label
+    # is right, which it reaches (a perceptron-like argument: u is non-decreasing)
+    gen = np.random.Generator(np.random.SFC64(4))
+    x = gen.standard_normal((30, 3))
+    w_star = np.array([2.0, -1.0, 0.5])
+    y = oc.staircase(x @ w_star, 4)
+    w = np.zeros(3)
+    for sweep in range(2000):
+        for i in range(len(y)):
+            w = oc.forward_only_step(w, x[i:i + 1], y[i:i + 1], 0.1, 4)
+        if np.all(oc.staircase(x @ w, 4) == y):
+            break
+    assert np.all(oc.staircase(x @ w, 4) == y)
+    # the batched driver: from |w0| ~ 1, 200 forward-only steps bring w near w* (d = 4, |w*| = 2)
+    run = oc.train_flat("forward-only", 0.01, 2, 0, 4, 2.0, 4, 200, [1, 200])
+    assert run["distance"][:, -1].max() < 0.5 * run["distance"][:, 0].min()
+
+
+def test_conditioning_script_small():
+    """The conditioning experiment at toy size: the preconditioned models reach the target, the plain
+    ones hardly move (their Hessians' condition numbers are in the thousands)."""
+    oc = _conditioning_script()
+    run = oc.train_encoders(8, 2, 2, 150, [150], batch=16, estimate=512, test=256)
+    err = {k: v[:, -1] for k, v in run["errors"].items()}
+    assert err["fully connected, conditioned"].max() < 1e-6 and err["convolutional, conditioned"].max() < 1e-6
+    assert err["fully connected"].min() > 0.3 and err["convolutional"].min() > 0.3

@@ -80,3 +80,27 @@ def linear_periodic_gradient_variance(radius: float, dps: int = 30):
     with mpmath.workdps(dps):
         r2 = mpmath.mpf(radius) ** 2
         return +(r2 / mpmath.sinh(r2))
+
+
+@quantity("gd-quadratic-rate",
+          Real("kappa", lo=1, hi=1e15, doc="kappa = L/mu, the condition number of the quadratic's Hessian"),
+          status="exact",
+          citation="Nesterov (2004), Introductory Lectures on Convex Optimization, Theorem 2.1.15 (step "
+                   "h = 2/(mu + L): |x_k - x*| <= ((kappa - 1)/(kappa + 1))^k |x_0 - x*|), attained by quadratics; "
+                   "the ill-conditioning of " + SSS + ", architecture-and-conditioning section",
+          verified="recomputed",
+          examples=({"kappa": 1}, {"kappa": 10}, {"kappa": 51609.1}, {"kappa": 1e12}))
+def gd_quadratic_rate(kappa: float):
+    """(kappa - 1)/(kappa + 1): the contraction per step of |w_t - w*| for gradient descent at the step
+    eta = 2/(mu + L) on a quadratic F(w) = (w - w*)^T H (w - w*)/2 whose Hessian has extreme
+    eigenvalues mu and L = kappa mu (from a start with components along both extreme eigenvectors).
+
+    The error evolves as e_(t+1) = (I - eta H) e_t, so along the eigenvector of lambda it is multiplied
+    by 1 - eta lambda each step; max(|1 - eta mu|, |1 - eta L|) is smallest at eta = 2/(mu + L), where
+    both equal (L - mu)/(L + mu). Nesterov (2004), Theorem 2.1.15, gives this rate as a bound for every
+    mu-strongly convex, L-smooth F; a quadratic attains it. Steps to gain a factor e: 1/ln((kappa + 1)/
+    (kappa - 1)) ~ kappa/2. Preconditioning by H^-1 makes kappa = 1: rate 0, one step. Exact (rational
+    for a decimal kappa). Derivation ``gd-quadratic-best-step``.
+    """
+    k = _exact(kappa)
+    return (k - 1) / (k + 1)

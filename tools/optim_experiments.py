@@ -25,6 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
+META = {"Software": None}  # no version string in the PNG: reruns are byte-identical
+
+
+def save_figure(fig, path, dpi: int = 110) -> None:
+    """Write a figure as these scripts print them: PNG without a version stamp (byte-identical reruns)."""
+    fig.savefig(path, dpi=dpi, metadata=META)
+
 
 def learn_parity(dim: int, steps: int, seed: int, batch: int = 128, lr: float = 1e-3) -> float:
     """Test accuracy (on 4096 fresh inputs) after ``steps`` Adam steps of hinge loss on the parity of a
@@ -179,7 +186,6 @@ def main(argv=None) -> None:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    meta = {"Software": None}
 
     parity = parity_experiment((4, 8, 12, 16, 20, 24), args.seeds, args.steps)
     fig, ax = plt.subplots(figsize=(5, 3.5))
@@ -191,7 +197,7 @@ def main(argv=None) -> None:
     ax.set_title(f"Parity of a random subset: ReLU net (10 D units), {args.steps} Adam steps\n"
                  f"mean of {args.seeds} seeds, bars 2 s.e.", fontsize=9)
     fig.tight_layout()
-    fig.savefig(out / "parity_learning.png", dpi=110, metadata=meta)
+    save_figure(fig, out / "parity_learning.png")
     plt.close(fig)
 
     moments = second_moment_experiment(range(2, 15))
@@ -206,7 +212,7 @@ def main(argv=None) -> None:
     ax.set_title("Tanh network (8 units): gradient information over parities", fontsize=9)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out / "gradient_second_moment.png", dpi=110, metadata=meta)
+    save_figure(fig, out / "gradient_second_moment.png")
     plt.close(fig)
 
     bias = implicit_bias_experiment()
@@ -220,7 +226,7 @@ def main(argv=None) -> None:
     ax.set_title("Logistic GD on the four-point example (eta = 0.5)", fontsize=9)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out / "implicit_bias.png", dpi=110, metadata=meta)
+    save_figure(fig, out / "implicit_bias.png")
     plt.close(fig)
 
     decomposition = decomposition_experiment((1, 2, 3, 4, 6, 8), args.seeds, 3000)
@@ -237,7 +243,7 @@ def main(argv=None) -> None:
                  fontsize=9)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out / "decomposition.png", dpi=110, metadata=meta)
+    save_figure(fig, out / "decomposition.png")
     plt.close(fig)
 
     (out / "results.json").write_text(json.dumps({"parity": parity, "second_moment": moments, "implicit_bias": bias,

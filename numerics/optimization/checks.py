@@ -186,3 +186,21 @@ def max_margin_qp(point, seed, quick):
     else:
         value = w[point["component"]] / np.linalg.norm(w)
     return Estimate(float(value), 0.0, 1)
+
+
+# --- conditioning: gradient descent on a quadratic ----------------------------------------------
+
+@check("gd-quadratic-contraction", quantity="gd-quadratic-rate", rule="exact", tolerance=1e-9, x="kappa",
+       grid=lambda quick: [{"kappa": k} for k in ((10.0, 1000.0) if quick else (2.0, 10.0, 100.0, 1000.0, 1e4))],
+       wrong=lambda p: 1 - 1 / p["kappa"], wrong_label="1 - 1/kappa (the rate of the step 1/L)",
+       title="Gradient descent on a quadratic at the step 2/(mu + L): measured contraction per step",
+       ylabel="(|e_T| / |e_T0|)^(1/(T - T0))")
+def gd_quadratic_contraction(point, seed, quick):
+    """A random 5-dimensional quadratic with condition number kappa (kernels.quadratic_problem, seeded);
+    gradient descent at eta = 2/(mu + L) for T = 400 steps; the contraction per step measured over the
+    last 200, after the interior eigencomponents (decaying at most 0.6 times as fast per step) have died
+    out (0.6^200 ~ 1e-44). Exact up to rounding: tolerance 1e-9 relative."""
+    kappa = point["kappa"]
+    h, e0 = kernels.quadratic_problem(np.random.Generator(np.random.SFC64(seed)), kappa)
+    e = kernels.gd_quadratic_errors(h, e0, 2 / (1 + kappa), (200, 400))
+    return Estimate(float((e[1] / e[0]) ** (1 / 200)), 0.0, 400)

@@ -138,3 +138,30 @@ def periodic_batch(gen: np.random.Generator, radius: float, dim: int, targets: i
     s = means.sum(axis=0)
     cross = (s @ s - np.sum(means * means)) / (targets * (targets - 1))
     return own / targets - cross
+
+
+# --- gradient descent on a quadratic ------------------------------------------------------------
+
+def quadratic_problem(gen, kappa: float, dim: int = 5):
+    """A quadratic with condition number ``kappa``: H = Q diag(1, lambda_2..lambda_(dim-1), kappa) Q^T,
+    Q a random rotation, the interior eigenvalues uniform in [1 + 0.2 (kappa - 1), 1 + 0.8 (kappa - 1)]
+    (so at the step 2/(1 + kappa) their components shrink per step by at most 0.6 times the extreme
+    ones' factor); a random initial error e0 = w0 - w*. Returns (H, e0)."""
+    lam = np.concatenate([[1.0], 1 + (kappa - 1) * gen.uniform(0.2, 0.8, dim - 2), [kappa]])
+    q, _ = np.linalg.qr(gen.standard_normal((dim, dim)))
+    return (q * lam) @ q.T, gen.standard_normal(dim)
+
+
+def gd_quadratic_errors(h, e0, eta: float, checkpoints) -> np.ndarray:
+    """|e_t| = |w_t - w*| at the increasing ``checkpoints`` of gradient descent w <- w - eta H (w - w*),
+    iterated on the error itself (e <- e - eta H e: no cancellation against w*, so relative precision
+    holds down to the smallest normal numbers)."""
+    e = np.array(e0, dtype=float)
+    out, t = [], 0
+    for c in checkpoints:
+        while t < c:
+            e = e - eta * (h @ e)
+            t += 1
+        scale = np.abs(e).max()
+        out.append(scale * np.linalg.norm(e / scale))  # scaled: the squares would underflow below 1e-154
+    return np.array(out)
