@@ -208,3 +208,69 @@ def test_cli_bad_input_is_one_line_exit_2():
     run = subprocess.run([sys.executable, "-m", "dltheory.cli", "eval", crit, "N=12", "p=3"],
                          capture_output=True, text=True)
     assert run.returncode == 2 and run.stdout == "" and len(run.stderr.strip().splitlines()) == 1
+
+
+# --- the energy-windowed Kac-Rice count and the finite-size checks of the complexity ---------------
+
+def test_windowed_count_without_window_equals_the_theory():
+    """kac_rice is a second implementation of the ordered GOE_N integral: without a window it
+    equals pspin-expected-critical-points (to 1e-12), and a window far above the spectrum too."""
+    from dltheory.numerics.spin_glass import kac_rice
+
+    for N, p, k in ((3, 3, 0), (4, 3, 1), (5, 4, 2), (6, 3, 5)):
+        exact = ev(crit, N=N, p=p, index=k)
+        assert kac_rice.expected_count(N, p, k, None) == pytest.approx(exact, rel=1e-12)
+        assert kac_rice.expected_count(N, p, k, 50.0) == pytest.approx(exact, rel=1e-12)
+    counts = [kac_rice.expected_count(5, 3, 0, u) for u in (-3.0, -2.0, -1.5, -1.0, 0.0)]
+    assert counts == sorted(counts) and counts[0] < 1e-4 * counts[-1]  # grows with the window
+
+
+def test_windowed_count_against_kac_rice_monte_carlo():
+    """The energy window of ABC's identity (critical values H/N <= u, t = sqrt(p/(2(p-1))) u)
+    against a Monte Carlo of the Kac-Rice integral with the window on the energy itself:
+    vol(S^{N-1}(sqrt N)) (2 pi p)^{-(N-1)/2} E[|det(a M - p u I)| 1{index k} 1{u <= u0}],
+    u ~ N(0, 1/N); N = 3, p = 3, 200k draws, each index and window within 4 s.e. (a window
+    u0 -> 1.15 u0 is off by 5 to 21 s.e. at 7 of the 8 cases tested)."""
+    from dltheory.numerics.spin_glass import kac_rice
+
+    gen = np.random.default_rng(5)
+    N, p, S = 3, 3, 200_000
+    n = N - 1
+    A = gen.standard_normal((S, n, n))
+    M = (A + A.transpose(0, 2, 1)) / 2 / math.sqrt(n)
+    u = gen.standard_normal(S) / math.sqrt(N)
+    lam = np.linalg.eigvalsh(math.sqrt(2 * (N - 1) * p * (p - 1) / N) * M - p * u[:, None, None] * np.eye(n))
+    pre = 2 * math.pi ** (N / 2) / math.gamma(N / 2) * N ** ((N - 1) / 2) * (2 * math.pi * p) ** (-(N - 1) / 2)
+    weight = pre * np.abs(np.prod(lam, axis=1))
+    for u0 in (-1.0, -0.4, 0.3):
+        for k in range(N):
+            exact = kac_rice.expected_count(N, p, k, u0)
+            if exact < 5e-3:
+                continue  # (u0 = -1, k = 2: too rare for 200k draws to estimate)
+            v = weight * ((lam < 0).sum(axis=1) == k) * (u <= u0)
+            assert abs(v.mean() - exact) < 4 * v.std() / math.sqrt(S)
+
+
+def test_log_count_extrapolation_recovers_its_basis():
+    n = np.arange(4, 11)
+    rates = -0.7 + 0.4 * np.log(n) / n - 1.3 / n + 0.9 / n**2
+    est = checks.log_count_extrapolation(n, rates)
+    assert est.value == pytest.approx(-0.7, abs=1e-12) and est.stderr == 0.0
+    assert est.finite_size.coefficients == pytest.approx((-0.7, -1.3, 0.9), abs=1e-10)
+    # the recorded per-size values are the rates less the fitted log term, on the recorded polynomial
+    shown = [e.value for e in est.finite_size.estimates]
+    assert shown == pytest.approx(list(-0.7 - 1.3 / n + 0.9 / n**2), abs=1e-10)
+
+
+def test_complexity_extrapolation_rejects_p_in_place_of_p_minus_1():
+    """A second wrong complexity, ln(p-1) -> ln p in the leading term (1/2) ln(p-1): the
+    extrapolated values of the check's quick points miss it by more than the tolerance, while
+    agreeing with the right one."""
+    for point in checks.COMPLEXITY_POINTS[:2]:
+        from dltheory.numerics.spin_glass import kac_rice
+
+        rates = kac_rice.finite_size_rates(point["p"], point["index"], point["energy"], checks.COMPLEXITY_SIZES)
+        c0 = checks.log_count_extrapolation(checks.COMPLEXITY_SIZES, rates).value
+        right = ev("pspin-complexity", **point)
+        wrong = right + 0.5 * math.log(point["p"] / (point["p"] - 1))
+        assert abs(c0 - right) <= 0.05 * abs(right) < abs(c0 - wrong)

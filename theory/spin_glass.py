@@ -81,9 +81,7 @@ def pspin_threshold_energy(p: int):
           status="asymptotic", verified="recomputed",
           citation=ABC + ", Theorem 2.5 (Theta_{k,p}); restated by " + CHOROMANSKA,
           examples=({"p": 3, "index": 0, "energy": -1.65}, {"p": 3, "index": 2, "energy": -1.7},
-                    {"p": 4, "index": 0, "energy": 0.0}),
-          exempt={"check": "an N -> infinity rate of exponentially rare events; its exact finite-N source "
-                           "pspin-expected-critical-points is checked by enumerating all critical points"})
+                    {"p": 4, "index": 0, "energy": 0.0}))
 def pspin_complexity(p: int, index: int, energy: float):
     """Theta_{k,p}(u) = lim (1/N) ln E Crt_{N,k}(u), the annealed complexity (nats per spin).
 
@@ -105,8 +103,7 @@ def pspin_complexity(p: int, index: int, energy: float):
                    + " (the band -E_0 < -E_1 < ... < -E_inf)",
           examples=({"p": 3, "index": 0}, {"p": 3, "index": 1}, {"p": 4, "index": 0}, {"p": 3, "index": 50}),
           exempt={"derivation": "the zero of pspin-complexity (derived in pspin-landscape), found by bisection; "
-                                "no closed form",
-                  "check": "an N -> infinity limit of the annealed complexity, checked through its finite-N source"})
+                                "no closed form"})
 def pspin_critical_energy(p: int, index: int):
     """E_k: the root E > E_inf of Theta_{k,p}(-E) = 0, so that -E_0 < -E_1 < ... < -E_inf.
 

@@ -233,3 +233,46 @@ def complexity_finite_size(point, seed, quick):
 
     rates = kac_rice.finite_size_rates(point["p"], point["index"], point["energy"], COMPLEXITY_SIZES)
     return log_count_extrapolation(COMPLEXITY_SIZES, rates)
+
+
+def _window_energy(p: int, distance: float) -> float:
+    """The energy per spin u whose window eigenvalue sqrt(p/(2(p-1))) u lies ``distance`` below
+    the GOE edge -sqrt 2."""
+    return -(math.sqrt(2.0) + distance) / math.sqrt(p / (2.0 * (p - 1)))
+
+
+def extrapolated_zero(p: int, index: int, sizes=COMPLEXITY_SIZES) -> float:
+    """The root u* of the extrapolated complexity c0(u) (``log_count_extrapolation`` of the exact
+    rates), by Brent's method on the energies whose window eigenvalue lies 0.3 to 1.5 below the
+    GOE edge (the regime of the extrapolation rule); returns E = -u*. Raises if c0 has no sign
+    change there."""
+    from scipy.optimize import brentq
+
+    from . import kac_rice
+
+    def c0(u: float) -> float:
+        return log_count_extrapolation(sizes, kac_rice.finite_size_rates(p, index, u, sizes)).value
+
+    lo, hi = _window_energy(p, 1.5), _window_energy(p, 0.3)
+    if c0(lo) * c0(hi) > 0:
+        raise RuntimeError(f"the extrapolated complexity has no zero between u = {lo:.4g} and {hi:.4g} (p={p})")
+    return -brentq(c0, lo, hi, xtol=1e-4)
+
+
+CRITICAL_ENERGY_POINTS = ({"p": 50, "index": 0}, {"p": 30, "index": 0}, {"p": 100, "index": 0})
+
+
+@check("pspin-critical-energy-finite-size", quantity="pspin-critical-energy", rule="exact", tolerance=0.01, x="p",
+       grid=lambda quick: [dict(pt) for pt in (CRITICAL_ENERGY_POINTS[:1] if quick else CRITICAL_ENERGY_POINTS)],
+       wrong=lambda point: evaluate_threshold(point["p"]), wrong_label="E_inf (the threshold) in place of E_0",
+       title="Spherical p-spin: the zero of the extrapolated complexity (exact Kac-Rice count, N = 4..10) "
+             "against E_0",
+       ylabel="E_0 (minus the zero of the complexity)")
+def critical_energy_finite_size(point, seed, quick):
+    return Estimate(extrapolated_zero(point["p"], point["index"]), 0.0, len(COMPLEXITY_SIZES))
+
+
+def evaluate_threshold(p: int) -> float:
+    from ...theory import evaluate
+
+    return float(evaluate("pspin-threshold-energy", p=p))

@@ -23,12 +23,15 @@ import numpy as np
 
 
 def _grid(N: int, t: float | None, h: float) -> np.ndarray:
+    """The quadrature grid: [-half, half] (half = 6.5 edge-free standard deviations), extended
+    down to t - 1 for a window far below it, and shifted so that t is a grid point."""
     half = 6.5 / math.sqrt(N / 2)
     if t is None or t >= half:
         start = -half
     else:
-        start = t - h * math.ceil((t + half) / h)  # t on the grid
-    return start + h * np.arange(int(math.ceil((2 * half) / h)) + 2)
+        low = min(-half, t - 1.0)
+        start = t - h * math.ceil((t - low) / h)
+    return start + h * np.arange(int(math.ceil((half - start) / h)) + 2)
 
 
 def _running_integral(f: np.ndarray, h: float) -> np.ndarray:
