@@ -56,19 +56,26 @@ def test_expected_counts_obey_morse_and_symmetry(p):
         assert sum(n) == pytest.approx(ev(crit, N=N, p=p), rel=1e-9)
 
 
-def test_goe_identity_against_kac_rice_monte_carlo():
-    """ABC's GOE_N identity against a Monte Carlo of the Kac-Rice integral itself:
-    vol(S^{N-1}(sqrt N)) (2 pi p)^{-(N-1)/2} E[|det(a M - p u I)| 1{index k}], M GOE_{N-1},
-    u ~ N(0, 1/N), a = sqrt(2(N-1)p(p-1)/N); 200k draws, within 4 s.e."""
-    gen = np.random.default_rng(0)
-    N, p, S = 3, 3, 200_000
+def kac_rice_monte_carlo(N: int, p: int, S: int, seed: int):
+    """S draws of the Kac-Rice integrand: the tangent Hessian eigenvalues a M - p u (M GOE_{N-1},
+    a = sqrt(2(N-1)p(p-1)/N)), the energy u ~ N(0, 1/N) and the weight
+    vol(S^{N-1}(sqrt N)) (2 pi p)^{-(N-1)/2} |det|."""
+    gen = np.random.default_rng(seed)
     n = N - 1
     A = gen.standard_normal((S, n, n))
     M = (A + A.transpose(0, 2, 1)) / 2 / math.sqrt(n)
     u = gen.standard_normal(S) / math.sqrt(N)
     lam = np.linalg.eigvalsh(math.sqrt(2 * (N - 1) * p * (p - 1) / N) * M - p * u[:, None, None] * np.eye(n))
     pre = 2 * math.pi ** (N / 2) / math.gamma(N / 2) * N ** ((N - 1) / 2) * (2 * math.pi * p) ** (-(N - 1) / 2)
-    weight = pre * np.abs(np.prod(lam, axis=1))
+    return lam, u, pre * np.abs(np.prod(lam, axis=1))
+
+
+def test_goe_identity_against_kac_rice_monte_carlo():
+    """ABC's GOE_N identity against a Monte Carlo of the Kac-Rice integral itself:
+    vol(S^{N-1}(sqrt N)) (2 pi p)^{-(N-1)/2} E[|det(a M - p u I)| 1{index k}], M GOE_{N-1},
+    u ~ N(0, 1/N), a = sqrt(2(N-1)p(p-1)/N); 200k draws, within 4 s.e."""
+    N, p, S = 3, 3, 200_000
+    lam, u, weight = kac_rice_monte_carlo(N, p, S, seed=0)
     for k in range(N):
         v = weight * ((lam < 0).sum(axis=1) == k)
         assert abs(v.mean() - ev(crit, N=N, p=p, index=k)) < 4 * v.std() / math.sqrt(S)
@@ -233,15 +240,8 @@ def test_windowed_count_against_kac_rice_monte_carlo():
     u0 -> 1.15 u0 is off by 5 to 21 s.e. at 7 of the 8 cases tested)."""
     from dltheory.numerics.spin_glass import kac_rice
 
-    gen = np.random.default_rng(5)
     N, p, S = 3, 3, 200_000
-    n = N - 1
-    A = gen.standard_normal((S, n, n))
-    M = (A + A.transpose(0, 2, 1)) / 2 / math.sqrt(n)
-    u = gen.standard_normal(S) / math.sqrt(N)
-    lam = np.linalg.eigvalsh(math.sqrt(2 * (N - 1) * p * (p - 1) / N) * M - p * u[:, None, None] * np.eye(n))
-    pre = 2 * math.pi ** (N / 2) / math.gamma(N / 2) * N ** ((N - 1) / 2) * (2 * math.pi * p) ** (-(N - 1) / 2)
-    weight = pre * np.abs(np.prod(lam, axis=1))
+    lam, u, weight = kac_rice_monte_carlo(N, p, S, seed=5)
     for u0 in (-1.0, -0.4, 0.3):
         for k in range(N):
             exact = kac_rice.expected_count(N, p, k, u0)
