@@ -49,6 +49,7 @@ reports: setup
 	$(BIN)/python tools/lottery_tickets.py --seeds 16
 	$(BIN)/python tools/sharpness_experiments.py
 	$(BIN)/python tools/optim_experiments.py
+	$(BIN)/python tools/optim_conditioning.py
 	$(BIN)/python tools/learning_curves_figures.py
 	$(BIN)/python tools/spin_glass_figures.py
 	$(BIN)/python tools/ntk_dynamics_figure.py

@@ -319,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if argv is None:  # the command line: SIGTERM stops as Ctrl-C does (records so far are kept)
         signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, _interrupt)
     try:
         args = parser().parse_args(argv)
         if getattr(args, "dps", None) is not None and not 1 <= args.dps <= 10000:
@@ -336,6 +337,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _interrupt(signum, frame):
+    """Ctrl-C or SIGTERM. On a Dask run the event-loop loggers are silenced first: the interrupt can
+    leave a callback of the loop's thread half set up, and its complaint must not print a traceback."""
+    if "distributed" in sys.modules:
+        from .distributed import quiet_shutdown
+
+        quiet_shutdown()
     raise KeyboardInterrupt
 
 

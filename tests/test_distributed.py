@@ -187,3 +187,25 @@ def test_a_large_point_spreads_its_chunks_as_tasks_and_a_lost_worker_loses_nothi
         prefixes = backend.client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
     assert killed and "chunk_task" in prefixes  # the scheduler strips the leading underscore
     assert [got[i] for i in range(len(tasks))] == _serial_estimates(name, seed)
+
+
+def test_an_interrupt_silences_the_event_loop_loggers_before_it_raises():
+    """The signal handler quiets tornado/distributed/asyncio before raising KeyboardInterrupt: a loop
+    callback that the interrupt leaves half set up logs its error after this, and must not print."""
+    import logging
+    import signal
+
+    from dltheory import cli
+
+    pytest.importorskip("distributed")
+    names = ("tornado", "distributed", "asyncio")
+    saved = {n: logging.getLogger(n).level for n in names}
+    try:
+        for n in names:
+            logging.getLogger(n).setLevel(logging.WARNING)
+        with pytest.raises(KeyboardInterrupt):
+            cli._interrupt(signal.SIGTERM, None)
+        assert all(logging.getLogger(n).level == logging.CRITICAL for n in names)
+    finally:
+        for n, level in saved.items():
+            logging.getLogger(n).setLevel(level)

@@ -130,3 +130,17 @@ def test_a_pruned_weight_stays_zero_through_training_and_a_trial_is_seeded():
     assert np.all(w[mask == 0] == 0) and np.any(w[mask == 1] != theta[mask == 1]) and 0 <= err <= 1
     a, b = trial(3, setup), trial(3, setup)
     assert a == b and a["remaining"][0] == 1.0 and a["remaining"][1] < 1.0
+
+
+def test_counting_bound_is_attained_and_its_check_sees_it():
+    # a witness: 3 samples are 0.24-good (sums -0.8, -0.4, 0, 0, 0.4, 0.4, 0.8, 1.2: gaps 0.4 <= 0.48), and the
+    # counting bound at eps = 0.24 is 3, so the bound is attained there; at eps = 0.19 the gaps are too wide
+    witness = np.array([0.8, 0.4, -0.8])
+    assert ev("subset-sum-counting-bound", eps=0.24) == 3 and kernels.is_good(witness, 0.24)
+    assert not kernels.is_good(witness, 0.19)
+    from dltheory import numerics
+
+    c = numerics.get_check("subset-sum-fewest-good-samples")
+    est = c.measure({"eps": 0.3}, np.random.SeedSequence(0), True)
+    assert est.value == 3 and ev("subset-sum-counting-bound", eps=0.3) == 2  # 2 samples are never 0.3-good
+    assert c.wrong({"eps": 0.24}) == 4 and c.wrong({"eps": 0.3}) == 3

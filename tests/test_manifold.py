@@ -265,3 +265,20 @@ def test_center_correction_against_lp_simulation():
     c, ranks = planted_centres(2.0, 2.0, seed=16)
     assert ranks == [1, 1, 1]
     assert abs(c.z()) < Z_STAR and abs(c.z_alternative()) > Z_STAR
+
+
+def test_disc_cloud_is_an_inscribed_polygon_whose_capacity_bias_is_negligible():
+    from dltheory.numerics.manifold.checks import DISC_VERTICES, disc_cloud
+
+    cloud = disc_cloud(1.0)
+    assert cloud.shape == (2, DISC_VERTICES) and np.allclose(np.linalg.norm(cloud, axis=0), 1.0)
+    # support function min over directions = R cos(pi/M): the polygon contains the disc of that radius
+    def support(th):
+        return (np.vstack([np.cos(th), np.sin(th)]).T @ cloud).max(axis=1)
+
+    mid = 2 * np.pi * (np.arange(DISC_VERTICES) + 0.5) / DISC_VERTICES  # normals of the edges
+    assert np.allclose(support(mid), np.cos(np.pi / DISC_VERTICES))
+    assert support(np.linspace(0, 2 * np.pi, 2001)).min() >= np.cos(np.pi / DISC_VERTICES) - 1e-12
+    inner = float(theory.evaluate("manifold-capacity-ball", radius=np.cos(np.pi / DISC_VERTICES), dim=2))
+    outer = float(theory.evaluate("manifold-capacity-ball", radius=1.0, dim=2))
+    assert 0 < inner / outer - 1 < 1e-3  # the 64-gon's capacity lies in [outer, inner]: 0.06 % wide

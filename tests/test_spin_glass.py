@@ -274,3 +274,18 @@ def test_complexity_extrapolation_rejects_p_in_place_of_p_minus_1():
         right = ev("pspin-complexity", **point)
         wrong = right + 0.5 * math.log(point["p"] / (point["p"] - 1))
         assert abs(c0 - right) <= 0.05 * abs(right) < abs(c0 - wrong)
+
+
+def test_local_entropy_limit_fit_recovers_stirlings_coefficients():
+    # (1/N) ln C(N, DN) = H(D) - ln(N)/(2N) - ln(2 pi D(1-D))/(2N) + O(1/N^2): the check's fit of the exact
+    # finite-N values must find these coefficients, and the pattern factor adds nothing at finite N
+    from dltheory.numerics.spin_glass.checks import LOCAL_ENTROPY_SIZES, local_entropy_at, stirling_fit
+
+    alpha, D = 0.5, 0.2
+    sizes = LOCAL_ENTROPY_SIZES[True]
+    c = stirling_fit(sizes, [local_entropy_at(N, alpha, D) for N in sizes])
+    assert c[0] == pytest.approx(ev("perceptron-annealed-local-entropy", alpha=alpha, distance=D), rel=1e-10)
+    assert c[1] == pytest.approx(-0.5, rel=1e-5)
+    assert c[2] == pytest.approx(-0.5 * math.log(2 * math.pi * D * (1 - D)), rel=1e-5)
+    with pytest.raises(ValueError):
+        local_entropy_at(1001, alpha, D)  # alpha N not an integer

@@ -61,8 +61,7 @@ def subset_sum_endpoint_probability(n: int, eps: float):
           status="rigorous-lower-bound",
           verified="recomputed",
           citation="counting argument (derived here); the matching O(log 1/eps) upper bound is " + LUEKER,
-          examples=({"eps": 0.1}, {"eps": 0.001}), exempt={"check": "a counting bound with nothing random to "
-                                                                     "measure; the coverage checks show it"})
+          examples=({"eps": 0.1}, {"eps": 0.001}))
 def subset_sum_counting_bound(eps: float):
     """Smallest n with 2^n >= 1/eps: fewer samples are never eps-good, n >= ceil(log2(1/eps)).
 

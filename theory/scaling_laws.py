@@ -124,8 +124,6 @@ def c_alpha(alpha: float) -> float:
 @quantity("power-law-risk-asymptote", Real("samples", lo=1, hi=1e300, doc="P (or N, by duality)"), _ALPHA,
           status="asymptotic", verified="recomputed",
           citation=MALONEY + ", exponent alpha; the constant C_alpha derived here (derivation power-law-asymptote); " + BAHRI,
-          exempt={"check": "the M -> infinity, P -> infinity limit of power-law-ridgeless-risk, whose checks test "
-                           "the discrete form; tests/test_learning_curves.py compares the two at large P"},
           examples=({"samples": 100, "alpha": 1.0}, {"samples": 1000, "alpha": 0.5}, {"samples": 10, "alpha": 3.0}))
 def power_law_risk_asymptote(samples: float, alpha: float):
     """R ~ C_alpha^(1+alpha) P^(-alpha), C_alpha = pi/((1+alpha) sin(pi/(1+alpha))): large-M, large-P law.

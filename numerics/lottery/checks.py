@@ -10,7 +10,7 @@ from __future__ import annotations
 from .._check import check
 from .._parallel import map_chunks
 from .._size import sized
-from .._stats import proportion
+from .._stats import Estimate, proportion
 from . import kernels
 
 CHUNK = 4096
@@ -52,3 +52,36 @@ def _endpoint(point: dict) -> float:
     from ...theory import evaluate
 
     return evaluate("subset-sum-endpoint-probability", **point)
+
+
+# ---------------------------------------------------------------- the counting bound: the fewest samples ever eps-good
+
+COUNTING_POINTS = {True: ({"eps": 0.24}, {"eps": 0.12}),
+                   False: ({"eps": 0.3}, {"eps": 0.24}, {"eps": 0.12}, {"eps": 0.06}, {"eps": 0.03})}
+MAX_SAMPLES_N = 12  # the search for the smallest eps-good n stops here (P(eps-good) > 0.1 from bound + 3 on)
+
+
+def _counting_wrong(point: dict) -> int:
+    """The counting argument with balls of diameter eps instead of 2 eps: 2^n eps >= 2."""
+    n = 0
+    while 2**n * point["eps"] < 2:
+        n += 1
+    return n
+
+
+@check("subset-sum-fewest-good-samples", quantity="subset-sum-counting-bound", rule="lower-bound", x="eps",
+       grid=lambda quick: [dict(p) for p in COUNTING_POINTS[quick]], wrong=_counting_wrong,
+       wrong_label="ceil(log2(2/eps)) (balls of diameter eps)",
+       title="Random subset sum: smallest n with an eps-good draw (exact enumeration) vs the counting bound",
+       ylabel="smallest n observed eps-good")
+def fewest_good_samples(point, seed, quick):
+    """The smallest n at which some of ``draws`` samples of n i.i.d. U[-1, 1] is eps-good (all 2^n subset
+    sums enumerated), n = 1, 2, ... up to ``MAX_SAMPLES_N`` (MAX_SAMPLES_N + 1 when none is). No
+    sample of fewer than the true minimum is ever eps-good, so the observed smallest n is at least
+    the true one: a counting bound above it is refuted. Exact estimate (stderr 0) for the draws made."""
+    draws = sized(20_000, 4_000, quick, minimum=4_000)
+    seeds = seed.spawn(MAX_SAMPLES_N)
+    for n in range(1, MAX_SAMPLES_N + 1):
+        if _count(kernels.count_good, {"n": n, "eps": point["eps"]}, draws, seeds[n - 1]):
+            return Estimate(float(n), 0.0, draws * n)
+    return Estimate(float(MAX_SAMPLES_N + 1), 0.0, draws * MAX_SAMPLES_N)

@@ -209,14 +209,13 @@ COMPLEXITY_POINTS = ({"p": 3, "index": 0, "energy": -2.0}, {"p": 4, "index": 0, 
 
 
 def log_count_extrapolation(sizes, rates) -> Estimate:
-    """Intercept c0 of the least-squares fit rates = c0 + c1 ln(N)/N + c2/N + c3/N^2 (exact
+    """Intercept c0 of the least-squares fit rates = c0 + c1 ln(N)/N + c2/N + c3/N^2 (``stirling_fit``; exact
     per-size values: standard error 0). The record keeps the rates with the fitted log term
     removed, a_N - c1 ln(N)/N, and the polynomial (c0, c2, c3) in 1/N through them, so that the
-    generic finite-size plot draws the fit; c1 is named in the record's label."""
+    generic finite-size plot draws the fit (the record's label says so)."""
     n = np.asarray(sizes, dtype=np.float64)
     a = np.asarray(rates, dtype=np.float64)
-    basis = np.stack([np.ones_like(n), np.log(n) / n, 1.0 / n, 1.0 / n**2], axis=1)
-    c0, c1, c2, c3 = (float(c) for c in np.linalg.lstsq(basis, a, rcond=None)[0])
+    c0, c1, c2, c3 = (float(c) for c in stirling_fit(sizes, a))
     per_size = tuple(Estimate(float(v), 0.0, 1) for v in a - c1 * np.log(n) / n)
     label = "(1/N) ln E Crt_(N,k)(u) less its fitted c1 ln(N)/N term"
     data = FiniteSize(tuple(int(N) for N in sizes), per_size, (c0, c2, c3), 0.0, label)
@@ -284,3 +283,61 @@ def evaluate_threshold(p: int) -> float:
     from ...theory import evaluate
 
     return float(evaluate("pspin-threshold-energy", p=p))
+
+
+# ---------------------------------------------------------------- the annealed local entropy as the limit of exact first moments
+
+LOCAL_ENTROPY_POINTS = {True: ({"alpha": 0.3, "distance": 0.05}, {"alpha": 1.0, "distance": 0.2}),
+                        False: ({"alpha": 0.3, "distance": 0.05}, {"alpha": 0.5, "distance": 0.2},
+                                {"alpha": 1.0, "distance": 0.1}, {"alpha": 0.0, "distance": 0.25},
+                                {"alpha": 2.0, "distance": 0.45})}
+LOCAL_ENTROPY_SIZES = {True: (1000, 2000, 4000, 8000, 16000), False: (1000, 2000, 4000, 8000, 16000, 32000, 64000)}
+
+
+def local_entropy_at(N: int, alpha: float, distance: float) -> float:
+    """(1/N) ln [E pairs(N, alpha N, D N) / E pairs(N, alpha N, 0)], both exact first moments
+    (``perceptron-pair-count``, 40 digits); alpha N and D N must be integers."""
+    import mpmath
+
+    from ...theory import evaluate
+
+    P, K = round(alpha * N), round(distance * N)
+    if abs(P - alpha * N) > 1e-9 or abs(K - distance * N) > 1e-9:
+        raise ValueError(f"alpha N = {alpha * N} and D N = {distance * N} must be integers")
+    pairs = evaluate("perceptron-pair-count", N=N, P=P, distance=K, dps=40)
+    solutions = evaluate("perceptron-pair-count", N=N, P=P, distance=0, dps=40)
+    with mpmath.workdps(40):
+        return float(mpmath.log(pairs / solutions) / N)
+
+
+def _angle_as_hamming(point: dict) -> float | None:
+    """The local entropy with the Hamming fraction D in place of the angle theta/pi."""
+    from ...theory.dense_clusters import binary_entropy
+
+    if point["alpha"] == 0:
+        return None  # no patterns: the same value
+    return binary_entropy(point["distance"]) + point["alpha"] * math.log(1.0 - point["distance"])
+
+
+@check("perceptron-local-entropy-limit", quantity="perceptron-annealed-local-entropy", rule="exact",
+       tolerance=1e-8, x="distance", grid=lambda quick: [dict(p) for p in LOCAL_ENTROPY_POINTS[quick]],
+       wrong=_angle_as_hamming, wrong_label="H(D) + alpha ln(1 - D) (Hamming fraction for the angle)",
+       title="Binary perceptron: annealed local entropy, exact finite-N first moments extrapolated in 1/N",
+       ylabel="local entropy (nats per weight)")
+def local_entropy_limit(point, seed, quick):
+    """The exact finite-N value at N = 1000 ... 64000 (16000 quick), fitted by least squares in the basis
+    1, ln(N)/N, 1/N, 1/N^2 (Stirling's series of (1/N) ln C(N, D N): the pattern factor has no finite-N
+    correction at fixed D), and the fit's intercept. Deterministic: the seed is not used."""
+    sizes = LOCAL_ENTROPY_SIZES[quick]
+    coefficients = stirling_fit(sizes, [local_entropy_at(N, point["alpha"], point["distance"]) for N in sizes])
+    from .._stats import Estimate
+
+    return Estimate(float(coefficients[0]), 0.0, len(sizes))
+
+
+def stirling_fit(sizes, values) -> np.ndarray:
+    """Least-squares coefficients of values ~ c0 + c1 ln(N)/N + c2/N + c3/N^2 (columns rescaled)."""
+    n = np.asarray(sizes, dtype=np.float64)
+    basis = np.column_stack([np.ones_like(n), np.log(n) / n, 1.0 / n, 1.0 / n**2])
+    scale = np.abs(basis).max(axis=0)
+    return np.linalg.lstsq(basis / scale, np.asarray(values, dtype=np.float64), rcond=None)[0] / scale

@@ -78,10 +78,7 @@ def subspace_capacity(dim: int, kappa, dps=None):
           verified="recomputed", citation="Chung, Lee & Sompolinsky (2016), Phys. Rev. E 93:060301(R) (L2 balls; "
                    "points and lines as limits)",
           examples=({"radius": 1.0, "dim": 3, "kappa": 0.0}, {"radius": 0.5, "dim": 2, "kappa": 0.5},
-                    {"radius": 2.0, "dim": 1, "kappa": 0.2}),
-          exempt={"check": "tested through its inverse: check capacity-ball-separability measures the maximal "
-                           "margin of random balls at load alpha against manifold-ball-critical-margin, the root "
-                           "of manifold-capacity-ball(kappa) = alpha (power test: the curve at 1.05 alpha)"})
+                    {"radius": 2.0, "dim": 1, "kappa": 0.2}))
 def manifold_capacity_ball(radius: float, dim: int, kappa: float = 0.0, dps: int | None = None):
     """alpha_B(kappa,R,D): capacity for P = alpha N random D-dimensional L2 balls of radius R (linear readout).
 
