@@ -307,7 +307,7 @@ def implicit_bias(rng):
     cons = {"type": "ineq", "fun": lambda w: Z @ w - 1, "jac": lambda w: Z}
     r = minimize(lambda w: w @ w / 2, np.ones(2), jac=lambda w: w, constraints=[cons], method="SLSQP", options={"ftol": 1e-15})
     w_hat = r.x
-    kw = dict(points=tuple(X.ravel()), dim=2, labels=tuple(y))
+    kw = dict(points=tuple(X.ravel()), dim=2, labels=tuple(int(v) for v in y))
     row("max-margin", "example 4 points", ev("max-margin", **kw), 1 / np.linalg.norm(w_hat), rel=1e-7)
     for c in (0, 1):
         row("max-margin-direction", f"example c={c}", ev("max-margin-direction", component=c, **kw), w_hat[c] / np.linalg.norm(w_hat), abs_=1e-7)
@@ -442,9 +442,10 @@ def scaling_laws(rng):
     for P, a in ((1e4, 1.0), (1e5, 0.5), (1e3, 3.0)):
         # kappa from the continuum integral int_0^inf dk/(1 + kappa k^(1+a)) = P
         from scipy.integrate import quad
-        I = lambda kap: quad(lambda k: 1 / (1 + kap * k ** (1 + a)), 0, np.inf, limit=400)[0]
-        lk = brentq(lambda lk: I(math.exp(lk)) - P, -300, 5, xtol=1e-14)
-        row("power-law-risk-asymptote", f"P={P:g} alpha={a}", ev("power-law-risk-asymptote", samples=P, alpha=a), P * math.exp(lk), rel=1e-6)
+        # kappa^(-1/(1+a)) I = P with I = int_0^inf du/(1 + u^(1+a)) by quadrature (not the closed form)
+        I = quad(lambda u: 1 / (1 + u ** (1 + a)), 0, 1)[0] + quad(lambda u: 1 / (1 + u ** (1 + a)), 1, np.inf)[0]
+        row("power-law-risk-asymptote", f"P={P:g} alpha={a}", ev("power-law-risk-asymptote", samples=P, alpha=a),
+            P * (I / P) ** (1 + a), rel=1e-9)
 
 
 # ----------------------------------------------------------------------------- lottery

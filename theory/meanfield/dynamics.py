@@ -57,9 +57,11 @@ def coefficients(theta_train, time, learning_rate):
         raise BadInput("theta", float(lam[0]), "positive semi-definite training NTK")
     lam = np.clip(lam, 0.0, None)
     tiny = lam <= 1e-12 * max(top, 1e-300)
+    if learning_rate > 0 and learning_rate * top >= 2.0:
+        # at any t: the linearised GD diverges and the wide network leaves the linear regime (Lee et al.'s
+        # Thm 2.1 needs eta below 2/(lambda_min + lambda_max)), so no finite-t value describes it either
+        raise BadInput("learning_rate", learning_rate, f"below 2 / lambda_max = {2 / top:.6g} (GD diverges)")
     if math.isinf(time):
-        if learning_rate > 0 and learning_rate * top >= 2.0:
-            raise BadInput("learning_rate", learning_rate, f"below 2 / lambda_max = {2 / top:.6g} (GD diverges)")
         if tiny.any():
             raise BadInput("train", "singular training NTK", "distinct training inputs (t = inf needs Theta^-1)")
         g = 1.0 / lam
