@@ -48,6 +48,11 @@ def test_pspin_expected_critical_points_closed_forms():
     for p in (3, 5):
         assert ev("pspin-expected-critical-points", N=2, p=p, index=1) == pytest.approx(math.sqrt(3 * p - 2), rel=1e-7)
     assert ev("pspin-expected-critical-points", N=5, p=2) == pytest.approx(10, rel=1e-7)
+    # N = 3: a Gaussian (Kostlan) ternary form of degree d has 1 + 4 (d-1)/(3d-2) sqrt((d-1)(3d-2)) real
+    # eigenvector pairs on average (Draisma & Horobet 2016), two critical points each
+    for p in (3, 4):
+        pairs = 1 + 4 * (p - 1) / (3 * p - 2) * math.sqrt((p - 1) * (3 * p - 2))
+        assert ev("pspin-expected-critical-points", N=3, p=p) == pytest.approx(2 * pairs, rel=1e-7)
     assert ev("pspin-expected-critical-points", N=4, p=2, index=3) == pytest.approx(2, rel=1e-7)
 
 
