@@ -93,6 +93,53 @@ def pspin_critical_points_direct(N, p, samples, rng):
     return t.mean(axis=0), t.std(axis=0, ddof=1) / math.sqrt(samples)
 
 
+def pspin_newton_count(N, p, samples, starts, rng):
+    """Monte Carlo of the critical points of h(x) = sum J x_i1..x_ip on the unit sphere S^(N-1) by index:
+    Newton on the Lagrange system grad h = mu x, |x| = 1 from many random starts, distinct solutions
+    kept, index = negative eigenvalues of the tangent Hessian grad^2 h - mu I (scale-free, so the same
+    counts as on the sphere of radius sqrt N)."""
+    def contract(T, x, times):
+        out = np.broadcast_to(T, (x.shape[0],) + T.shape)
+        for _ in range(times):
+            out = np.einsum("s...i,si->s...", out, x)
+        return out
+
+    res = []
+    for _ in range(samples):
+        J = rng.standard_normal((N,) * p)
+        T = sum(np.transpose(J, perm) for perm in itertools.permutations(range(p))) / math.factorial(p)
+        x = rng.standard_normal((starts, N))
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        for _ in range(60):
+            g, Hs = p * contract(T, x, p - 1), p * (p - 1) * contract(T, x, p - 2)
+            mu = np.einsum("si,si->s", g, x)
+            F = np.concatenate([g - mu[:, None] * x, (np.einsum("si,si->s", x, x)[:, None] - 1) / 2], axis=1)
+            Jm = np.zeros((starts, N + 1, N + 1))
+            Jm[:, :N, :N] = Hs - mu[:, None, None] * np.eye(N)
+            Jm[:, :N, N], Jm[:, N, :N] = -x, x
+            try:
+                d = np.linalg.solve(Jm, -F[..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                break
+            x = x + d[:, :N]
+            x /= np.linalg.norm(x, axis=1, keepdims=True)
+        g = p * contract(T, x, p - 1)
+        mu = np.einsum("si,si->s", g, x)
+        pts = []
+        for xi in x[np.linalg.norm(g - mu[:, None] * x, axis=1) < 1e-9]:
+            if all(np.linalg.norm(xi - q) > 1e-6 for q in pts):
+                pts.append(xi)
+        idx = np.zeros(N)
+        for xi in pts:
+            gi = p * contract(T, xi[None], p - 1)[0]
+            P = np.eye(N) - np.outer(xi, xi)
+            ev_ = np.linalg.eigvalsh(P @ (p * (p - 1) * contract(T, xi[None], p - 2)[0] - (gi @ xi) * np.eye(N)) @ P)
+            idx[int(np.sum(ev_[np.argsort(np.abs(ev_))][1:] < 0))] += 1  # drop the normal direction's 0
+        res.append(idx)
+    r = np.array(res)
+    return r.mean(axis=0), r.std(axis=0, ddof=1) / math.sqrt(samples)
+
+
 def spin_glass(rng):
     for p in (2, 3, 7):
         row("pspin-threshold-energy", f"p={p}", ev("pspin-threshold-energy", p=p),
@@ -118,6 +165,10 @@ def spin_glass(rng):
         kw = {} if k is None else {"index": k}
         row("pspin-expected-critical-points", f"N={N} p={p} k={k}", ev("pspin-expected-critical-points", N=N, p=p, **kw),
             pref * m, se=pref * se, note="GOE Monte Carlo")
+    mean, se = pspin_newton_count(3, 3, 1000, 300, rng)
+    for k in (0, 1):
+        row("pspin-expected-critical-points", f"N=3 p=3 k={k} (Newton count)", ev("pspin-expected-critical-points", N=3, p=3, index=k),
+            mean[k], se=se[k], note="all critical points by multi-start Newton")
     mean, se = pspin_critical_points_direct(2, 3, 3000, rng)
     row("pspin-expected-critical-points", "N=2 p=3 minima (direct count)",
         ev("pspin-expected-critical-points", N=2, p=3, index=0), mean[0], se=se[0], note="root counting")
