@@ -325,7 +325,8 @@ def convac_tensor(N, M, widths, rng):
 
 
 @pytest.mark.parametrize("N,M,w,part", [(8, 2, (2, 3, 2), (1, 2, 5)), (4, 3, (2, 5), (1, 3)), (8, 2, (4, 2, 3), "left-right"),
-                                        (8, 3, (4, 5, 3), "odd-even")])
+                                        (8, 3, (4, 5, 3), "odd-even"), (16, 2, (3, 2, 5, 7), "left-right"),
+                                        (16, 2, (2, 4, 3, 6), (1, 2, 3, 5, 8, 13))])
 def test_convac_separation_rank_is_the_rank_of_a_random_convac(N, M, w, part):
     A = convac_tensor(N, M, w, np.random.default_rng(5))
     a = set(range(N // 2)) if part == "left-right" else set(range(0, N, 2)) if part == "odd-even" else {q - 1 for q in part}

@@ -584,7 +584,9 @@ def convac_tensor(N, M, widths, rng):
 
 def tensor_networks(rng):
     cases = [(8, 2, (2, 2, 2), "left-right"), (8, 3, (4, 5, 3), "odd-even"), (8, 2, (2, 3, 2), (1, 2, 5)),
-             (4, 3, (2, 5), (1, 3)), (8, 2, (4, 2, 3), "left-right"), (16, 2, (2, 2, 2, 2), "left-right")]
+             (4, 3, (2, 5), (1, 3)), (8, 2, (4, 2, 3), "left-right"), (16, 2, (2, 2, 2, 2), "left-right"),
+             (16, 2, (3, 2, 5, 7), "left-right"), (16, 3, (2, 2, 3, 2), (1, 2, 3, 4, 9, 10, 11, 12)),
+             (16, 2, (5, 1, 3, 2), (1, 5, 9, 13)), (16, 2, (2, 4, 3, 6), (1, 2, 3, 5, 8, 13))]
     for N, M, w, part in cases:
         A = convac_tensor(N, M, w, rng)
         a = (set(range(N // 2)) if part == "left-right" else set(range(0, N, 2)) if part == "odd-even"
