@@ -405,3 +405,10 @@ LABELS = {  # the status the referee finds for the evaluated form
 def test_status_labels():
     found = {name: theory.get(name).status for name in LABELS}
     assert found == LABELS
+
+
+def test_annealed_local_entropy_warns_where_typical_instances_have_no_solution():
+    q = theory.get("perceptron-annealed-local-entropy")
+    assert q.warnings({"alpha": 0.5, "distance": 0.1}) == []
+    assert "0.833" in q.warnings({"alpha": 0.9, "distance": 0.1})[0]  # above the Krauth-Mezard capacity
+    assert "vanishes" in q.warnings({"alpha": 1.5, "distance": 0.1})[0]  # E #solutions = 2^(N(1 - alpha)) -> 0
