@@ -22,6 +22,9 @@ import numpy as np
 
 from dltheory import theory
 
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "tests"))
+from test_referee import abc_complexity, box_max, convac_tensor, mp_law_moment, relu_kernels  # noqa: E402
+
 ev = theory.evaluate
 ROWS: list[tuple] = []
 
@@ -43,17 +46,6 @@ def row(quantity, point, project, reference, *, rel=None, abs_=None, se=None, no
 
 
 # ----------------------------------------------------------------------------- spin glass
-def abc_complexity(p, k, u):
-    """ABC 2013, Theorem 2.5, written as in the paper (E_inf, I_1(u))."""
-    p, u = mp.mpf(p), mp.mpf(u)
-    einf = 2 * mp.sqrt((p - 1) / p)
-    if u >= -einf:
-        return mp.log(p - 1) / 2 - (p - 2) / p
-    s = mp.sqrt(u * u - einf * einf)
-    i1 = -u / einf**2 * s - mp.log(-u + s) + mp.log(einf)
-    return mp.log(p - 1) / 2 - (p - 2) / (4 * (p - 1)) * u * u - (k + 1) * i1
-
-
 def goe_mc(N, c, index, samples, rng):
     """Monte Carlo of E_GOE_N[exp(-c lambda_k^2)] (index k, or the sum over all eigenvalues when
     index is None); GOE_N density prop. to exp(-N tr H^2 / 4)... i.e. off-diagonal variance 1/(2N),
@@ -246,18 +238,6 @@ def flatness(rng):
 
 
 # ----------------------------------------------------------------------------- sharpness
-def box_max(m, g, widths, rng, starts=200):
-    """max of g.z + z^T m z/2 over |z_i| <= w_i by multi-start L-BFGS-B (no vertex assumption)."""
-    from scipy.optimize import minimize
-
-    best = -np.inf
-    for z0 in itertools.chain([np.zeros(len(widths))], (rng.uniform(-1, 1, len(widths)) * widths for _ in range(starts))):
-        r = minimize(lambda z: -(g @ z + 0.5 * z @ m @ z), z0, jac=lambda z: -(g + m @ z),
-                     bounds=list(zip(-widths, widths)), method="L-BFGS-B")
-        best = max(best, -r.fun)
-    return best
-
-
 def sharpness(rng):
     cases = [((2.0, 0.0, 0.0, 0.5), (1.0, -0.5), 0.1, 0.2, (0.1, -0.3), None),
              ((3.0, 1.0, 0.0, 1.0, 2.0, -0.5, 0.0, -0.5, 1.0), (0.5, 2.0, -1.0), 0.05, 0.1, None, None),
@@ -269,7 +249,7 @@ def sharpness(rng):
         g = np.zeros(n) if grad is None else np.array(grad)
         A = np.eye(n) if proj is None else np.array(proj).reshape(n, -1)
         w = eps * (np.abs(np.linalg.pinv(A) @ np.array(x)) + 1)
-        ref = 100 * box_max(A.T @ H @ A, A.T @ g, w, rng) / (1 + loss)
+        ref = 100 * box_max(A.T @ H @ A, A.T @ g, w, starts=200) / (1 + loss)
         kw = dict(hessian=hess, point=x, epsilon=eps, loss=loss)
         if grad is not None:
             kw["gradient"] = grad
@@ -318,7 +298,7 @@ def sharpness(rng):
         Hq = np.array(Hs).reshape(2, 2) / np.outer(d, d)
         gq = np.array([0.2, 0.1]) / d
         w = 0.01 * (np.abs(d * np.array([1.0, -0.5])) + 1)
-        ref = 100 * box_max(Hq, gq, w, rng) / 1.1
+        ref = 100 * box_max(Hq, gq, w, starts=200) / 1.1
         row("dinh-transformed-sharpness", f"a={a}", ev("dinh-transformed-sharpness", hessian=Hs, point=(1.0, -0.5), first=1,
                                                        alpha=a, epsilon=0.01, loss=0.1, gradient=(0.2, 0.1)), ref, rel=1e-9)
 
@@ -378,19 +358,6 @@ def implicit_bias(rng):
 
 
 # ----------------------------------------------------------------------------- double descent
-def mp_moment(gamma, lam, power_s):
-    """E over the Marchenko-Pastur law (ratio gamma, unit variance; an atom 1 - 1/gamma at 0 for
-    gamma > 1) of s^power_s/(s + lam)^2, by quadrature of the density."""
-    from scipy.integrate import quad
-
-    a, b = (1 - math.sqrt(gamma)) ** 2, (1 + math.sqrt(gamma)) ** 2
-    dens = lambda s: math.sqrt(max(0.0, (b - s) * (s - a))) / (2 * math.pi * gamma * s)
-    val = quad(lambda s: dens(s) * s**power_s / (s + lam) ** 2, a, b, limit=400, epsabs=1e-13, epsrel=1e-12)[0]
-    if gamma > 1 and power_s == 0:
-        val += (1 - 1 / gamma) / lam**2
-    return val
-
-
 def double_descent(rng):
     for g, s, n2 in ((0.5, 1.0, 0.25), (2.0, 1.0, 0.25), (4.0, 2.0, 1.0)):
         row("min-norm-risk", f"gamma={g} r2={s} s2={n2}", ev("min-norm-risk", gamma=g, signal=s, noise=n2),
@@ -410,7 +377,7 @@ def double_descent(rng):
         row("min-norm-risk-finite", f"n={n} p={p}", ev("min-norm-risk-finite", samples=n, features=p, signal=s, noise=n2),
             v.mean(), se=v.std(ddof=1) / math.sqrt(len(v)), note="Monte Carlo")
     for g, lam, s, n2 in ((0.5, 0.5, 1.0, 0.5), (2.0, 0.2, 1.0, 0.5), (1.0, 0.1, 1.0, 1.0)):
-        ref = s * lam**2 * mp_moment(g, lam, 0) + n2 * g * mp_moment(g, lam, 1)
+        ref = s * lam**2 * mp_law_moment(g, lam, 0) + n2 * g * mp_law_moment(g, lam, 1)
         row("ridge-risk", f"gamma={g} lam={lam}", ev("ridge-risk", gamma=g, ridge=lam, signal=s, noise=n2), ref, rel=1e-8,
             note="MP-density quadrature of the bias/variance traces")
     # ridge: finite-n Monte Carlo at n = 400 as a check of the estimator convention
@@ -427,11 +394,12 @@ def double_descent(rng):
     row("ridge-risk", f"gamma={g} lam={lam} (MC n={n})", ev("ridge-risk", gamma=g, ridge=lam, signal=1.0, noise=0.5),
         np.mean(vals), se=np.std(vals) / math.sqrt(len(vals)), rel=0.01, note="finite n: 1% allowed")
     random_features(rng)
+    random_features_gaussian_equivalent(rng)
 
 
 def mp_moment_limit(g, s, n2):
     lam = 1e-6
-    return s * lam**2 * mp_moment(g, lam, 0) + n2 * g * mp_moment(g, lam, 1)
+    return s * lam**2 * mp_law_moment(g, lam, 0) + n2 * g * mp_law_moment(g, lam, 1)
 
 
 def random_features(rng, d=200, reps=12):
@@ -458,6 +426,37 @@ def random_features(rng, d=200, reps=12):
         row("random-features-risk", f"psi1={psi1} psi2={psi2} lam={lam} tau2={tau2} (d={d})",
             ev("random-features-risk", psi1=psi1, psi2=psi2, ridge=lam, signal=s, noise=tau2),
             np.mean(vals), se=np.std(vals) / math.sqrt(reps), rel=0.03, note="finite d: 3% allowed")
+
+
+def random_features_gaussian_equivalent(rng, d=300, reps=40):
+    """The Gaussian-equivalent model of the random features (features mu1 <theta, x>/sqrt d + mu_star z,
+    z i.i.d. N(0, 1); the same asymptotic risk, Mei & Montanari 2022, with smaller finite-d effects than
+    ReLU features): the excess test error |beta - mu1 Theta^T a/sqrt d|^2 + mu_star^2 |a|^2 is exact
+    over the test distribution, so only the training draw is sampled."""
+    mu1, ms = RELU_MU1_REF, math.sqrt(0.25 - 1 / (2 * math.pi))
+    for psi1, psi2, tau2, lams in ((3.0, 1.0, 0.1, (0.0, 1e-3, 0.1)), (2.0, 1.0, 0.25, (0.1,)), (0.5, 1.5, 0.25, (0.01,))):
+        N, n = int(psi1 * d), int(psi2 * d)
+        res = {lam: [] for lam in lams}
+        for _ in range(reps):
+            th = rng.standard_normal((N, d))
+            th *= math.sqrt(d) / np.linalg.norm(th, axis=1, keepdims=True)
+            X = rng.standard_normal((n, d))
+            beta = rng.standard_normal(d)
+            beta /= np.linalg.norm(beta)
+            y = X @ beta + rng.standard_normal(n) * math.sqrt(tau2)
+            F = mu1 * X @ th.T / math.sqrt(d) + ms * rng.standard_normal((n, N))
+            for lam in lams:
+                a = (np.linalg.pinv(F) @ y if lam == 0 else
+                     np.linalg.solve(F.T @ F / n + (N * lam / d) * np.eye(N), F.T @ y / n))
+                res[lam].append(np.sum((beta - mu1 * th.T @ a / math.sqrt(d)) ** 2) + ms**2 * a @ a)
+        for lam in lams:
+            v = np.array(res[lam])
+            row("random-features-risk", f"psi1={psi1} psi2={psi2} lam={lam} tau2={tau2} (GE d={d})",
+                ev("random-features-risk", psi1=psi1, psi2=psi2, ridge=lam, noise=tau2), v.mean(),
+                se=v.std(ddof=1) / math.sqrt(reps), note="Gaussian-equivalent features")
+
+
+RELU_MU1_REF = 0.5  # E[G relu(G)]
 
 
 # ----------------------------------------------------------------------------- scaling laws
@@ -564,24 +563,6 @@ def manifolds(rng):
 
 
 # ----------------------------------------------------------------------------- tensor networks
-def convac_tensor(N, M, widths, rng):
-    """The ConvAC's coefficient tensor A[d_1..d_N] with Gaussian weights: leaf j gives a_j = W0_j (r0 x M);
-    each pooling multiplies its children's channel vectors entrywise, then a 1x1 convolution."""
-    L = N.bit_length() - 1
-    nodes = [rng.standard_normal((widths[0], M)) for _ in range(N)]  # each: (channels, *input legs)
-    for level in range(1, L + 1):
-        out_dim = widths[level] if level < L else 1
-        W = lambda: rng.standard_normal((out_dim, widths[level - 1]))
-        new = []
-        for k in range(0, len(nodes), 2):
-            a, b = nodes[k], nodes[k + 1]
-            c = a.shape[0]
-            prod = (a.reshape(c, -1)[:, :, None] * b.reshape(c, -1)[:, None, :]).reshape((c,) + a.shape[1:] + b.shape[1:])
-            new.append(np.tensordot(W(), prod, axes=(1, 0)))
-        nodes = new
-    return nodes[0][0]
-
-
 def tensor_networks(rng):
     cases = [(8, 2, (2, 2, 2), "left-right"), (8, 3, (4, 5, 3), "odd-even"), (8, 2, (2, 3, 2), (1, 2, 5)),
              (4, 3, (2, 5), (1, 3)), (8, 2, (4, 2, 3), "left-right"), (16, 2, (2, 2, 2, 2), "left-right"),
@@ -619,23 +600,6 @@ def tensor_networks(rng):
 
 
 # ----------------------------------------------------------------------------- NTK dynamics
-def relu_kernels(X, sw, sb, L):
-    """NNGP K and NTK Theta (NTK parameterisation) for ReLU by the arc-cosine formulas."""
-    d = X.shape[1]
-    K = sw * X @ X.T / d + sb
-    T = K.copy()
-    for _ in range(L - 1):
-        dg = np.sqrt(np.diag(K))
-        c = np.clip(K / np.outer(dg, dg), -1, 1)
-        np.fill_diagonal(c, 1.0)  # identical inputs: correlation exactly 1 (arccos(1 - 1e-16) ~ 1.5e-8)
-        th = np.arccos(c)
-        E = np.outer(dg, dg) * (np.sin(th) + (np.pi - th) * c) / (2 * np.pi)
-        Ed = (np.pi - th) / (2 * np.pi)
-        K = sw * E + sb
-        T = K + sw * Ed * T
-    return K, T
-
-
 def erf_kernels(X, sw, sb, L):
     d = X.shape[1]
     K = sw * X @ X.T / d + sb
