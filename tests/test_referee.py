@@ -424,3 +424,16 @@ def test_annealed_local_entropy_warns_where_typical_instances_have_no_solution()
     assert q.warnings({"alpha": 0.5, "distance": 0.1}) == []
     assert "0.833" in q.warnings({"alpha": 0.9, "distance": 0.1})[0]  # above the Krauth-Mezard capacity
     assert "vanishes" in q.warnings({"alpha": 1.5, "distance": 0.1})[0]  # E #solutions = 2^(N(1 - alpha)) -> 0
+
+
+def test_subset_sum_endpoint_probability_reads_eps_exactly():
+    # eps = 1e-13 was rounded to 0 (limit_denominator(10**12)); the exact value differs from eps = 0 by
+    # P(endpoint sum within [1 - 1e-13, 1)) > 0, visible in the exact rational at small n
+    from fractions import Fraction
+
+    n, eps = 3, 1e-13
+    t = 1 - Fraction(repr(eps))
+    ref = sum(math.comb(n, k) * (1 - t**k / math.factorial(k)) * (1 - t ** (n - k) / math.factorial(n - k))
+              for k in range(1, n)) / 2**n
+    assert ev("subset-sum-endpoint-probability", n=n, eps=eps) == float(ref)
+    assert ev("subset-sum-endpoint-probability", n=n, eps=eps) != ev("subset-sum-endpoint-probability", n=n, eps=5e-324)

@@ -25,8 +25,9 @@ LUEKER = ("Lueker (1998), Exponentially small bounds on the expected optimum of 
 
 
 def _exact(eps: float) -> Fraction:
-    """eps as the decimal it was written as (0.05 -> 1/20), so the value is an exact rational."""
-    return Fraction(repr(eps)).limit_denominator(10**12) if math.isfinite(eps) else Fraction(0)
+    """eps as the decimal it was written as (0.05 -> 1/20), so the value is an exact rational (no rounding:
+    limit_denominator(10**12) turned eps = 1e-13 into 0)."""
+    return Fraction(repr(eps)) if math.isfinite(eps) else Fraction(0)
 
 
 @quantity("subset-sum-endpoint-probability", Int("n", lo=1, hi=200, doc="number of samples"),
