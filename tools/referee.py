@@ -557,7 +557,7 @@ def manifolds(rng):
         F = np.concatenate([l1_inner_mc(rng.standard_normal((50_000, D + 1)), R, k) for _ in range(m // 50_000)])
         inv, se = F.mean(), F.std(ddof=1) / math.sqrt(m)
         row("manifold-capacity-l1-ball", f"R={R} D={D} kappa={k}", ev("manifold-capacity-l1-ball", radius=R, dim=D, kappa=k),
-            1 / inv, se=se / inv**2, rel=1.5e-3, note="own MC + golden search; project's own MC s.e. ~5e-4")
+            1 / inv, se=se / inv**2, rel=1.5e-3, note="own MC + golden search")
     row("manifold-capacity-l1-ball", "R=1 D=1 vs L2 ball D=1 (a segment)", ev("manifold-capacity-l1-ball", radius=1.0, dim=1, kappa=0.0),
         1 / ball_inverse_capacity_quad(1.0, 1, 0.0), rel=2e-3, note="same manifold")
 
