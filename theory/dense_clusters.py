@@ -65,9 +65,24 @@ def binary_entropy(d: float) -> float:
     return -sum(t * math.log(t) for t in (d, 1.0 - d) if t > 0)
 
 
+#: Krauth & Mezard (1989): the binary perceptron's (quenched) capacity, alpha_c = 0.833
+KRAUTH_MEZARD = 0.833
+
+
+def _annealed_regime(alpha, distance, **_):
+    """Where the annealed count describes no typical solution: warn (the value is still the formula's)."""
+    if alpha >= 1:
+        return [f"alpha={alpha:g} >= 1: the expected number of solutions 2^(N(1 - alpha)) vanishes, so there are no "
+                "solutions to count around (w.h.p.); the value is the ratio of two vanishing first moments"]
+    if alpha > KRAUTH_MEZARD:
+        return [f"alpha={alpha:g} > 0.833 (Krauth-Mezard capacity): a typical instance has no solution; the annealed "
+                "value is dominated by rare instances"]
+    return []
+
+
 @quantity("perceptron-annealed-local-entropy", Real("alpha", lo=0, hi=1e6, doc="patterns per weight P/N"),
           Real("distance", lo=0, hi=1, hi_open=True, doc="normalised Hamming distance D = K/N, 0 <= D < 1"),
-          status="asymptotic", verified="recomputed",
+          status="asymptotic", verified="recomputed", regime=_annealed_regime,
           citation="recomputed here as the N -> infinity limit of the annealed pair count; the local entropy "
                    "of " + HWK + " and " + BALDASSI + " (their typical and large-deviation versions differ)",
           examples=({"alpha": 0.3, "distance": 0.05}, {"alpha": 0.5, "distance": 0.2}, {"alpha": 0.0, "distance": 0.5}))

@@ -25,8 +25,9 @@ LUEKER = ("Lueker (1998), Exponentially small bounds on the expected optimum of 
 
 
 def _exact(eps: float) -> Fraction:
-    """eps as the decimal it was written as (0.05 -> 1/20), so the value is an exact rational."""
-    return Fraction(repr(eps)).limit_denominator(10**12) if math.isfinite(eps) else Fraction(0)
+    """eps as the decimal it was written as (0.05 -> 1/20), so the value is an exact rational (no rounding:
+    limit_denominator(10**12) turned eps = 1e-13 into 0)."""
+    return Fraction(repr(eps)) if math.isfinite(eps) else Fraction(0)
 
 
 @quantity("subset-sum-endpoint-probability", Int("n", lo=1, hi=200, doc="number of samples"),
@@ -68,10 +69,8 @@ def subset_sum_counting_bound(eps: float):
     The 2^n subset sums cover [-1, 1] with intervals of length 2 eps only if 2^n * 2 eps >= 2.
     Rigorous lower bound on the number of samples (Lueker 1998 shows O(log 1/eps) suffice).
     """
-    e = _exact(eps)
-    if e <= 0:
-        raise BadInput("eps", eps, "0 < eps < 1", "too small to represent")
-    n = 0
+    e = Fraction(repr(eps))  # the decimal as written: no rounding to 0 below 5e-13
+    n = max(0, e.denominator.bit_length() - e.numerator.bit_length() - 1)  # 2^n e < 1 still holds here
     while Fraction(2**n) * e < 1:
         n += 1
     return n

@@ -161,6 +161,31 @@ def _guard(activation, depth, train):
                        f"(quadrature; cost guard)", f"too costly ({cost:.1e})")
 
 
+def _divergence_regime(activation, depth, weight_variance, train, targets, test, bias_variance=0.0, time=math.inf,
+                       learning_rate=0.0, **_):
+    """Warn where GD on the linearised network diverges (eta lambda_max >= 2) at a finite t: the value is
+    still the infinite-width one (the kernel is frozen for any fixed number of steps), but a network of
+    finite width leaves the linear regime after a number of steps growing only like ln N."""
+    import numpy as np
+
+    if not (learning_rate > 0 and math.isfinite(time)) or len(targets) != len(train):
+        return []
+    try:
+        _guard(activation, depth, train)
+        with np.errstate(all="ignore"):
+            _, T = kernel_matrices(circle(train), None, activation=activation, depth=depth,
+                                   weight_variance=weight_variance, bias_variance=bias_variance)
+        top = float(np.linalg.eigvalsh(T)[-1])
+    except (BadInput, np.linalg.LinAlgError):
+        return []
+    if not learning_rate * top >= 2.0:
+        return []
+    return [f"learning_rate={learning_rate:g} >= 2/lambda_max = {2 / top:.6g}: gradient descent on the linearised "
+            "network diverges; the value is the infinite-width one (exact at any fixed number of steps), but a "
+            "finite-width network leaves the linear regime after about ln(width) steps (Lee et al.'s Thm 2.1 "
+            "needs eta < 2/(lambda_min + lambda_max))"]
+
+
 def _circle_problem(activation, depth, weight_variance, bias_variance, train, targets, test, time, learning_rate):
     if len(targets) != len(train):
         raise BadInput("targets", ",".join(map(str, targets)), f"one target per training angle ({len(train)})")
@@ -172,7 +197,7 @@ def _circle_problem(activation, depth, weight_variance, bias_variance, train, ta
 
 
 @quantity("ntk-gd-test-mean", ACTIVATION, DEPTH, WEIGHT_VARIANCE, BIAS_VARIANCE, TRAIN, TARGETS, TEST, TIME, RATE,
-          status="exact", citation=CITATION, examples=_EXAMPLES, verified="recomputed")
+          status="exact", citation=CITATION, examples=_EXAMPLES, verified="recomputed", regime=_divergence_regime)
 def ntk_gd_test_mean(activation, depth, weight_variance, train, targets, test, bias_variance=0.0, time=math.inf,
                      learning_rate=0.0):
     """mu_t(x) = Theta(x, X) Theta^{-1} (I - A_t) Y: the mean output of an infinitely wide network
@@ -185,7 +210,7 @@ def ntk_gd_test_mean(activation, depth, weight_variance, train, targets, test, b
 
 
 @quantity("ntk-gd-test-variance", ACTIVATION, DEPTH, WEIGHT_VARIANCE, BIAS_VARIANCE, TRAIN, TARGETS, TEST, TIME,
-          RATE, status="exact", citation=CITATION, examples=_EXAMPLES, verified="recomputed")
+          RATE, status="exact", citation=CITATION, examples=_EXAMPLES, verified="recomputed", regime=_divergence_regime)
 def ntk_gd_test_variance(activation, depth, weight_variance, train, targets, test, bias_variance=0.0,
                          time=math.inf, learning_rate=0.0):
     """Sigma_t(x, x) = K(x,x) - 2 Theta(x,X) B_t K(X,x) + Theta(x,X) B_t K(X,X) B_t Theta(X,x),
