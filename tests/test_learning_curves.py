@@ -308,3 +308,22 @@ def test_plot_fit_finds_the_exponent_and_refuses_too_few_points(tmp_path, capsys
                  "--out", str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--fit" in err[0] and not bad.exists()
+
+
+@pytest.mark.parametrize("alpha,P", [(1.0, 10), (3.0, 10), (2.0, 40)])
+def test_the_asymptote_warns_with_its_euler_maclaurin_excess_over_the_discrete_risk(alpha, P):
+    """The asymptote exceeds the discrete risk (M large) by (1 + 1/(2P))^(1+alpha) - 1, and says so
+    where that is above 1 %; at P = 1000, alpha = 1 (0.15 %) it does not warn."""
+    import math
+
+    from dltheory.theory import scaling_laws as s
+
+    q = theory.get("power-law-risk-asymptote")
+    excess = q(samples=P, alpha=alpha) / (P * s.kappa(P, alpha, 2_000_000)) - 1
+    predicted = (1 + 0.5 / P) ** (1 + alpha) - 1
+    assert excess == pytest.approx(predicted, rel=2e-3)
+    (warning,) = q.warnings({"samples": P, "alpha": alpha})
+    import re
+
+    assert float(re.search(r"by about ([0-9.]+) %", warning).group(1)) == pytest.approx(100 * predicted, rel=5e-3)
+    assert q.warnings({"samples": 1000, "alpha": 1.0}) == [] and math.isfinite(q(samples=1000, alpha=1.0))
