@@ -197,7 +197,6 @@ NO_REGIME = {
     "min-norm-risk": "the n, p -> infinity limit at fixed gamma; no size parameter (min-norm-risk-finite is exact)",
     "ridge-risk": "the n, p -> infinity limit at fixed gamma; no size parameter",
     "random-features-risk": "the N, n, d -> infinity limit at fixed psi1, psi2; no size parameter",
-    "perceptron-annealed-local-entropy": "the N -> infinity limit; perceptron-pair-count is exact at finite N",
     "pspin-complexity": "the N -> infinity limit; pspin-expected-critical-points is exact at finite N",
     "pspin-critical-energy": "the N -> infinity limit; no size parameter",
     "pspin-hessian-quantile": "the N -> infinity limit; no size parameter",
