@@ -133,10 +133,11 @@ def cmd_eval(args) -> int:
     q = theory.get(args.name)
     params = parse_assignments(args.params)
     bound = q.bind(params)
+    from . import cost_guard
     from .progress import ticking
 
     with ticking(f"eval {q.name}", EVAL_SECONDS):  # a bar only on a terminal, after 1 s
-        value, numerical = guarded(lambda: q(dps=args.dps, **bound) if args.dps else q(**bound), q.name, bound)
+        value, numerical = guarded(lambda: cost_guard.evaluate(q, bound, args.dps, EVAL_SECONDS), q.name, bound)
     shown, exact, text = theory.present(value, args.dps or 15)
     warnings = q.warnings(bound) + numerical
     if args.json:

@@ -218,3 +218,45 @@ def test_every_limit_formula_declares_where_it_is_meant_to_be_used():
     assert missing == []
     stale = [n for n in NO_REGIME if all_quantities()[n].regime is not None]
     assert stale == []
+
+
+# ---------------------------------------------------------------- subnormal and huge corners (issue 11, sec. 2)
+def test_a_float_evaluator_that_overflows_is_carried_in_mpmath():
+    """Was refused ("not finite in double precision") inside the declared domain: 2 rad/gamma at a
+    subnormal margin, a product of norms near 1e300. The shared fallback (theory/_quantity.py) re-runs
+    the evaluator with its real parameters as mpmath numbers; values recomputed here by hand."""
+    import mpmath
+
+    v = evaluate("rademacher-margin-bound", margin_risk=0.1, gamma=5e-324, rademacher=0.05, n=1000, delta=0.01)
+    expected = 0.1 + 2 * 0.05 / mpmath.mpf(5e-324) + 3 * mpmath.sqrt(mpmath.log(100) / 2000)
+    assert isinstance(v, mpmath.mpf) and abs(v / expected - 1) < 1e-14
+    v = evaluate("rademacher-bound", form="golowich-rakhlin-shamir", frobenius_norms=[1e300, 1e300],
+                 input_norm=1.5, n=400)
+    expected = 1.5 * (mpmath.sqrt(4 * mpmath.log(2)) + 1) * mpmath.mpf(1e300) ** 2 / 20
+    assert abs(v / expected - 1) < 1e-14
+
+
+def test_log1p_of_a_ratio_at_a_subnormal_coupling():
+    """logdet-flatness at gamma = 5e-324: lambda/gamma overflows; (1/2) sum ln(lambda/gamma) to 1e-320."""
+    v = evaluate("logdet-flatness", eigenvalues=[1.0, 4.0], gamma=5e-324)
+    assert v == pytest.approx(0.5 * (2 * -math.log(5e-324) + math.log(4.0)), rel=1e-15)
+
+
+def test_random_features_risk_keeps_its_digits_for_a_nearly_linear_activation():
+    """Was 2.18 at mu_star = 1e-50 and 2e100 at 1e-150 (the E0, E1, E2 polynomials grow as
+    zeta^6, zeta = mu1/mu_star, and cancel): the working precision now grows with log10 zeta. The
+    risk converges as mu_star -> 0; the reference is the value at mu_star = 1e-6 (no cancellation
+    issue there), which the limit matches to 1e-11 (the mu_star^2 correction)."""
+    ref = evaluate("random-features-risk", psi1=2.0, psi2=1.0, ridge=0.1, noise=0.25, mu_star=1e-6)
+    for mu_star in (1e-50, 1e-150):
+        v = evaluate("random-features-risk", psi1=2.0, psi2=1.0, ridge=0.1, noise=0.25, mu_star=mu_star)
+        assert v == pytest.approx(ref, rel=1e-10)
+
+
+def test_gibbs_risk_at_a_subnormal_prior_width():
+    """weight-information-pac-bayes at prior_std = 5e-324 was refused: mpmath.erfc overflows a float
+    for arguments near 1e300; its far tails are 0 and 2 at any working precision."""
+    point = dict(design=[1.0, 0.0, 0.5, 1.0, -1.0, 2.0, 0.3, -0.7], rows=4, targets=[0.9, 1.2, 0.4, -0.5],
+                 noise=0.5, beta=1.0, tolerance=1.0)
+    v = evaluate("weight-information-pac-bayes", prior_std=5e-324, **point)
+    assert 0 < v <= 1 and math.isfinite(v)

@@ -85,7 +85,15 @@ def logdet_flatness(eigenvalues, gamma):
     constants. Exact; derivation ``local-entropy-flatness``.
     """
     lam, _ = _lists(eigenvalues, None)
-    return 0.5 * math.fsum(math.log1p(l / gamma) for l in lam)
+    return 0.5 * math.fsum(_log1p_ratio(l, gamma) for l in lam)
+
+
+def _log1p_ratio(a: float, b: float) -> float:
+    """ln(1 + a/b) for a >= 0, b > 0, also where a/b overflows (a subnormal b): ln a - ln b + ln(1 + b/a)."""
+    r = a / b
+    if math.isfinite(r):
+        return math.log1p(r)
+    return math.log(a) - math.log(b) + math.log1p(b / a)
 
 
 @quantity("entropy-sgd-gradient-quadratic", _EIG, _GAMMA,

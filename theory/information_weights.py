@@ -87,8 +87,21 @@ def gibbs_tolerance_risk(mu, sigma, X, y, tolerance):
             total += 1 if abs(r) > tau else 0
             continue
         v = mpmath.sqrt(2 * v2)
-        total += (mpmath.erfc((tau - r) / v) + mpmath.erfc((tau + r) / v)) / 2
+        total += (_erfc((tau - r) / v) + _erfc((tau + r) / v)) / 2
     return total / X.rows
+
+
+ERFC_FAR = 10**6  #: |x| beyond which erfc(x) is 0 or 2 at any working precision up to 10^11 digits
+
+
+def _erfc(x):
+    """mpmath.erfc(x), with its far tails as their values: for x > ERFC_FAR, 0 < erfc(x) < exp(-x^2)
+    < 10^-(4*10^11), below any working precision (mpmath's erfc itself overflows a float there)."""
+    import mpmath
+
+    if abs(x) > ERFC_FAR:
+        return mpmath.mpf(0) if x > 0 else mpmath.mpf(2)
+    return mpmath.erfc(x)
 
 
 @quantity("weight-lagrangian-value", *_DATA, status="exact",
