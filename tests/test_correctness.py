@@ -260,3 +260,21 @@ def test_gibbs_risk_at_a_subnormal_prior_width():
                  noise=0.5, beta=1.0, tolerance=1.0)
     v = evaluate("weight-information-pac-bayes", prior_std=5e-324, **point)
     assert 0 < v <= 1 and math.isfinite(v)
+
+
+def test_products_and_ratios_that_overflow_on_legal_input():
+    """Each was refused inside its declared domain (campaign of issue 11): sqrt(T1 T2) with T2 = 1e308
+    (the product overflows, the root does not), ln(1/delta) at a subnormal delta."""
+    assert evaluate("dinh-invariant-trace", trace_first=3.0, trace_second=1e308) == pytest.approx(2 * math.sqrt(3.0) * 1e154)
+    v = evaluate("rademacher-margin-bound", margin_risk=0.1, gamma=0.5, rademacher=0.05, n=1000, delta=5e-324)
+    assert v == pytest.approx(0.1 + 0.2 + 3 * math.sqrt(-math.log(5e-324) / 2000), rel=1e-15)
+
+
+@pytest.mark.parametrize("args, param", [
+    (dict(name="dinh-transformed-top-eigenvalue", hessian=[2.0, 0.5, 0.5, 1.0], first=1, alpha=5e-324), "alpha"),
+    (dict(name="ntk-gd-test-mean", activation="relu", depth=2, weight_variance=2.0, bias_variance=0.1,
+          train=[0.0, 1.2, 2.5], targets=[1.0, -0.5, 0.5], test=0.6, time=2.0, learning_rate=5e-324), "learning_rate")])
+def test_unrepresentable_corners_are_refused_naming_the_parameter(args, param):
+    with pytest.raises(BadInput) as e:
+        evaluate(**args)
+    assert e.value.param == param

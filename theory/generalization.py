@@ -546,4 +546,4 @@ def rademacher_margin_bound(margin_risk, gamma, rademacher, n, delta):
     steps at delta/2 and has ln(2/delta). Both derived in generalization-margin-bound, with
     symmetrization and Talagrand's contraction. Returned unclipped. Status: rigorous upper bound.
     """
-    return margin_risk + 2.0 * rademacher / gamma + 3.0 * math.sqrt(math.log(1.0 / delta) / (2.0 * n))
+    return margin_risk + 2.0 * rademacher / gamma + 3.0 * math.sqrt(-math.log(delta) / (2.0 * n))

@@ -38,7 +38,8 @@ _POINT = RealList("point", doc="the parameter vector x (n values): it sets the b
 _EPS = Real("epsilon", lo=0, lo_open=True, hi=1e6, doc="box size eps > 0")
 _LOSS = Real("loss", lo=0, default=0.0, doc="f(x) >= 0 (the normalisation 1 + f(x))")
 _GRAD = RealList("gradient", default=None, doc="grad f(x) (n values; default 0, a minimum)")
-_ALPHA = Real("alpha", lo=0, lo_open=True, hi=1e6, doc="scale alpha > 0 of T_alpha")
+_ALPHA = Real("alpha", lo=1e-6, hi=1e6, doc="scale alpha of T_alpha (1e-6 to 1e6: the orbit both ways, "
+               "with alpha^-2 and alpha^2 inside the double range)")
 _FIRST = Int("first", lo=1, doc="number of first-layer parameters (the first block of H)")
 
 
@@ -167,7 +168,7 @@ def dinh_invariant_trace(trace_first, trace_second):
     T1 T2 is invariant (T1 -> T1/alpha^2, T2 -> alpha^2 T2), and T1/alpha^2 + alpha^2 T2 >= 2 sqrt(T1 T2)
     with equality at alpha^4 = T1/T2 (AM-GM). Exact; derivation ``keskar-dinh-sharpness``.
     """
-    return 2.0 * math.sqrt(trace_first * trace_second)
+    return 2.0 * math.sqrt(trace_first) * math.sqrt(trace_second)  # the product may overflow
 
 
 @quantity("dinh-transformed-top-eigenvalue", _HESSIAN, _FIRST, _ALPHA, status="exact", verified="recomputed",
