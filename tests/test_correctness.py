@@ -278,3 +278,14 @@ def test_unrepresentable_corners_are_refused_naming_the_parameter(args, param):
     with pytest.raises(BadInput) as e:
         evaluate(**args)
     assert e.value.param == param
+
+
+def test_gaussian_information_at_a_tiny_input_noise():
+    """nuisance-information x-y was +inf (refused) for input_noise <= 1e-20: mpmath.det calls
+    diag(sigma^2, 1) singular. I(X;Y) = (1/2) ln(1 + 1/sigma^2) for u = e1, V = e2 (recomputed here)."""
+    point = dict(signal=[1.0, 0.0], nuisance=[0.0, 1.0], nuisance_dim=1, encoder=[1.0, 0.5], rows=1, noise=0.1,
+                 information="x-y")
+    for sigma in (0.5, 1e-20, 5e-324):
+        v = evaluate("nuisance-information", input_noise=sigma, **point)
+        expected = 0.5 * math.log1p(0.25 ** -1) if sigma == 0.5 else -math.log(sigma)
+        assert float(v) == pytest.approx(expected, rel=1e-14)
