@@ -475,3 +475,35 @@ def test_dps_guard_does_not_refuse_a_cost_that_does_not_grow_with_dps(monkeypatc
     q, calls = _dps_probe(lambda d: 0.01)
     rc, io, _ = _eval_probe(monkeypatch, capsys, q, 10_000, 1)
     assert rc == 0, io.err
+
+
+def test_the_cost_guard_survives_a_timer_that_fires_inside_a_finalizer(monkeypatch, capsys):
+    """Campaign of issue 11: the CPU timer's TimeoutError raised inside a finalizer is 'ignored' by
+    Python (a traceback on stderr) and the evaluation ran on; the timer now re-fires until disarmed
+    and such an ignored TimeoutError is not printed."""
+    def burn(seconds):
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            pass
+
+    class SlowToDelete:
+        def __del__(self):
+            burn(0.3)
+
+    def slow(x):
+        """probe: a finalizer that outlasts the budget, then a long evaluation."""
+        SlowToDelete()
+        burn(10)
+        return x
+
+    from dltheory import cli
+    from dltheory.theory import Quantity, Real, _quantity
+
+    q = Quantity("finalizer-probe", (Real("x"),), slow, "exact", "a test")
+    monkeypatch.setitem(_quantity.registered(), q.name, q)
+    monkeypatch.setattr(cli, "EVAL_SECONDS", 0.1)
+    start = time.process_time()
+    assert main(["eval", q.name, "x=1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cost guard: refused after 0.1 s" in err, err
+    assert time.process_time() - start < 1.5
