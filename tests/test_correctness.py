@@ -289,3 +289,17 @@ def test_gaussian_information_at_a_tiny_input_noise():
         v = evaluate("nuisance-information", input_noise=sigma, **point)
         expected = 0.5 * math.log1p(0.25 ** -1) if sigma == 0.5 else -math.log(sigma)
         assert float(v) == pytest.approx(expected, rel=1e-14)
+
+
+def test_rademacher_bound_at_depth_and_at_the_reference_network():
+    """Issue 11: NTS at depth 9999 overflowed 2^(d-1) (refused); BFT with all (2,1) norms zero divided
+    by R_A = 0. The first is 2^9998 3 sqrt(4 ln 10) 2 / 20 (recomputed here in mpmath); the second is 0:
+    every layer equals its reference, the class is one function."""
+    import mpmath
+
+    v = evaluate("rademacher-bound", form="neyshabur-tomioka-srebro", path_norm=3.0, depth=9999, input_dim=5,
+                 input_norm=2.0, n=400)
+    expected = 3 * mpmath.mpf(2) ** 9998 * mpmath.sqrt(4 * mpmath.log(10)) * 2 / 20
+    assert abs(v / expected - 1) < 1e-14
+    assert evaluate("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=[1.0, 1.0],
+                    l21_norms=[0.0, 0.0], max_dim=10, input_norm=0.8, n=100) == 0.0
