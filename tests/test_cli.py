@@ -507,3 +507,34 @@ def test_the_cost_guard_survives_a_timer_that_fires_inside_a_finalizer(monkeypat
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cost guard: refused after 0.1 s" in err, err
     assert time.process_time() - start < 1.5
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc"), reason="needs /proc (a folder where no file can be made)")
+@pytest.mark.parametrize("args", [["--out", "/proc/x.png"], ["--csv", "/proc/x.csv", "--out", "g.png"]])
+def test_plot_refuses_an_unwritable_target_before_writing_anything(tmp_path, monkeypatch, capsys, args):
+    """Campaign of issue 11: plot --out /proc/x.png was a FileNotFoundError traceback; with --csv
+    /proc/x.csv the figure was written first."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["plot", "gardner-capacity", "kappa=0:3", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "/proc" in err and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("rows, variance", [("1e308,1e308\n-1e308,1e308\n", "2"), ("1,0\n0,1\n", "5e-324")])
+def test_kernel_never_writes_a_non_finite_matrix(tmp_path, monkeypatch, capsys, rows, variance):
+    """Campaign of issue 11: inputs near 1e308 or a subnormal weight variance wrote a NaN/inf matrix, exit 0."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text(rows)
+    rc = main(["kernel", "--activation", "relu", "--depth", "2", "--weight-variance", variance, "--x", "x.csv",
+               "--out", "K.npy"])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and "--x" in err, err
+    assert not (tmp_path / "K.npy").exists()
+
+
+def test_kernel_refuses_an_empty_file_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text("")
+    assert main(["kernel", "--activation", "relu", "--depth", "2", "--weight-variance", "2", "--x", "x.csv",
+                 "--out", "K.npy"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
