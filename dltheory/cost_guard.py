@@ -7,8 +7,9 @@ cost dps^1 to dps^3). Below ``PILOT_FROM`` digits nothing is measured. Above it 
 evaluated at a ladder of lower precisions, and after each rung
 the cost at the requested dps is extrapolated along the power law measured on the last two rungs
 (exponent fitted, never below 0; only from rungs above the timer's noise floor). The ladder
-(16 and 32 digits, then 128, 512, ... up to dps/4) costs a fraction of the final evaluation
-(a third at most where the cost grows at least linearly); it
+(16, 32, 64, ... digits, up to dps/4: doubling, so that no rung costs much more than the one that
+could have refused) costs a fraction of the final evaluation (a half at most where the cost grows
+at least linearly, a twelfth where it grows as dps^2); it
 stops with a refusal naming ``--dps``, the estimated cost and the largest dps that fits the
 budget as soon as the estimate exceeds twice the budget (the estimate of a long extrapolation is
 uncertain), or the budget itself from the last rung (dps/4, a short extrapolation). The generic
@@ -21,19 +22,19 @@ import math
 import time
 
 PILOT_FROM = 64    #: at or below this dps the evaluation runs directly (no pilot)
-RATIO = 4          #: each rung of the ladder has 1/RATIO of the next one's digits
+LAST = 4           #: the last rung has at most dps/LAST digits
 SMALLEST = 16      #: the lowest rung
 NOISE = 0.005      #: CPU seconds below which a rung's time is too noisy to fit an exponent
 
 
 def ladder(dps: int) -> list[int]:
-    """The pilot precisions for ``dps``, increasing: SMALLEST and twice it (an exponent from the
-    cheapest pair), then RATIO times the last while at most dps/RATIO. Empty at or below PILOT_FROM."""
+    """The pilot precisions for ``dps``, increasing: SMALLEST, then doubling while at most dps/4.
+    Empty at or below PILOT_FROM."""
     if dps <= PILOT_FROM:
         return []
-    rungs = [SMALLEST, 2 * SMALLEST]
-    while rungs[-1] * RATIO * RATIO <= dps:
-        rungs.append(rungs[-1] * RATIO)
+    rungs = [SMALLEST]
+    while rungs[-1] * 2 * LAST <= dps:
+        rungs.append(rungs[-1] * 2)
     return rungs
 
 

@@ -448,7 +448,7 @@ def _eval_probe(monkeypatch, capsys, q, dps, budget):
 
 
 def test_dps_guard_refuses_at_once_naming_the_estimate_and_the_largest_dps(monkeypatch, capsys):
-    """Was: --dps 10000 ran until the generic CPU guard (20 s) fired. The ladder (16, 32, 128, 512
+    """Was: --dps 10000 ran until the generic CPU guard (20 s) fired. The ladder (16, 32, ..., 512
     digits) measures the power law and refuses before the expensive evaluation."""
     q, calls = _dps_probe(lambda d: 30.0 * (d / 10_000) ** 2)  # 30 s at 10000 digits, 79 ms at 512
     rc, io, spent = _eval_probe(monkeypatch, capsys, q, 10_000, 2)
@@ -464,7 +464,7 @@ def test_dps_guard_refuses_at_once_naming_the_estimate_and_the_largest_dps(monke
 def test_dps_guard_lets_an_affordable_precision_run_and_pilots_nothing_at_low_dps(monkeypatch, capsys):
     q, calls = _dps_probe(lambda d: 0.0)
     rc, io, _ = _eval_probe(monkeypatch, capsys, q, 2000, 2)
-    assert rc == 0 and calls == [16, 32, 128, 2000], (calls, io.err)
+    assert rc == 0 and calls == [16, 32, 64, 128, 256, 2000], (calls, io.err)
     calls.clear()
     rc, io, _ = _eval_probe(monkeypatch, capsys, q, 50, 2)
     assert rc == 0 and calls == [50]
