@@ -303,3 +303,11 @@ def test_rademacher_bound_at_depth_and_at_the_reference_network():
     assert abs(v / expected - 1) < 1e-14
     assert evaluate("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=[1.0, 1.0],
                     l21_norms=[0.0, 0.0], max_dim=10, input_norm=0.8, n=100) == 0.0
+
+
+def test_sharpness_entries_are_declared_where_the_value_is_representable():
+    """keskar-sharpness-quadratic at point = 1e300 was refused at evaluation (the value ~ 1e600);
+    the entries of H, x, g and A are now declared on [-1e50, 1e50] and refused at validation."""
+    with pytest.raises(BadInput) as e:
+        evaluate("keskar-sharpness-quadratic", hessian=[2.0, 0.0, 0.0, 0.5], point=[1e300, 1e300], epsilon=0.01)
+    assert e.value.param == "point" and "1e+50" in e.value.domain
