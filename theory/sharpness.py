@@ -171,7 +171,10 @@ def dinh_invariant_trace(trace_first, trace_second):
     T1 T2 is invariant (T1 -> T1/alpha^2, T2 -> alpha^2 T2), and T1/alpha^2 + alpha^2 T2 >= 2 sqrt(T1 T2)
     with equality at alpha^4 = T1/T2 (AM-GM). Exact; derivation ``keskar-dinh-sharpness``.
     """
-    return 2.0 * math.sqrt(trace_first) * math.sqrt(trace_second)  # the product may overflow
+    product = trace_first * trace_second
+    if 1e-300 < product < math.inf:
+        return 2.0 * math.sqrt(product)
+    return 2.0 * math.sqrt(trace_first) * math.sqrt(trace_second)  # the product overflows or underflows
 
 
 @quantity("dinh-transformed-top-eigenvalue", _HESSIAN, _FIRST, _ALPHA, status="exact", verified="recomputed",
