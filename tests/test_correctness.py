@@ -311,3 +311,13 @@ def test_sharpness_entries_are_declared_where_the_value_is_representable():
     with pytest.raises(BadInput) as e:
         evaluate("keskar-sharpness-quadratic", hessian=[2.0, 0.0, 0.0, 0.5], point=[1e300, 1e300], epsilon=0.01)
     assert e.value.param == "point" and "1e+50" in e.value.domain
+
+
+def test_local_entropy_without_a_spurious_overflow():
+    """gamma lambda overflowed at gamma = 1e308 (the term is gamma lambda/(lambda + gamma) d^2 <= min(lambda,
+    gamma) d^2); a displacement of 1e300 (a value ~ 1e600) is refused at validation."""
+    v = evaluate("local-entropy-quadratic", eigenvalues=[1e300, 4.0], gamma=1e300, displacement=[1e3, 1.0])
+    assert v == pytest.approx(-0.5 * (0.5e300 * 1e6), rel=1e-12)
+    with pytest.raises(BadInput) as e:
+        evaluate("local-entropy-quadratic", eigenvalues=[1.0, 4.0], gamma=1.0, displacement=[1e300, 1e300])
+    assert e.value.param == "displacement"

@@ -43,7 +43,8 @@ def _lists(eigenvalues, displacement, required: bool = False):
 
 
 @quantity("local-entropy-quadratic", _EIG, _GAMMA,
-          RealList("displacement", default=None, doc="x - x* in the eigenbasis of A (default 0)"),
+          RealList("displacement", lo=-1e100, hi=1e100, default=None,
+                   doc="x - x* in the eigenbasis of A (default 0; |d_i| <= 1e100: the value grows as d^2)"),
           status="exact", verified="recomputed",
           citation="local entropy of " + CHAUDHARI + ", Eq. (3), evaluated in closed form here for a quadratic "
                    "minimum (derivation local-entropy-flatness)",
@@ -64,7 +65,7 @@ def local_entropy_quadratic(eigenvalues, gamma, displacement=None):
     lam, d = _lists(eigenvalues, displacement)
     n = len(lam)
     return (n / 2 * math.log(2 * math.pi) - 0.5 * math.fsum(math.log(l + gamma) for l in lam)
-            - 0.5 * math.fsum(gamma * l * di * di / (l + gamma) for l, di in zip(lam, d)))
+            - 0.5 * math.fsum(gamma * (l / (l + gamma)) * di * di for l, di in zip(lam, d)))  # gamma l may overflow
 
 
 @quantity("logdet-flatness", _EIG, _GAMMA, status="exact", verified="recomputed",
