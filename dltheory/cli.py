@@ -133,10 +133,11 @@ def cmd_eval(args) -> int:
     q = theory.get(args.name)
     params = parse_assignments(args.params)
     bound = q.bind(params)
+    from . import cost_guard
     from .progress import ticking
 
     with ticking(f"eval {q.name}", EVAL_SECONDS):  # a bar only on a terminal, after 1 s
-        value, numerical = guarded(lambda: q(dps=args.dps, **bound) if args.dps else q(**bound), q.name, bound)
+        value, numerical = guarded(lambda: cost_guard.evaluate(q, bound, args.dps, EVAL_SECONDS), q.name, bound)
     shown, exact, text = theory.present(value, args.dps or 15)
     warnings = q.warnings(bound) + numerical
     if args.json:
@@ -167,22 +168,34 @@ def guarded(evaluate, name: str, bound: dict):
 
     from .theory import BadInput
 
-    def expired(signum, frame):
-        raise TimeoutError
+    active = [True]
 
-    previous = signal.signal(signal.SIGPROF, expired)
-    signal.setitimer(signal.ITIMER_PROF, EVAL_SECONDS)
+    def expired(signum, frame):
+        if active[0]:
+            raise TimeoutError
+
+    def unraisable(info, hook=sys.unraisablehook):  # the timer fired inside a finalizer: the re-armed timer retries
+        if not issubclass(info.exc_type, TimeoutError):
+            hook(info)
+
+    previous, previous_hook = signal.signal(signal.SIGPROF, expired), sys.unraisablehook
+    sys.unraisablehook = unraisable
+    signal.setitimer(signal.ITIMER_PROF, EVAL_SECONDS, 0.05)  # fires again every 0.05 s until disarmed
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            value = evaluate()
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                value = evaluate()
+        finally:
+            active[0] = False
+            signal.setitimer(signal.ITIMER_PROF, 0)
     except TimeoutError:
         shown = ", ".join(f"{k}={show_value(v)}" for k, v in bound.items() if v is not None)
         raise BadInput(name, shown, f"parameters it evaluates within {EVAL_SECONDS} s of CPU time",
                        f"cost guard: refused after {EVAL_SECONDS} s of CPU time") from None
     finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
+        sys.unraisablehook = previous_hook
     notes = [f"numerical: {w.category.__name__}: {str(w.message).splitlines()[0]}" for w in caught]
     return value, list(dict.fromkeys(notes))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import warnings
 from pathlib import Path
 
 SUFFIXES = (".npy", ".csv")
@@ -61,7 +62,9 @@ def _load(option: str, path: str):
         if p.suffix.lower() == ".npy":
             a = np.load(p, allow_pickle=False)
         else:
-            a = np.loadtxt(p, delimiter=",", ndmin=2, dtype=np.float64)
+            with warnings.catch_warnings():  # an empty file: refused below by its shape, in one line
+                warnings.simplefilter("ignore")
+                a = np.loadtxt(p, delimiter=",", ndmin=2, dtype=np.float64)
     except (ValueError, OSError, EOFError) as e:
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise BadInput(option, path, "a readable numeric .npy or .csv file", f"unreadable ({reason})") from None
@@ -130,14 +133,18 @@ def run(args) -> int:
         if cost > MAX_QUADRATURE_EVALUATIONS:
             raise BadInput("--x", args.x, f"at most ~{MAX_QUADRATURE_EVALUATIONS:.0e} quadrature evaluations for "
                            f"{args.activation} (fewer pairs or less depth)", f"too costly ({cost:.1e})")
-    if Y is not None:
-        M, what = _predict(args, X1, X2, Y.reshape(-1))
-    else:
-        K, T = kernel_matrices(X1, X2, activation=args.activation, depth=args.depth,
-                               weight_variance=args.weight_variance, bias_variance=args.bias_variance,
-                               parameterization=args.parameterization, width=args.width, ntk=args.kind == "ntk")
-        M = T if args.kind == "ntk" else K
-        what = f"NTK ({args.parameterization} parameterisation)" if args.kind == "ntk" else "NNGP kernel"
+    with np.errstate(all="ignore"):  # overflow and underflow are judged on the result, below
+        if Y is not None:
+            M, what = _predict(args, X1, X2, Y.reshape(-1))
+        else:
+            K, T = kernel_matrices(X1, X2, activation=args.activation, depth=args.depth,
+                                   weight_variance=args.weight_variance, bias_variance=args.bias_variance,
+                                   parameterization=args.parameterization, width=args.width, ntk=args.kind == "ntk")
+            M = T if args.kind == "ntk" else K
+            what = f"NTK ({args.parameterization} parameterisation)" if args.kind == "ntk" else "NNGP kernel"
+    if not np.all(np.isfinite(M)):  # nothing written: a NaN or infinite matrix is no answer
+        raise BadInput("--x", args.x, "inputs and variances at which the kernel is finite in double precision "
+                       "(rescale the inputs or the weight variance)", "the kernel overflows or is undefined")
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:

@@ -39,9 +39,12 @@ def add_parser(sub) -> None:
 def _target(option: str, path: str, suffixes: tuple[str, ...]) -> Path:
     from .theory import BadInput
 
+    from .cli import writable_folder
+
     p = Path(path)
     if p.is_dir() or not p.parent.is_dir() or p.suffix.lower() not in suffixes:
         raise BadInput(option, path, f"a {' or '.join(suffixes)} file in an existing folder")
+    writable_folder(option, str(p.parent))  # e.g. /proc: a folder where no file can be created
     return p
 
 

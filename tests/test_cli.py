@@ -416,3 +416,125 @@ def test_status_follows_the_evaluated_form(capsys, args, status, warned):
 def test_max_stability_below_its_resolved_range_is_bad_input(cli):
     out = cli("eval", "teacher-student-error", "rule=max-stability", "alpha=0.0001")
     assert out.returncode == 2 and "alpha >= 5e-4" in out.stderr and "Traceback" not in out.stderr
+
+
+# ---------------------------------------------------------------- the predictive --dps guard
+def _dps_probe(cost):
+    """A quantity taking dps whose evaluation burns cost(dps) CPU seconds (calls recorded)."""
+    from dltheory.theory import Quantity, Real
+
+    calls = []
+
+    def probe(x, dps: int = 15):
+        """probe: x, at a CPU cost that grows with dps (a test of the cost guard)."""
+        calls.append(dps)
+        end = time.process_time() + cost(dps)
+        while time.process_time() < end:
+            pass
+        return float(x)
+
+    return Quantity("dps-cost-probe", (Real("x"),), probe, "exact", "a test"), calls
+
+
+def _eval_probe(monkeypatch, capsys, q, dps, budget):
+    from dltheory import cli
+    from dltheory.theory import _quantity
+
+    monkeypatch.setitem(_quantity.registered(), q.name, q)
+    monkeypatch.setattr(cli, "EVAL_SECONDS", budget)
+    start = time.process_time()
+    rc = main(["eval", q.name, "x=1", "--dps", str(dps)])
+    return rc, capsys.readouterr(), time.process_time() - start
+
+
+def test_dps_guard_refuses_at_once_naming_the_estimate_and_the_largest_dps(monkeypatch, capsys):
+    """Was: --dps 10000 ran until the generic CPU guard (20 s) fired. The ladder (16, 32, ..., 512
+    digits) measures the power law and refuses before the expensive evaluation."""
+    q, calls = _dps_probe(lambda d: 30.0 * (d / 10_000) ** 2)  # 30 s at 10000 digits, 79 ms at 512
+    rc, io, spent = _eval_probe(monkeypatch, capsys, q, 10_000, 2)
+    assert rc == 2 and io.out == ""
+    line, = io.err.strip().splitlines()
+    assert "--dps=10000" in line and "cost guard: estimated" in line, line
+    exponent = float(line.split("dps^")[1].split(",")[0])
+    fits = int(line.split("dps up to about ")[1].split()[0])
+    assert 1.4 <= exponent <= 2.6 and 1000 <= fits <= 6000, line  # 2 and sqrt(2/30) 10000 = 2582 (timer noise)
+    assert max(calls) <= 512 and spent < 1.0, (calls, spent)
+
+
+def test_dps_guard_lets_an_affordable_precision_run_and_pilots_nothing_at_low_dps(monkeypatch, capsys):
+    q, calls = _dps_probe(lambda d: 0.0)
+    rc, io, _ = _eval_probe(monkeypatch, capsys, q, 2000, 2)
+    assert rc == 0 and calls == [16, 32, 64, 128, 256, 2000], (calls, io.err)
+    calls.clear()
+    rc, io, _ = _eval_probe(monkeypatch, capsys, q, 50, 2)
+    assert rc == 0 and calls == [50]
+
+
+def test_dps_guard_does_not_refuse_a_cost_that_does_not_grow_with_dps(monkeypatch, capsys):
+    """An exponent is fitted, never assumed: a cost flat in dps extrapolates flat."""
+    q, calls = _dps_probe(lambda d: 0.01)
+    rc, io, _ = _eval_probe(monkeypatch, capsys, q, 10_000, 1)
+    assert rc == 0, io.err
+
+
+def test_the_cost_guard_survives_a_timer_that_fires_inside_a_finalizer(monkeypatch, capsys):
+    """Campaign of issue 11: the CPU timer's TimeoutError raised inside a finalizer is 'ignored' by
+    Python (a traceback on stderr) and the evaluation ran on; the timer now re-fires until disarmed
+    and such an ignored TimeoutError is not printed."""
+    def burn(seconds):
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            pass
+
+    class SlowToDelete:
+        def __del__(self):
+            burn(0.3)
+
+    def slow(x):
+        """probe: a finalizer that outlasts the budget, then a long evaluation."""
+        SlowToDelete()
+        burn(10)
+        return x
+
+    from dltheory import cli
+    from dltheory.theory import Quantity, Real, _quantity
+
+    q = Quantity("finalizer-probe", (Real("x"),), slow, "exact", "a test")
+    monkeypatch.setitem(_quantity.registered(), q.name, q)
+    monkeypatch.setattr(cli, "EVAL_SECONDS", 0.1)
+    start = time.process_time()
+    assert main(["eval", q.name, "x=1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cost guard: refused after 0.1 s" in err, err
+    assert time.process_time() - start < 1.5
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc"), reason="needs /proc (a folder where no file can be made)")
+@pytest.mark.parametrize("args", [["--out", "/proc/x.png"], ["--csv", "/proc/x.csv", "--out", "g.png"]])
+def test_plot_refuses_an_unwritable_target_before_writing_anything(tmp_path, monkeypatch, capsys, args):
+    """Campaign of issue 11: plot --out /proc/x.png was a FileNotFoundError traceback; with --csv
+    /proc/x.csv the figure was written first."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["plot", "gardner-capacity", "kappa=0:3", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "/proc" in err and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("rows, variance", [("1e308,1e308\n-1e308,1e308\n", "2"), ("1,0\n0,1\n", "5e-324")])
+def test_kernel_never_writes_a_non_finite_matrix(tmp_path, monkeypatch, capsys, rows, variance):
+    """Campaign of issue 11: inputs near 1e308 or a subnormal weight variance wrote a NaN/inf matrix, exit 0."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text(rows)
+    rc = main(["kernel", "--activation", "relu", "--depth", "2", "--weight-variance", variance, "--x", "x.csv",
+               "--out", "K.npy"])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and "--x" in err, err
+    assert not (tmp_path / "K.npy").exists()
+
+
+def test_kernel_refuses_an_empty_file_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text("")
+    assert main(["kernel", "--activation", "relu", "--depth", "2", "--weight-variance", "2", "--x", "x.csv",
+                 "--out", "K.npy"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

@@ -215,3 +215,106 @@ def test_every_limit_formula_declares_where_it_is_meant_to_be_used():
     assert missing == []
     stale = [n for n in NO_REGIME if all_quantities()[n].regime is not None]
     assert stale == []
+
+
+# ---------------------------------------------------------------- subnormal and huge corners (issue 11, sec. 2)
+def test_a_float_evaluator_that_overflows_is_carried_in_mpmath():
+    """Was refused ("not finite in double precision") inside the declared domain: 2 rad/gamma at a
+    subnormal margin, a product of norms near 1e300. The shared fallback (theory/_quantity.py) re-runs
+    the evaluator with its real parameters as mpmath numbers; values recomputed here by hand."""
+    import mpmath
+
+    v = evaluate("rademacher-margin-bound", margin_risk=0.1, gamma=5e-324, rademacher=0.05, n=1000, delta=0.01)
+    expected = 0.1 + 2 * 0.05 / mpmath.mpf(5e-324) + 3 * mpmath.sqrt(mpmath.log(100) / 2000)
+    assert isinstance(v, mpmath.mpf) and abs(v / expected - 1) < 1e-14
+    v = evaluate("rademacher-bound", form="golowich-rakhlin-shamir", frobenius_norms=[1e300, 1e300],
+                 input_norm=1.5, n=400)
+    expected = 1.5 * (mpmath.sqrt(4 * mpmath.log(2)) + 1) * mpmath.mpf(1e300) ** 2 / 20
+    assert abs(v / expected - 1) < 1e-14
+
+
+def test_log1p_of_a_ratio_at_a_subnormal_coupling():
+    """logdet-flatness at gamma = 5e-324: lambda/gamma overflows; (1/2) sum ln(lambda/gamma) to 1e-320."""
+    v = evaluate("logdet-flatness", eigenvalues=[1.0, 4.0], gamma=5e-324)
+    assert v == pytest.approx(0.5 * (2 * -math.log(5e-324) + math.log(4.0)), rel=1e-15)
+
+
+def test_random_features_risk_keeps_its_digits_for_a_nearly_linear_activation():
+    """Was 2.18 at mu_star = 1e-50 and 2e100 at 1e-150 (the E0, E1, E2 polynomials grow as
+    zeta^6, zeta = mu1/mu_star, and cancel): the working precision now grows with log10 zeta. The
+    risk converges as mu_star -> 0; the reference is the value at mu_star = 1e-6 (no cancellation
+    issue there), which the limit matches to 1e-11 (the mu_star^2 correction)."""
+    ref = evaluate("random-features-risk", psi1=2.0, psi2=1.0, ridge=0.1, noise=0.25, mu_star=1e-6)
+    for mu_star in (1e-50, 1e-150):
+        v = evaluate("random-features-risk", psi1=2.0, psi2=1.0, ridge=0.1, noise=0.25, mu_star=mu_star)
+        assert v == pytest.approx(ref, rel=1e-10)
+
+
+def test_gibbs_risk_at_a_subnormal_prior_width():
+    """weight-information-pac-bayes at prior_std = 5e-324 was refused: mpmath.erfc overflows a float
+    for arguments near 1e300; its far tails are 0 and 2 at any working precision."""
+    point = dict(design=[1.0, 0.0, 0.5, 1.0, -1.0, 2.0, 0.3, -0.7], rows=4, targets=[0.9, 1.2, 0.4, -0.5],
+                 noise=0.5, beta=1.0, tolerance=1.0)
+    v = evaluate("weight-information-pac-bayes", prior_std=5e-324, **point)
+    assert 0 < v <= 1 and math.isfinite(v)
+
+
+def test_products_and_ratios_that_overflow_on_legal_input():
+    """Each was refused inside its declared domain (campaign of issue 11): sqrt(T1 T2) with T2 = 1e308
+    (the product overflows, the root does not), ln(1/delta) at a subnormal delta."""
+    assert evaluate("dinh-invariant-trace", trace_first=3.0, trace_second=1e308) == pytest.approx(2 * math.sqrt(3.0) * 1e154)
+    v = evaluate("rademacher-margin-bound", margin_risk=0.1, gamma=0.5, rademacher=0.05, n=1000, delta=5e-324)
+    assert v == pytest.approx(0.1 + 0.2 + 3 * math.sqrt(-math.log(5e-324) / 2000), rel=1e-15)
+
+
+@pytest.mark.parametrize("args, param", [
+    (dict(name="dinh-transformed-top-eigenvalue", hessian=[2.0, 0.5, 0.5, 1.0], first=1, alpha=5e-324), "alpha"),
+    (dict(name="ntk-gd-test-mean", activation="relu", depth=2, weight_variance=2.0, bias_variance=0.1,
+          train=[0.0, 1.2, 2.5], targets=[1.0, -0.5, 0.5], test=0.6, time=2.0, learning_rate=5e-324), "learning_rate")])
+def test_unrepresentable_corners_are_refused_naming_the_parameter(args, param):
+    with pytest.raises(BadInput) as e:
+        evaluate(**args)
+    assert e.value.param == param
+
+
+def test_gaussian_information_at_a_tiny_input_noise():
+    """nuisance-information x-y was +inf (refused) for input_noise <= 1e-20: mpmath.det calls
+    diag(sigma^2, 1) singular. I(X;Y) = (1/2) ln(1 + 1/sigma^2) for u = e1, V = e2 (recomputed here)."""
+    point = dict(signal=[1.0, 0.0], nuisance=[0.0, 1.0], nuisance_dim=1, encoder=[1.0, 0.5], rows=1, noise=0.1,
+                 information="x-y")
+    for sigma in (0.5, 1e-20, 5e-324):
+        v = evaluate("nuisance-information", input_noise=sigma, **point)
+        expected = 0.5 * math.log1p(0.25 ** -1) if sigma == 0.5 else -math.log(sigma)
+        assert float(v) == pytest.approx(expected, rel=1e-14)
+
+
+def test_rademacher_bound_at_depth_and_at_the_reference_network():
+    """Issue 11: NTS at depth 9999 overflowed 2^(d-1) (refused); BFT with all (2,1) norms zero divided
+    by R_A = 0. The first is 2^9998 3 sqrt(4 ln 10) 2 / 20 (recomputed here in mpmath); the second is 0:
+    every layer equals its reference, the class is one function."""
+    import mpmath
+
+    v = evaluate("rademacher-bound", form="neyshabur-tomioka-srebro", path_norm=3.0, depth=9999, input_dim=5,
+                 input_norm=2.0, n=400)
+    expected = 3 * mpmath.mpf(2) ** 9998 * mpmath.sqrt(4 * mpmath.log(10)) * 2 / 20
+    assert abs(v / expected - 1) < 1e-14
+    assert evaluate("rademacher-bound", form="bartlett-foster-telgarsky", spectral_norms=[1.0, 1.0],
+                    l21_norms=[0.0, 0.0], max_dim=10, input_norm=0.8, n=100) == 0.0
+
+
+def test_sharpness_entries_are_declared_where_the_value_is_representable():
+    """keskar-sharpness-quadratic at point = 1e300 was refused at evaluation (the value ~ 1e600);
+    the entries of H, x, g and A are now declared on [-1e50, 1e50] and refused at validation."""
+    with pytest.raises(BadInput) as e:
+        evaluate("keskar-sharpness-quadratic", hessian=[2.0, 0.0, 0.0, 0.5], point=[1e300, 1e300], epsilon=0.01)
+    assert e.value.param == "point" and "1e+50" in e.value.domain
+
+
+def test_local_entropy_without_a_spurious_overflow():
+    """gamma lambda overflowed at gamma = 1e308 (the term is gamma lambda/(lambda + gamma) d^2 <= min(lambda,
+    gamma) d^2); a displacement of 1e300 (a value ~ 1e600) is refused at validation."""
+    v = evaluate("local-entropy-quadratic", eigenvalues=[1e300, 4.0], gamma=1e300, displacement=[1e3, 1.0])
+    assert v == pytest.approx(-0.5 * (0.5e300 * 1e6), rel=1e-12)
+    with pytest.raises(BadInput) as e:
+        evaluate("local-entropy-quadratic", eigenvalues=[1.0, 4.0], gamma=1.0, displacement=[1e300, 1e300])
+    assert e.value.param == "displacement"

@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import math
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -114,7 +115,9 @@ def _property(examples: int):
     return test
 
 
-test_eval_contract_on_drawn_points = _property(4)
+#: draws per quantity: 4 in CI; a campaign sets DLTHEORY_CONTRACT_EXAMPLES (e.g. 200) and runs -m "not slow or slow"
+DRAWS = int(os.environ.get("DLTHEORY_CONTRACT_EXAMPLES", "4"))
+test_eval_contract_on_drawn_points = _property(DRAWS)
 
 
 def _corners(p) -> list[str]:
@@ -124,7 +127,7 @@ def _corners(p) -> list[str]:
         return [str(v) for v in (p.lo, p.hi) if v is not None]
     if isinstance(p, Real):
         out = [str(v) for v, is_open in ((p.lo, p.lo_open), (p.hi, p.hi_open)) if v is not None and not is_open]
-        out += ["5e-324", "1e300"] + (["inf"] if p.allow_inf else [])
+        out += ["5e-324", "1e300", "1e308"] + (["inf"] if p.allow_inf else [])
         return out
     if isinstance(p, IntList):
         hi = p.hi if p.hi is not None else 10**6

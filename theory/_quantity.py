@@ -352,12 +352,32 @@ class Quantity:
 
     def _in_mpmath(self, kwargs: dict[str, Any], dps: int | None):
         """Where double precision overflowed or underflowed, the same evaluation in mpmath at 15
-        digits (its exponent range is unbounded), if the quantity takes --dps; None otherwise."""
-        if dps is not None or not self.takes_dps:
+        digits (its exponent range is unbounded): with dps=15 if the quantity takes --dps; otherwise
+        with its real parameters given as mpmath numbers, so that arithmetic on them (a product of
+        norms, 2/gamma at a subnormal margin, a square of a subnormal) is carried in mpmath. A
+        result that is still not a finite number, or an evaluator that cannot take mpmath numbers
+        (NumPy, math.exp beyond the double range), gives None."""
+        if dps is not None:
             return None
+        import mpmath
+
+        if self.takes_dps:
+            call = {**kwargs, "dps": 15}
+        else:
+            real = {p.name for p in self.params if isinstance(p, (Real, RealList))}
+            if not any(kwargs.get(name) is not None for name in real):
+                return None
+
+            def mp(v):
+                return tuple(map(mpmath.mpf, v)) if isinstance(v, tuple) else mpmath.mpf(v)
+
+            call = {k: mp(v) if k in real and v is not None else v for k, v in kwargs.items()}
         try:
-            value = self.function(**{**kwargs, "dps": 15})
-        except ArithmeticError:
+            with mpmath.workdps(15):
+                value = self.function(**call)
+        except (ArithmeticError, TypeError, ValueError):
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, Fraction, mpmath.mpf)):
             return None
         return None if _not_finite(value) else value
 

@@ -234,9 +234,15 @@ def random_features_risk(psi1: float, psi2: float, ridge: float, signal: float =
     if ridge == 0 and psi1 == psi2:
         raise BadInput("psi1", psi1, "psi1 != psi2 when ridge = 0",
                        "the ridgeless risk diverges at the interpolation threshold psi1 = psi2")
-    ridge_bar = ridge / mu_star**2
+    import mpmath
+
+    ridge_bar = mpmath.mpf(ridge) / mpmath.mpf(mu_star) ** 2  # mpmath: mu_star may be subnormal
     s2 = psi1 * psi2 * ridge_bar
-    # digits: the risk is a difference of polynomials in chi that cancels to relative order s near the peak
-    dps = 40 if s2 == 0 or s2 >= 1e-20 else 40 + math.ceil(-math.log10(s2))
-    b, v = rf_bias_variance(psi1, psi2, ridge_bar, mu1 / mu_star, dps)
+    # digits: the risk is a difference of polynomials in chi that cancels to relative order s near the peak,
+    # and its terms grow as zeta^6 where zeta = mu1/mu_star is large (a nearly linear activation)
+    dps = 40 if s2 == 0 or s2 >= 1e-20 else 40 + math.ceil(-mpmath.log10(s2))
+    zeta = mpmath.mpf(mu1) / mpmath.mpf(mu_star)
+    if zeta > 1:
+        dps += math.ceil(6 * mpmath.log10(zeta))
+    b, v = rf_bias_variance(psi1, psi2, ridge_bar, zeta, dps)
     return signal * b + (noise + nonlinear) * v + nonlinear

@@ -43,7 +43,8 @@ def _lists(eigenvalues, displacement, required: bool = False):
 
 
 @quantity("local-entropy-quadratic", _EIG, _GAMMA,
-          RealList("displacement", default=None, doc="x - x* in the eigenbasis of A (default 0)"),
+          RealList("displacement", lo=-1e100, hi=1e100, default=None,
+                   doc="x - x* in the eigenbasis of A (default 0; |d_i| <= 1e100: the value grows as d^2)"),
           status="exact", verified="recomputed",
           citation="local entropy of " + CHAUDHARI + ", Eq. (3), evaluated in closed form here for a quadratic "
                    "minimum (derivation local-entropy-flatness)",
@@ -64,7 +65,7 @@ def local_entropy_quadratic(eigenvalues, gamma, displacement=None):
     lam, d = _lists(eigenvalues, displacement)
     n = len(lam)
     return (n / 2 * math.log(2 * math.pi) - 0.5 * math.fsum(math.log(l + gamma) for l in lam)
-            - 0.5 * math.fsum(gamma * l * di * di / (l + gamma) for l, di in zip(lam, d)))
+            - 0.5 * math.fsum(gamma * (l / (l + gamma)) * di * di for l, di in zip(lam, d)))  # gamma l may overflow
 
 
 @quantity("logdet-flatness", _EIG, _GAMMA, status="exact", verified="recomputed",
@@ -85,7 +86,15 @@ def logdet_flatness(eigenvalues, gamma):
     constants. Exact; derivation ``local-entropy-flatness``.
     """
     lam, _ = _lists(eigenvalues, None)
-    return 0.5 * math.fsum(math.log1p(l / gamma) for l in lam)
+    return 0.5 * math.fsum(_log1p_ratio(l, gamma) for l in lam)
+
+
+def _log1p_ratio(a: float, b: float) -> float:
+    """ln(1 + a/b) for a >= 0, b > 0, also where a/b overflows (a subnormal b): ln a - ln b + ln(1 + b/a)."""
+    r = a / b
+    if math.isfinite(r):
+        return math.log1p(r)
+    return math.log(a) - math.log(b) + math.log1p(b / a)
 
 
 @quantity("entropy-sgd-gradient-quadratic", _EIG, _GAMMA,

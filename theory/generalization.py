@@ -431,8 +431,13 @@ def path_norm_bound(path_norm, depth, input_dim, input_norm, n, p=1.0, width=1):
     """NTS (2015): phi (2 H^(1/p*))^(d-1) sqrt(min(p*, 4 ln 2D)) max||x||_p* / sqrt(n)."""
     p_star = math.inf if p == 1 else p / (p - 1)
     layer = 2 * width ** (0.0 if p == 1 else 1 / p_star)
-    return (path_norm * layer ** (depth - 1) * math.sqrt(min(p_star, 4 * math.log(2 * input_dim)))
-            * input_norm / math.sqrt(n))
+    try:
+        growth = layer ** (depth - 1)
+    except OverflowError:  # beyond the double range (2^(d-1) at depth ~ 1000): carried in mpmath
+        import mpmath
+
+        growth = mpmath.mpf(layer) ** (depth - 1)
+    return path_norm * growth * math.sqrt(min(p_star, 4 * math.log(2 * input_dim))) * input_norm / math.sqrt(n)
 
 
 def spectral_bound(spectral_norms, l21_norms, max_dim, input_norm, n):
@@ -440,7 +445,9 @@ def spectral_bound(spectral_norms, l21_norms, max_dim, input_norm, n):
     prod = math.prod(spectral_norms)
     if prod == 0:
         return 0.0
-    ratios = sum((b / s) ** (2 / 3) for s, b in zip(spectral_norms, l21_norms))
+    ratios = sum((b / s) ** (2 / 3) for s, b in zip(spectral_norms, l21_norms) if b > 0)
+    if ratios == 0:  # every layer at its reference matrix: one function, Rademacher complexity 0
+        return 0.0
     R_A = prod * ratios ** 1.5
     root_log = math.sqrt(math.log(2 * max_dim**2))
     x = math.sqrt(n) * prod / (3 * root_log * R_A)
@@ -546,4 +553,4 @@ def rademacher_margin_bound(margin_risk, gamma, rademacher, n, delta):
     steps at delta/2 and has ln(2/delta). Both derived in generalization-margin-bound, with
     symmetrization and Talagrand's contraction. Returned unclipped. Status: rigorous upper bound.
     """
-    return margin_risk + 2.0 * rademacher / gamma + 3.0 * math.sqrt(math.log(1.0 / delta) / (2.0 * n))
+    return margin_risk + 2.0 * rademacher / gamma + 3.0 * math.sqrt(-math.log(delta) / (2.0 * n))

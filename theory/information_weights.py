@@ -63,13 +63,33 @@ def lagrangian_posterior(design, rows, targets, prior_std, noise, beta):
     return Minv * (X.T * y), b * s2 * Minv, X, y
 
 
+def _logdet(m):
+    """ln det of a symmetric positive-definite mpmath matrix, 2 sum ln L_ii of its Cholesky factor
+    (no pivot tolerance): mpmath.det and mpmath.cholesky call a pivot far below the matrix's norm
+    singular (det 0, ln det -inf), e.g. a covariance sigma^2 I + V V^T at sigma = 1e-20."""
+    import mpmath
+
+    n = m.rows
+    L = mpmath.matrix(n, n)
+    total = mpmath.mpf(0)
+    for j in range(n):
+        pivot = m[j, j] - mpmath.fsum(L[j, k] ** 2 for k in range(j))
+        if not pivot > 0:  # not positive definite to working precision
+            return mpmath.log(mpmath.det(m))
+        L[j, j] = mpmath.sqrt(pivot)
+        total += mpmath.log(pivot)
+        for i in range(j + 1, n):
+            L[i, j] = (m[i, j] - mpmath.fsum(L[i, k] * L[j, k] for k in range(j))) / L[j, j]
+    return total
+
+
 def gaussian_kl_from_prior(mu, sigma, prior_std):
     """KL(N(mu, Sigma) || N(0, lambda^2 I)) = (1/2)[tr Sigma/lambda^2 + |mu|^2/lambda^2 - p - ln det(Sigma/lambda^2)]."""
     import mpmath
 
     p, l2 = sigma.rows, mpmath.mpf(prior_std) ** 2
     trace = sum(sigma[i, i] for i in range(p))
-    return (trace / l2 + sum(m * m for m in mu) / l2 - p - mpmath.log(mpmath.det(sigma / l2))) / 2
+    return (trace / l2 + sum(m * m for m in mu) / l2 - p - _logdet(sigma / l2)) / 2
 
 
 def gibbs_tolerance_risk(mu, sigma, X, y, tolerance):
@@ -87,8 +107,21 @@ def gibbs_tolerance_risk(mu, sigma, X, y, tolerance):
             total += 1 if abs(r) > tau else 0
             continue
         v = mpmath.sqrt(2 * v2)
-        total += (mpmath.erfc((tau - r) / v) + mpmath.erfc((tau + r) / v)) / 2
+        total += (_erfc((tau - r) / v) + _erfc((tau + r) / v)) / 2
     return total / X.rows
+
+
+ERFC_FAR = 10**6  #: |x| beyond which erfc(x) is 0 or 2 at any working precision up to 10^11 digits
+
+
+def _erfc(x):
+    """mpmath.erfc(x), with its far tails as their values: for x > ERFC_FAR, 0 < erfc(x) < exp(-x^2)
+    < 10^-(4*10^11), below any working precision (mpmath's erfc itself overflows a float there)."""
+    import mpmath
+
+    if abs(x) > ERFC_FAR:
+        return mpmath.mpf(0) if x > 0 else mpmath.mpf(2)
+    return mpmath.erfc(x)
 
 
 @quantity("weight-lagrangian-value", *_DATA, status="exact",
@@ -112,7 +145,7 @@ def weight_lagrangian_value(design, rows: int, targets, prior_std: float, noise:
         mu, _, X, y = lagrangian_posterior(design, rows, targets, prior_std, noise, beta)
         s2, l2, b = mpmath.mpf(noise) ** 2, mpmath.mpf(prior_std) ** 2, mpmath.mpf(beta)
         fit = ((y.T * y)[0] - ((X.T * y).T * mu)[0]) / (2 * s2)
-        logdet = mpmath.log(mpmath.det(mpmath.eye(X.cols) + (l2 / (b * s2)) * (X.T * X)))
+        logdet = _logdet(mpmath.eye(X.cols) + (l2 / (b * s2)) * (X.T * X))
         return +(rows * mpmath.log(2 * mpmath.pi * s2) / 2 + fit + b * logdet / 2)
 
 
@@ -211,9 +244,9 @@ def nuisance_information(signal, nuisance, nuisance_dim: int, input_noise: float
         cov_t, given_y, given_n, given_x, cov_x, x_given_y = representation_covariances(
             signal, nuisance, nuisance_dim, input_noise, encoder, rows, noise)
         if information == "x-y":
-            return +(mpmath.log(mpmath.det(cov_x)) - mpmath.log(mpmath.det(x_given_y))) / 2
+            return +(_logdet(cov_x) - _logdet(x_given_y)) / 2
         cond = {"t-x": given_x, "t-y": given_y, "t-n": given_n}[information]
-        return max(+(mpmath.log(mpmath.det(cov_t)) - mpmath.log(mpmath.det(cond))) / 2, mpmath.mpf(0)) + 0
+        return max(+(_logdet(cov_t) - _logdet(cond)) / 2, mpmath.mpf(0)) + 0
 
 
 @quantity("nuisance-information-bound", *_MODEL, status="rigorous-upper-bound",
@@ -238,4 +271,4 @@ def nuisance_information_bound(signal, nuisance, nuisance_dim: int, input_noise:
     with mpmath.workdps(30):
         _, given_y, _, given_x, _, _ = representation_covariances(signal, nuisance, nuisance_dim, input_noise,
                                                                   encoder, rows, noise)
-        return +(mpmath.log(mpmath.det(given_y)) - mpmath.log(mpmath.det(given_x))) / 2
+        return +(_logdet(given_y) - _logdet(given_x)) / 2

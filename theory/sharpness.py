@@ -33,12 +33,16 @@ DINH = ("Dinh, Pascanu, Bengio & Bengio (2017), Sharp minima can generalize for 
 MAX_BOX_DIM = 16  # 2^16 vertices
 MAX_HESSIAN_DIM = 400
 
-_HESSIAN = RealList("hessian", doc="symmetric n x n Hessian H, row-major (n^2 values)")
-_POINT = RealList("point", doc="the parameter vector x (n values): it sets the box's half-widths")
+#: |entries| of H, x, g and A: the sharpness is a product of up to five of them with eps^2 and alpha^-+2
+#: (each <= 1e12), so 1e50 keeps every value inside the double range (it was refused at evaluation)
+ENTRY_MAX = 1e50
+_HESSIAN = RealList("hessian", lo=-ENTRY_MAX, hi=ENTRY_MAX, doc="symmetric n x n Hessian H, row-major (n^2 values)")
+_POINT = RealList("point", lo=-ENTRY_MAX, hi=ENTRY_MAX, doc="the parameter vector x (n values): it sets the box's half-widths")
 _EPS = Real("epsilon", lo=0, lo_open=True, hi=1e6, doc="box size eps > 0")
 _LOSS = Real("loss", lo=0, default=0.0, doc="f(x) >= 0 (the normalisation 1 + f(x))")
-_GRAD = RealList("gradient", default=None, doc="grad f(x) (n values; default 0, a minimum)")
-_ALPHA = Real("alpha", lo=0, lo_open=True, hi=1e6, doc="scale alpha > 0 of T_alpha")
+_GRAD = RealList("gradient", lo=-ENTRY_MAX, hi=ENTRY_MAX, default=None, doc="grad f(x) (n values; default 0, a minimum)")
+_ALPHA = Real("alpha", lo=1e-6, hi=1e6, doc="scale alpha of T_alpha (1e-6 to 1e6: the orbit both ways, "
+               "with alpha^-2 and alpha^2 inside the double range)")
 _FIRST = Int("first", lo=1, doc="number of first-layer parameters (the first block of H)")
 
 
@@ -104,7 +108,7 @@ def keskar_quadratic(h, point, epsilon, loss, g, a=None) -> float:
 
 
 @quantity("keskar-sharpness-quadratic", _HESSIAN, _POINT, _EPS, _LOSS, _GRAD,
-          RealList("projection", default=None, doc="A, n x p row-major (n p values; default I_n)"),
+          RealList("projection", lo=-ENTRY_MAX, hi=ENTRY_MAX, default=None, doc="A, n x p row-major (n p values; default I_n)"),
           status="exact", verified="secondary",
           citation=KESKAR + " (the definition); exact for a quadratic by vertex enumeration (derived here)",
           examples=({"hessian": (2.0, 0.0, 0.0, 0.5), "point": (1.0, -0.5), "epsilon": 0.01},
@@ -167,7 +171,10 @@ def dinh_invariant_trace(trace_first, trace_second):
     T1 T2 is invariant (T1 -> T1/alpha^2, T2 -> alpha^2 T2), and T1/alpha^2 + alpha^2 T2 >= 2 sqrt(T1 T2)
     with equality at alpha^4 = T1/T2 (AM-GM). Exact; derivation ``keskar-dinh-sharpness``.
     """
-    return 2.0 * math.sqrt(trace_first * trace_second)
+    product = trace_first * trace_second
+    if 1e-300 < product < math.inf:
+        return 2.0 * math.sqrt(product)
+    return 2.0 * math.sqrt(trace_first) * math.sqrt(trace_second)  # the product overflows or underflows
 
 
 @quantity("dinh-transformed-top-eigenvalue", _HESSIAN, _FIRST, _ALPHA, status="exact", verified="recomputed",

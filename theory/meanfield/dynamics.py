@@ -42,6 +42,9 @@ CITATION = ("Lee, Xiao, Schoenholz, Bahri, Novak, Sohl-Dickstein & Pennington (2
             "of the linearised network's test outputs under gradient descent on the squared error); Thm 2.1")
 
 
+MAX_STEPS = 1e15  #: gradient steps time / learning_rate, counted exactly in a double
+
+
 def coefficients(theta_train, time, learning_rate):
     """B_t = Theta^{-1}(I - A_t) through the eigen-decomposition of the training NTK."""
     import numpy as np
@@ -65,6 +68,9 @@ def coefficients(theta_train, time, learning_rate):
         g = 1.0 / lam
     elif learning_rate > 0:
         steps = time / learning_rate
+        if not steps <= MAX_STEPS:  # also inf (a subnormal learning rate): the step count is not an integer we can check
+            raise BadInput("learning_rate", learning_rate, f"at least time / {MAX_STEPS:.0e} = {time / MAX_STEPS:.3g} "
+                           "(0: gradient flow)", "more gradient steps than can be counted exactly")
         k = round(steps)
         if abs(steps - k) > 1e-9 * max(1.0, steps):
             raise BadInput("time", time, f"a whole number of steps times learning_rate = {learning_rate}")
