@@ -29,12 +29,18 @@ def load(path: str):
 
     allowed = "a readable .npy array (P, M, N) or .npz of (M_i, N) arrays"
     try:
+        with open(path, "rb") as f:
+            magic = f.read(6)
+        if magic != b"\x93NUMPY" and not magic.startswith(b"PK\x03\x04"):
+            raise BadInput("--manifolds", path, allowed, "not a NumPy .npy or .npz file")
         data = np.load(path, allow_pickle=False)
         if isinstance(data, np.lib.npyio.NpzFile):
             with data:
                 arrays = [data[k] for k in data.files]
             return arrays
         return data
+    except BadInput:
+        raise
     except FileNotFoundError:
         raise BadInput("--manifolds", path, allowed, "no such file") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:

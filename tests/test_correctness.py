@@ -318,3 +318,16 @@ def test_local_entropy_without_a_spurious_overflow():
     with pytest.raises(BadInput) as e:
         evaluate("local-entropy-quadratic", eigenvalues=[1.0, 4.0], gamma=1.0, displacement=[1e300, 1e300])
     assert e.value.param == "displacement"
+
+
+def test_integer_parameters_take_numpy_integers_and_the_command_line_only_ascii_digits():
+    """From Python and notebooks a numpy integer is an integer (the referee's max-margin labels);
+    on the command line, digits of other scripts are refused (int() would read them)."""
+    import numpy as np
+
+    from dltheory.cli import main
+
+    value = evaluate("max-margin", points=[1, 0.5, 0.25, 1, -1, 0.25, 0.5, -1], dim=np.int64(2),
+                            labels=np.array([1, 1, -1, -1]))
+    assert value == pytest.approx(7 / math.sqrt(244), rel=1e-12)
+    assert main(["eval", "manifold-capacity-l1-ball", "dim=\u0661\u0662", "radius=1"]) == 2

@@ -135,6 +135,7 @@ def test_cli(tmp_path):
     (tmp_path / "junk.npy").write_text("not numpy")
     r = _cli("--manifolds", "junk.npy", cwd=tmp_path)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "not a NumPy .npy or .npz file" in r.stderr and "pickle" not in r.stderr
     r = _cli("--manifolds", "m.npy", "--kappa", "-1", cwd=tmp_path)
     assert r.returncode == 2
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import numbers
 import re
 import sys
 from dataclasses import dataclass, field
@@ -66,6 +67,9 @@ class Param:
                 "form_optional": self.form_optional, "doc": self.doc}
 
     def parse(self, text: str) -> Any:
+        """Command-line text: ASCII only (Python's int() and float() would also read other scripts' digits)."""
+        if not text.isascii():
+            raise BadInput(self.name, text, self.domain, "not ASCII text")
         return self.validate(self._convert(text.strip(), text))
 
     def validate(self, value: Any) -> Any:
@@ -75,7 +79,7 @@ class Param:
         return text
 
 
-_INT = re.compile(r"[+-]?\d+")
+_INT = re.compile(r"[+-]?[0-9]+")
 MAX_DIGITS = 100_000  #: an exact result with more digits is refused (printing it would take seconds)
 
 
@@ -113,11 +117,12 @@ class Int(Param):
         return _to_int(text, self.name, raw, self.domain)
 
     def validate(self, value):
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             else:
                 raise BadInput(self.name, value, self.domain, "not an integer")
+        value = int(value)  # numpy integers from Python and notebooks
         if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
             raise BadInput(self.name, value, self.domain)
         return value
