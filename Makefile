@@ -52,6 +52,7 @@ reports: setup
 	$(BIN)/python tools/optim_conditioning.py
 	$(BIN)/python tools/learning_curves_figures.py
 	$(BIN)/python tools/spin_glass_figures.py
+	$(BIN)/dltheory verify pspin-complexity-finite-size pspin-critical-energy-finite-size --seed 0 --plots docs/figures/landscape
 	$(BIN)/python tools/ntk_dynamics_figure.py
 
 test: setup tex
