@@ -173,10 +173,12 @@ def test_dinh_transformed_sharpness_by_optimisation():
 
 
 def test_dinh_trace_at_tiny_alpha_does_not_crash():
-    # alpha**2 underflowed to 0 (ZeroDivisionError) below alpha ~ 1e-162; trace_first = 0 is finite there
-    assert ev("dinh-transformed-trace", trace_first=0.0, trace_second=1.0, alpha=1e-200) == 0.0
-    with pytest.raises(BadInput):
-        ev("dinh-transformed-trace", trace_first=1.0, trace_second=1.0, alpha=1e-200)  # 1e400: not finite
+    # alpha**2 underflowed to 0 (ZeroDivisionError) below alpha ~ 1e-162: the domain of alpha is now
+    # [1e-6, 1e6] (refused at validation, naming alpha), and its ends evaluate
+    assert ev("dinh-transformed-trace", trace_first=0.0, trace_second=1.0, alpha=1e-6) == pytest.approx(1e-12)
+    assert ev("dinh-transformed-trace", trace_first=1.0, trace_second=1.0, alpha=1e-6) == pytest.approx(1e12)
+    with pytest.raises(BadInput, match="alpha"):
+        ev("dinh-transformed-trace", trace_first=1.0, trace_second=1.0, alpha=1e-200)
 
 
 # ----------------------------------------------------------------------------- gradient failures

@@ -157,7 +157,7 @@ def dinh_transformed_trace(trace_first, trace_second, alpha):
     D = diag(alpha I, I/alpha) (Dinh et al., ICML 2017, Sec. 4). Unbounded as alpha -> 0 (if T1 > 0) or
     alpha -> infinity (if T2 > 0) although the function is unchanged. Derivation ``keskar-dinh-sharpness``.
     """
-    return trace_first / alpha / alpha + alpha * alpha * trace_second  # alpha**2 would underflow to 0 below 1e-162
+    return trace_first / alpha**2 + alpha**2 * trace_second
 
 
 @quantity("dinh-invariant-trace", Real("trace_first", lo=0, doc="tr of the first-layer block of H (>= 0)"),

@@ -155,7 +155,7 @@ MUTANTS: tuple[Mutant, ...] = (
            _verify("regions-upper-attained-1d")),
     # ------------------------------------------------------------------ theory
     Mutant("T1", "theory", "theory/generalization.py",
-           "3.0 * math.sqrt(math.log(1.0 / delta) / (2.0 * n))", "3.0 * math.sqrt(math.log(2.0 / delta) / (2.0 * n))",
+           "3.0 * math.sqrt(-math.log(delta) / (2.0 * n))", "3.0 * math.sqrt(math.log(2.0 / delta) / (2.0 * n))",
            "margin bound: ln(2/delta) for ln(1/delta)", ("tests/test_generalization.py",
                                                          _conf_derivation("generalization-margin-bound")),
            _verify("rademacher-margin-bound-coverage")),
