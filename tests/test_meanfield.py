@@ -531,3 +531,21 @@ def test_length_deviation_decay_is_the_linearised_length_map_at_one_layer():
     d = sim.length_deviations("tanh", 2, 8, sw, sb, q, eps, 20000, 11)[:, 1]
     e = numerics.mean(d)
     assert abs(e.value - (V(q * (1 + eps)) - V(q))) < 4 * e.stderr
+
+
+@pytest.mark.parametrize("activation", ["gelu", "swish", "softplus"])
+def test_a_length_map_without_a_finite_fixed_point_is_refused_at_once(activation):
+    """At sigma_w^2 = 4 these relu-like maps grow without bound (slope sigma_w^2/2 > 1 at large q).
+    The Newton step could land on q = 0, whose double-precision quadrature raised, and the mpmath
+    redo ran into the 20 s guard; the iteration now refuses, naming weight_variance, in well under a
+    second, and an unconverged q is never returned."""
+    import time
+
+    from dltheory.theory import BadInput, evaluate
+
+    start = time.process_time()
+    with pytest.raises(BadInput, match="weight_variance"):
+        evaluate("correlation-depth-scale", activation=activation, weight_variance=4.0, bias_variance=0.05)
+    assert time.process_time() - start < 5
+    q = evaluate("fixed-point-length", activation=activation, weight_variance=1.5, bias_variance=0.05)
+    assert 0.05 <= q < 10

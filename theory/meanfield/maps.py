@@ -53,20 +53,26 @@ def _fixed_point(g: Gauss, sw, sb, activation):
                        "the length map has no finite stable fixed point (q diverges or every q is fixed)")
     f = lambda q: sw * g.p2(q) + sb
     tol = N.num(10) ** (-(g.dps or 15) + 1) if N.mp else 1e-15
+    def diverged(problem):
+        return BadInput("weight_variance", float(sw), f"a point where the length map of {name} has a finite "
+                        f"stable fixed point reached from q = 1", problem)
+
     q = N.num(1)
     for _ in range(60):  # enter the basin of the stable fixed point
         q = f(q)
         if not q < _Q_DIVERGES:  # the map grows without bound (sigma_w^2 times its slope at large q >= 1)
-            raise BadInput("weight_variance", float(sw), f"a point where the length map of {name} has a finite "
-                           f"stable fixed point reached from q = 1", "q diverges under the length map")
+            raise diverged("q diverges under the length map")
     for _ in range(400):  # Newton on f(q) - q, safeguarded by the plain iteration
         h = f(q) - q
         if abs(h) <= tol * (1 + abs(q)):
             return q
         slope = sw * g.dq(q) - 1
         step = q - h / slope if slope != 0 else f(q)
-        q = step if step >= 0 and abs(f(step) - step) < abs(h) else f(q)
-    return q
+        # q* = sw E[phi^2] + sb >= sb: a Newton step below sb (or to 0) is overshoot, not a candidate
+        q = step if step > 0 and step >= sb and abs(f(step) - step) < abs(h) else f(q)
+        if not q < _Q_DIVERGES:
+            raise diverged("q diverges under the length map")
+    raise diverged("the length map's iteration from q = 1 does not converge")
 
 
 def length_fixed_point(activation, weight_variance, bias_variance, dps=None):
