@@ -549,3 +549,29 @@ def test_a_length_map_without_a_finite_fixed_point_is_refused_at_once(activation
     assert time.process_time() - start < 5
     q = evaluate("fixed-point-length", activation=activation, weight_variance=1.5, bias_variance=0.05)
     assert 0.05 <= q < 10
+
+
+def test_the_vertex_recursion_reuses_its_fixed_point_and_refuses_a_depth_it_cannot_reach(monkeypatch):
+    """Once K^l is at its fixed point (to working precision) C(K) and J(K) repeat, so the 3 x 3 vertex
+    recursion runs on without quadrature: the same V as the full recursion, and depth 10^4 in well
+    under the guard; at a critical point K never settles and a too-deep recursion is refused naming depth."""
+    import time
+
+    from dltheory.theory import BadInput, evaluate
+    from dltheory.theory.meanfield import finite_width as fw
+
+    g, kv = fw.four_point_vertex_two_inputs("tanh", 300, 1.5, 0.05, 1.0, 0.3, 1.0)
+    sw, sb = 1.5, 0.05
+    k = (sw + sb, sw * 0.3 + sb, sw + sb)
+    v = [[0.0] * 3 for _ in range(3)]
+    for _ in range(299):
+        v = fw.vertex_step(v, fw.fourth_moment_covariance(g, k), fw.kernel_jacobian(g, k, sw), sw)
+        k = fw.kernel_step(g, k, sw, sb)
+    assert all(kv[-1][1][p][r] == pytest.approx(v[p][r], rel=1e-12, abs=1e-300) for p in range(3) for r in range(3))
+    start = time.process_time()
+    deep = evaluate("finite-width-cross-kurtosis", activation="tanh", depth=10_000, width=10**6,
+                    weight_variance=1.5, bias_variance=0.05, q12=0.3)
+    assert math.isfinite(deep) and time.process_time() - start < 5
+    monkeypatch.setattr(fw, "LAYER_COST_S", 0.2)  # the guard's budget, shortened for the test
+    with pytest.raises(BadInput, match="depth"):
+        evaluate("finite-width-cross-kurtosis", activation="tanh", depth=10_000, width=10**6, weight_variance=1.0)

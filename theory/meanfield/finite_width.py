@@ -4,9 +4,11 @@ NNGP and NTK kernels (Roberts, Yaida & Hanin 2022; Hanin & Nica 2019)."""
 from __future__ import annotations
 
 import math
+import time
 
 from .._quantity import BadInput, Choice, Int, Real, quantity
-from .gauss import ACTIVATION, BIAS_VARIANCE, COSINE, Q, Q1, Q2, WEIGHT_VARIANCE, Gauss, Precision, as_result
+from .gauss import (ACTIVATION, BIAS_VARIANCE, COSINE, LAYER_COST_S, Q, Q1, Q2, WEIGHT_VARIANCE, Gauss, Precision,
+                    as_result, at_fixed_point)
 from .maps import bounds_point
 
 WIDTH = Int("width", lo=1, hi=10**12, doc="hidden width N (all hidden layers)")
@@ -135,9 +137,16 @@ def four_point_vertex_two_inputs(activation, depth, weight_variance, bias_varian
     k = (sw * N.num(q11) + sb, sw * N.num(q12) + sb, sw * N.num(q22) + sb)
     v = [[N.num(0)] * 3 for _ in range(3)]
     out = [(k, v)]
-    for _ in range(depth - 1):
-        v = vertex_step(v, fourth_moment_covariance(g, k), kernel_jacobian(g, k, sw), sw)
-        k = kernel_step(g, k, sw, sb)
+    start, settled, prev = time.process_time(), None, None
+    for layer in range(depth - 1):
+        if settled is None and prev is not None and at_fixed_point(prev, k, N):
+            settled = (fourth_moment_covariance(g, k), kernel_jacobian(g, k, sw))  # K at its fixed point: C, J repeat
+        if settled is None and time.process_time() - start > LAYER_COST_S:
+            raise BadInput("depth", depth, f"a depth whose {activation} vertex recursion takes under {LAYER_COST_S:g} s "
+                           f"(it reached layer {layer + 1} in that time)", "cost guard")
+        c, jac = settled or (fourth_moment_covariance(g, k), kernel_jacobian(g, k, sw))
+        v = vertex_step(v, c, jac, sw)
+        prev, k = k, (k if settled else kernel_step(g, k, sw, sb))
         out.append((k, v))
     return g, out
 

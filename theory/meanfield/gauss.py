@@ -69,6 +69,14 @@ class _MP:
 
 
 MP_COST_S = 10.0  #: CPU seconds of two-point mpmath quadrature before --dps is refused (cost guard)
+LAYER_COST_S = 10.0  #: cost guard on a layer recursion (CPU seconds: the same refusal however loaded the machine)
+
+
+def at_fixed_point(prev, last, N) -> bool:
+    """A layer map has reached its fixed point to within 16 units of the working precision (the
+    quadrature's own rounding): the layers after it repeat it."""
+    eps = 16 * (N.m.eps if N.mp else 2.0 ** -53)
+    return all(abs(b - a) <= eps * abs(b) for a, b in zip(prev, last))
 _GL_CACHE: dict = {}
 _GL_ORDER = 16  #: Gauss-Legendre nodes per panel
 _ZMAX = 10.0  #: |z| <= 10: the Gaussian tail beyond holds < 1e-22 of the mass

@@ -5,16 +5,8 @@ from __future__ import annotations
 import time
 
 from .._quantity import BadInput, Choice, Int, quantity
-from .gauss import ACTIVATION, BIAS_VARIANCE, COSINE, DEPTH, Q1, Q2, WEIGHT_VARIANCE, Gauss, Precision, as_result
-
-_COST_S = 10.0  #: cost guard on the layer recursion (CPU seconds: the same refusal however loaded the machine)
-
-
-def _settled(prev, last, N):
-    """The layer map has reached its fixed point to within 16 units of the working precision (the quadrature's own rounding)."""
-    eps = 16 * (N.m.eps if N.mp else 2.0 ** -53)
-    return all(abs(b - a) <= eps * abs(b) for a, b in zip(prev, last))
-
+from .gauss import (ACTIVATION, BIAS_VARIANCE, COSINE, DEPTH, LAYER_COST_S, Q1, Q2, WEIGHT_VARIANCE, Gauss, Precision,
+                    as_result, at_fixed_point)
 
 def kernels(activation, depth, weight_variance, bias_variance, q1, q2, c, dps=None):
     """[(K^l_11, K^l_12, K^l_22, Kdot^l_12)] for l = 1..depth (Kdot^1 = None)."""
@@ -27,11 +19,11 @@ def kernels(activation, depth, weight_variance, bias_variance, q1, q2, c, dps=No
     out = [(k11, k12, k22, None)]
     start = time.process_time()
     for layer in range(depth - 1):
-        if len(out) > 2 and _settled(out[-2], out[-1], N):  # a fixed point to working precision: the rest repeat it
+        if len(out) > 2 and at_fixed_point(out[-2], out[-1], N):  # a fixed point to working precision: the rest repeat it
             out.extend([out[-1]] * (depth - 1 - layer))
             break
-        if time.process_time() - start > _COST_S:
-            raise BadInput("depth", depth, f"a depth whose {activation} kernel recursion takes under {_COST_S:g} s "
+        if time.process_time() - start > LAYER_COST_S:
+            raise BadInput("depth", depth, f"a depth whose {activation} kernel recursion takes under {LAYER_COST_S:g} s "
                            f"(it reached layer {layer + 1} in that time)", "cost guard")
         kd = g.dd(k11, k22, k12)
         k11, k12, k22 = (sw * g.p2(k11) + sb, sw * g.pp(k11, k22, k12) + sb, sw * g.p2(k22) + sb)
