@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 
+from .cli import integer
+
 
 def add_parser(sub) -> None:
     s = sub.add_parser("capacity", help="manifold capacity of point clouds (.npy (P, M, N) or .npz of (M_i, N))")
     s.add_argument("--manifolds", required=True, metavar="FILE",
                    help=".npy array (P manifolds, M points, N dimensions) or .npz of (M_i, N) arrays, one per manifold")
     s.add_argument("--kappa", type=float, default=0.0, help="margin kappa >= 0 (default 0)")
-    s.add_argument("--samples", type=int, default=2000, help="Gaussian samples T per manifold (default 2000)")
-    s.add_argument("--seed", type=int, default=0, help="seed of the Gaussian samples (default 0)")
+    s.add_argument("--samples", type=integer, default=2000, help="Gaussian samples T per manifold (default 2000)")
+    s.add_argument("--seed", type=integer, default=0, help="seed of the Gaussian samples (default 0)")
     s.add_argument("--center-correction", action="store_true",
                    help="project out the centre-correlation subspace first (Cohen et al. 2020)")
     s.add_argument("--json", action="store_true", help="one JSON object instead of the text report")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -17,8 +18,16 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2, no usage dump
-        raise UsageError(message)
+    def error(self, message):  # one line, exit 2, no usage dump; a long value is shortened
+        raise UsageError(re.sub(r"'([^']{41,})'", lambda m: f"'{m.group(1)[:20]}...({len(m.group(1))} characters)'",
+                                message))
+
+
+def integer(text: str) -> int:
+    """An option's integer: ASCII digits only (int() also reads other scripts' digits), at most 30 of them."""
+    if not re.fullmatch(r"[+-]?[0-9]{1,30}", text.strip()):
+        raise argparse.ArgumentTypeError(f"not an integer of at most 30 ASCII digits: {text!r}")
+    return int(text)
 
 
 def _fail_input(message: str) -> int:
@@ -296,7 +305,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("eval", help="evaluate a closed form: dltheory eval NAME key=value ...")
     s.add_argument("name", metavar="NAME", help="a quantity (dltheory list)")
     s.add_argument("params", nargs="*", metavar="KEY=VALUE", help="parameters; lists comma-separated (widths=4,4)")
-    s.add_argument("--dps", type=int, help="decimal digits for mpmath evaluations (1 to 10000)")
+    s.add_argument("--dps", type=integer, help="decimal digits for mpmath evaluations (1 to 10000)")
     s.add_argument("--json", action="store_true", help="one JSON object: name, params, value, exact, status, citation")
     s.set_defaults(run=cmd_eval)
 

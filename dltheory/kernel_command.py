@@ -22,6 +22,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from .cli import integer
+
 SUFFIXES = (".npy", ".csv")
 #: refuse quadrature jobs above this many activation evaluations (~10 s on one core)
 MAX_QUADRATURE_EVALUATIONS = 2e9
@@ -30,14 +32,14 @@ MAX_QUADRATURE_EVALUATIONS = 2e9
 def add_parser(subparsers) -> None:
     s = subparsers.add_parser("kernel", help="NNGP/NTK kernel matrix of input files (.npy/.csv)")
     s.add_argument("--activation", required=True, help="pointwise activation (as for the nngp-kernel quantity)")
-    s.add_argument("--depth", required=True, type=int, help="number of hidden layers L")
+    s.add_argument("--depth", required=True, type=integer, help="number of hidden layers L")
     s.add_argument("--weight-variance", required=True, type=float, help="sigma_w^2")
     s.add_argument("--bias-variance", type=float, default=0.0, help="sigma_b^2 (default 0)")
     kind = s.add_mutually_exclusive_group()
     kind.add_argument("--ntk", dest="kind", action="store_const", const="ntk", help="the NTK (default)")
     kind.add_argument("--nngp", dest="kind", action="store_const", const="nngp", help="the NNGP kernel")
     s.add_argument("--parameterization", default="ntk", help="ntk (default) or standard (NTK only; needs --width)")
-    s.add_argument("--width", type=int, help="hidden width N (standard parameterisation)")
+    s.add_argument("--width", type=integer, help="hidden width N (standard parameterisation)")
     s.add_argument("--x", required=True, help="inputs, one per row (.npy or .csv)")
     s.add_argument("--x2", help="second inputs (default: --x)")
     s.add_argument("--out", required=True, help="output matrix (.npy or .csv)")

@@ -23,6 +23,8 @@ import time
 import zlib
 from pathlib import Path
 
+from .cli import integer
+
 MAX_POINTS = 10000
 
 
@@ -33,7 +35,7 @@ def add_parser(sub) -> None:
     s.add_argument("check", metavar="CHECK", help="a check (dltheory list): its simulator runs at each point")
     s.add_argument("params", nargs="*", metavar="PARAM=V1,V2,...", help="values of a parameter; the grid is their product")
     s.add_argument("--quick", action="store_true", help="the simulator's quick sample sizes")
-    s.add_argument("--seed", type=int, default=0, help="base seed; each point is seeded by (seed, check, point)")
+    s.add_argument("--seed", type=integer, default=0, help="base seed; each point is seeded by (seed, check, point)")
     s.add_argument("--out", required=True, help="write one JSON record per point (and a summary) to this file")
     s.add_argument("--plot", help="draw estimates (2 s.e. bars) and theory against --x into this image")
     s.add_argument("--x", help="the plot's horizontal axis (default: the first swept numeric parameter)")

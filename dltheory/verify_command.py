@@ -12,12 +12,12 @@ import json
 import sys
 from pathlib import Path
 
-from .cli import UsageError, expand_names, show_value, writable_folder
+from .cli import UsageError, expand_names, integer, show_value, writable_folder
 
 
 def add_backend_options(s) -> None:
     """``--workers N`` / ``--scheduler ADDRESS``: run points as tasks on dask.distributed (docs/distributed.md)."""
-    s.add_argument("--workers", type=int, help="run points on a local Dask cluster of N worker processes")
+    s.add_argument("--workers", type=integer, help="run points on a local Dask cluster of N worker processes")
     s.add_argument("--scheduler", help="run points on the Dask scheduler at ADDRESS (tcp://host:8786)")
     s.add_argument("--connect-timeout", type=float, help="seconds to reach --scheduler (default 10)")
 
@@ -27,7 +27,7 @@ def add_parser(sub) -> None:
     s.add_argument("names", nargs="*", metavar="NAME", help="checks, or quantities (their checks)")
     s.add_argument("--all", action="store_true", help="every registered check")
     s.add_argument("--quick", action="store_true", help="small sample sizes (seconds per check)")
-    s.add_argument("--seed", type=int, default=0, help="base seed; each point is seeded by (seed, check, index)")
+    s.add_argument("--seed", type=integer, default=0, help="base seed; each point is seeded by (seed, check, index)")
     s.add_argument("--json", action="store_true", help="print the records on stdout as JSON lines")
     s.add_argument("--plots", metavar="DIR", help="write one figure per check, DIR/CHECK.png")
     s.add_argument("--out", metavar="FILE", help="write this run's JSON records to FILE (replaced, not appended)")

@@ -538,3 +538,18 @@ def test_kernel_refuses_an_empty_file_in_one_line(tmp_path, monkeypatch, capsys)
     assert main(["kernel", "--activation", "relu", "--depth", "2", "--weight-variance", "2", "--x", "x.csv",
                  "--out", "K.npy"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_integer_options_are_ascii_and_long_values_are_shortened_in_the_one_line_error(capsys):
+    """Every integer option reads ASCII digits only (int() also reads other scripts' digits), and a
+    5000-digit --dps or a long parameter value is shortened in the one-line refusal."""
+    from dltheory.cli import main
+
+    assert main(["verify", "--seed", "\u0661", "x"]) == 2
+    assert "--seed" in capsys.readouterr().err
+    assert main(["eval", "vc-dimension-lower", "--dps", "9" * 5000]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "(5000 characters)" in err and len(err) < 200
+    assert main(["eval", "gardner-capacity", "kappa=" + "x" * 500]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "(500 characters)" in err and len(err) < 250
