@@ -443,3 +443,23 @@ def test_bound_schur_formulas_and_sufficient_form_on_random_representations():
 def test_weights_and_invariance_bad_input_is_one_line_exit_2(cli, args, text):
     out = cli("eval", *args)
     assert out.returncode == 2 and text in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("noise,beta", [(1e-3, 1.0), (1e-10, 1.0), (1e-100, 1.0), (5e-324, 1.0), (1.0, 1e-10),
+                                        (1.0, 5e-324)])
+def test_weight_lagrangian_closed_form_where_the_design_is_singular(noise, beta):
+    """One sample x = (1, 1), y = 1, lambda = 1 (p > n: X^T X singular): the value is
+    (1/2) ln(2 pi s^2) + c/(2 s^2 (2 + c)) + (beta/2) ln(1 + 2/c), c = beta s^2. At 30 fixed digits
+    s = 1e-10 gave the fit term 0 instead of 1/4 (a wrong value labelled exact); the working precision
+    now carries the digits the ill-conditioned inverse and the cancellation lose."""
+    import mpmath
+
+    from dltheory.theory import evaluate
+
+    with mpmath.workdps(50):
+        s2, b = mpmath.mpf(noise) ** 2, mpmath.mpf(beta)
+        c = b * s2
+        exact = mpmath.log(2 * mpmath.pi * s2) / 2 + c / (2 * s2 * (2 + c)) + b * mpmath.log(1 + 2 / c) / 2
+    value = evaluate("weight-lagrangian-value", design=[1.0, 1.0], rows=1, targets=[1.0], prior_std=1.0,
+                     noise=noise, beta=beta)
+    assert value == pytest.approx(float(exact), rel=1e-12)

@@ -47,6 +47,18 @@ _DATA_EXAMPLE = {"design": [1.0, 0.0, 0.5, 1.0, -1.0, 2.0, 0.3, -0.7], "rows": 4
                  "prior_std": 1.0, "noise": 0.5, "beta": 1.0}
 
 
+def lagrangian_digits(design, prior_std, noise, beta) -> int:
+    """Working digits for M = X^T X + c I, c = beta s^2/lambda^2: 30 beyond twice the digits of the
+    ratio r of |X|^2 to c. Where X^T X is singular (p > n) M has condition number ~r (its inverse loses
+    log10 r digits), and the data-fit term y^T y - y^T X M^-1 X^T y = c y^T (X X^T + c I)^-1 y cancels
+    another log10 r: at 30 fixed digits s = 1e-10 gave the fit 0 instead of 1/4 (a wrong value)."""
+    import mpmath
+
+    c = mpmath.mpf(beta) * mpmath.mpf(noise) ** 2 / mpmath.mpf(prior_std) ** 2
+    scale = max([mpmath.mpf(1)] + [mpmath.mpf(v) ** 2 for v in design])
+    return 30 + 2 * max(0, int(mpmath.ceil(mpmath.log10(scale / c))))
+
+
 def lagrangian_posterior(design, rows, targets, prior_std, noise, beta):
     """The Gaussian Q* = N(mu, Sigma) minimising E_Q[sum_i (y_i - w.x_i)^2/(2 s^2)] + beta KL(Q||P):
     M = X^T X + (beta s^2/lambda^2) I, mu = M^{-1} X^T y, Sigma = beta s^2 M^{-1} (mpmath matrices;
@@ -141,7 +153,7 @@ def weight_lagrangian_value(design, rows: int, targets, prior_std: float, noise:
     """
     import mpmath
 
-    with mpmath.workdps(30):
+    with mpmath.workdps(lagrangian_digits(design, prior_std, noise, beta)):
         mu, _, X, y = lagrangian_posterior(design, rows, targets, prior_std, noise, beta)
         s2, l2, b = mpmath.mpf(noise) ** 2, mpmath.mpf(prior_std) ** 2, mpmath.mpf(beta)
         fit = ((y.T * y)[0] - ((X.T * y).T * mu)[0]) / (2 * s2)
@@ -179,7 +191,7 @@ def weight_information_pac_bayes(design, rows: int, targets, prior_std: float, n
 
     from . import evaluate
 
-    with mpmath.workdps(30):
+    with mpmath.workdps(lagrangian_digits(design, prior_std, noise, beta)):
         mu, sigma, X, y = lagrangian_posterior(design, rows, targets, prior_std, noise, beta)
         kl = gaussian_kl_from_prior(mu, sigma, prior_std)
         risk = gibbs_tolerance_risk(mu, sigma, X, y, tolerance)
