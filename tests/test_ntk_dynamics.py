@@ -235,3 +235,73 @@ def test_cost_guard_and_degenerate_kernels_are_one_line_errors():
     with pytest.raises(BadInput):  # quadrature cost guard
         theory.evaluate("ntk-gd-test-variance", activation="tanh", depth=10000, **dict(p, train=[0.0] * 6,
                                                                                           targets=[1.0] * 6))
+
+
+# ------------------------------------------------------------------ the NNGP check: readout-only training
+
+
+def _weight_path_features(gen, S, activation, depth, N, sw, sb, X):
+    """(S, N + 1, m) readout features psi = (sqrt(sw/N) phi(z^{L-1}), sqrt(sb)) of S networks with
+    every hidden weight and bias drawn (NTK parameterisation, as ``ntk_training``)."""
+    from dltheory.numerics.meanfield.estimators import np_phi
+
+    phi, _ = np_phi(activation)
+    h, fan = np.broadcast_to(X.T, (S,) + X.T.shape), X.shape[1]
+    for _ in range(depth - 1):
+        z = (math.sqrt(sw / fan) * (gen.standard_normal((S, N, fan)) @ h)
+             + math.sqrt(sb) * gen.standard_normal((S, N, 1)))
+        h, fan = phi(z), N
+    return np.concatenate([math.sqrt(sw / N) * h, np.full((S, 1, X.shape[0]), math.sqrt(sb))], axis=1)
+
+
+def test_readout_gradient_descent_converges_to_the_empirical_kernel_regressor():
+    """Brute force at width 6: gradient descent on the readout alone (hidden layers frozen) from a
+    random readout converges to f_0(x) + K_hat(x,X) K_hat(X,X)^-1 (Y - f_0(X)); the mean over the
+    readout's sign (antithetic pair) is the check's per-network estimator ``kernel_regressor``."""
+    from dltheory.numerics.meanfield.ntk_checks import kernel_regressor
+
+    gen = np.random.default_rng(5)
+    X = circle([0.6, 0.0, 1.2, 2.5])  # test input first
+    y = np.array([1.0, -0.5, 0.5])
+    psi = _weight_path_features(gen, 1, "tanh", 3, 6, 2.0, 0.2, X)[0]  # (7, 4)
+    G = psi.T @ psi
+    w0 = gen.standard_normal(psi.shape[0])
+    preds = []
+    for w in (w0.copy(), -w0):
+        lr = 1.0 / np.linalg.eigvalsh(G[1:, 1:])[-1]
+        for _ in range(20000):
+            w -= lr * psi[:, 1:] @ (psi[:, 1:].T @ w - y)
+        f0 = psi.T @ (w0 if len(preds) == 0 else -w0)
+        closed = f0[0] + G[0, 1:] @ np.linalg.solve(G[1:, 1:], y - f0[1:])
+        assert abs(psi[:, 0] @ w - closed) < 1e-9
+        preds.append(psi[:, 0] @ w)
+    assert abs(0.5 * sum(preds) - kernel_regressor(G[None], y)[0]) < 1e-9
+
+
+def test_layer_grams_have_the_weight_path_law():
+    """Two-sample z-tests (threshold 4.0: family-wise rate 5e-4 over the 8 statistics) at width
+    6, depth 3: the Gram sampler (rows of each layer drawn given the previous Gram) against networks
+    with every weight drawn, on the mean Gram entries and the mean kernel regressor; then the power
+    check: the sampler's depth-2 Gram (one layer short) is rejected."""
+    from dltheory.numerics.meanfield.ntk_checks import kernel_regressor, layer_grams
+
+    X = circle([0.6, 0.0, 1.2, 2.5])
+    y = np.array([1.0, -0.5, 0.5])
+    S = 20000
+    psi = _weight_path_features(np.random.default_rng(11), S, "tanh", 3, 6, 2.0, 0.2, X)
+    Gw = psi.transpose(0, 2, 1) @ psi
+
+    def stats(G):
+        iu = np.triu_indices(4)
+        return np.concatenate([G[:, iu[0], iu[1]][:, [0, 1, 4, 7]], kernel_regressor(G, y)[:, None],
+                               G[:, 0, 1:2] * G[:, 2, 3:4], G[:, 1, 1:2] ** 2, G[:, 0, 3:4] ** 2], axis=1)
+
+    def z(a, b):
+        se = np.hypot(a.std(axis=0, ddof=1), b.std(axis=0, ddof=1)) / math.sqrt(S)
+        return (a.mean(axis=0) - b.mean(axis=0)) / se
+
+    a = stats(Gw)
+    ok = z(a, stats(layer_grams("tanh", 3, 6, 2.0, 0.2, X, S, 3)))
+    assert np.all(np.abs(ok) < 4.0), ok
+    bad = z(a, stats(layer_grams("tanh", 2, 6, 2.0, 0.2, X, S, 3)))
+    assert np.max(np.abs(bad)) > 4.0, bad

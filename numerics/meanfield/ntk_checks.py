@@ -24,6 +24,7 @@ from ...theory import evaluate
 from ...theory.meanfield.dynamics import circle, coefficients
 from ...theory.meanfield.kernel_matrix import kernel_matrices
 from .._check import check
+from .._parallel import map_chunks
 from .._size import sized
 from .._stats import Estimate, extrapolate, mean
 from .estimators import fluctuation_exponent
@@ -134,3 +135,85 @@ def _check_deviation(point, seed_sequence, quick):
         logs.append(Estimate(0.5 * math.log(w.mean()), float(np.std(w, ddof=1) / (2 * w.mean() * math.sqrt(w.size))),
                              int(w.size)))
     return fluctuation_exponent(widths, logs)
+
+
+# ------------------------------------------------------------------ the NNGP posterior mean (readout-only training)
+#
+# Train only the readout (v, b_o) of a width-N network whose hidden layers stay at their random
+# initialisation: its features psi(x) = (sqrt(sw/N) phi(z^{L-1}(x)), sqrt(sb)) have the Gram matrix
+# K_hat = psi^T psi = G^{L-1}, the last layer's empirical NNGP kernel. Gradient flow (or GD below
+# 2/lambda_max) on (1/2) sum (f - y)^2 from a readout w_0 converges, for invertible K_hat(X, X),
+# to f(x) = f_0(x) + K_hat(x, X) K_hat(X, X)^-1 (Y - f_0(X)), f_0 linear in w_0 (Lee et al. 2019,
+# Sec. 2.3 with Theta = K_hat: the readout-only NTK is the NNGP kernel). Averaged over a zero-mean
+# w_0 this is the empirical kernel regressor K_hat(x, X) K_hat(X, X)^-1 Y, which the check takes per
+# network (the conditional mean given the hidden layers: the readout's noise removed exactly).
+# Its mean over networks tends to K(x, X) K(X, X)^-1 Y as N -> inf, with an O(1/N) bias (a ratio of
+# random matrices): fit a + b/N. The Gram matrices are sampled layer by layer as in ``gram_path``
+# (given G^{l-1}, the rows of z^l are i.i.d. N(0, G^{l-1})), here for n + 1 inputs at once.
+
+
+def layer_grams(activation, depth, width, weight_variance, bias_variance, X, n, seed, chunk=64):
+    """(n, m, m) last-hidden-layer Gram matrices G^{depth-1} of n independent networks at the m rows
+    of X (NTK parameterisation, n0 = X.shape[1]); rows of each layer's pre-activations drawn from
+    N(0, G) given the previous layer's Gram G (exact in distribution). One SFC64 stream per chunk."""
+    from .estimators import np_phi
+
+    phi, _ = np_phi(activation)
+    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+    m, n0 = X.shape
+    sw, sb = float(weight_variance), float(bias_variance)
+    g0 = sw / n0 * (X @ X.T) + sb
+
+    def work(gen, size):
+        G = np.broadcast_to(g0, (size, m, m)).copy()
+        for _ in range(depth - 1):
+            lam, V = np.linalg.eigh(G)
+            R = V * np.sqrt(np.clip(lam, 0.0, None))[:, None, :]  # G = R R^T
+            H = phi(gen.standard_normal((size, width, m)) @ R.transpose(0, 2, 1))
+            G = sw / width * (H.transpose(0, 2, 1) @ H) + sb
+        return G
+
+    return np.concatenate(map_chunks(work, n, chunk, seed))
+
+
+def kernel_regressor(G, y):
+    """K_hat(x, X) K_hat(X, X)^-1 Y per network: G (S, 1 + n, 1 + n) with the test input first."""
+    sol = np.linalg.solve(G[:, 1:, 1:], np.broadcast_to(np.asarray(y, dtype=np.float64), G[:, 1:, 0].shape)[..., None])
+    return np.einsum("si,si->s", G[:, 0, 1:], sol[..., 0])
+
+
+_NNGP_KEYS = ("activation", "depth", "weight_variance", "bias_variance", "train", "targets", "test")
+
+
+def _nngp_grid(quick):
+    """relu at depth 2 and 4, tanh at depth 3 (erf's NumPy form goes through math.erf per element: too
+    slow for the batched Gram sampler at these sizes)."""
+    pts = [dict((k, _BASE[k]) for k in _NNGP_KEYS),
+           dict(activation="tanh", depth=3, weight_variance=2.0, bias_variance=0.2, train=(0.0, 1.2, 2.5),
+                targets=(1.0, -0.5, 0.5), test=0.6),
+           dict(activation="relu", depth=4, weight_variance=2.0, bias_variance=0.0, train=(-1.0, 0.3, 2.0, 4.0),
+                targets=(0.2, 1.0, -1.0, 0.3), test=1.0)]
+    return pts[:2] if quick else pts
+
+
+def _nngp_sizes(quick):
+    return ((64, 128, 256), 600) if quick else ((64, 128, 256, 512, 1024), sized(8000, minimum=1000))
+
+
+def _ntk_wrong(point):
+    return evaluate("ntk-gd-test-mean", **point)
+
+
+@check("meanfield-nngp-posterior", quantity="nngp-posterior-mean", grid=_nngp_grid, x="depth",
+       title="NNGP posterior mean: networks with only the readout trained, extrapolated in 1/N",
+       wrong=_ntk_wrong, wrong_label="NTK posterior mean (every layer trained, t = inf)")
+def _check_nngp(point, seed_sequence, quick):
+    """Mean over networks of K_hat(x, X) K_hat(X, X)^-1 Y per width, weighted fit a + b/N."""
+    widths, n = _nngp_sizes(quick)
+    X = circle([point["test"], *point["train"]])
+    ests = []
+    for N, ss in zip(widths, seed_sequence.spawn(len(widths))):
+        G = layer_grams(point["activation"], point["depth"], N, point["weight_variance"], point["bias_variance"],
+                        X, n, ss)
+        ests.append(mean(kernel_regressor(G, point["targets"])))
+    return extrapolate(widths, ests)

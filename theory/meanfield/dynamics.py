@@ -232,9 +232,7 @@ def ntk_gd_test_variance(activation, depth, weight_variance, train, targets, tes
                    "as Gaussian processes', Sec. 2.2 (GP regression with the NNGP kernel, no noise)",
           examples=tuple({k: v for k, v in e.items() if k not in ("time", "learning_rate")}
                          for e in _EXAMPLES[::2]),
-          exempt={"derivation": "Gaussian conditioning with kernel matrices evaluated numerically",
-                  "check": "the comparison for the NTK dynamics: it is the power test (wrong theory) of "
-                           "meanfield-ntk-gd-mean, which must reject it"})
+          exempt={"derivation": "Gaussian conditioning with kernel matrices evaluated numerically"})
 def nngp_posterior_mean(activation, depth, weight_variance, train, targets, test, bias_variance=0.0):
     """K(x, X) K(X, X)^{-1} Y: the mean of the NNGP posterior (noiseless Bayesian inference with the
     infinite-width prior K^L) at a test input on the unit circle (Lee et al. 2018)."""
