@@ -463,3 +463,24 @@ def test_weight_lagrangian_closed_form_where_the_design_is_singular(noise, beta)
     value = evaluate("weight-lagrangian-value", design=[1.0, 1.0], rows=1, targets=[1.0], prior_std=1.0,
                      noise=noise, beta=beta)
     assert value == pytest.approx(float(exact), rel=1e-12)
+
+
+@pytest.mark.parametrize("input_noise,noise", [(1e-17, 1e-20), (1e-40, 1e-150), (5e-324, 5e-324), (1e-3, 1e-3)])
+def test_nuisance_information_keeps_its_digits_at_tiny_noise(input_noise, noise):
+    """T = X + s Z, X = u Y + v N + sigma E with u = (1, 0), v = (0.6, 0.8): I(T;Y) =
+    (1/2) ln((v2^2 + e (1 + |v|^2) + e^2)/(e (|v|^2 + e))), e = sigma^2 + s^2. At 30 fixed digits the Cholesky factor
+    of v v^T + e I failed below e ~ 1e-30 and the value was refused; the working precision now
+    follows the smallest noise floor."""
+    import mpmath
+
+    from dltheory.theory import evaluate
+
+    value = float(evaluate("nuisance-information", signal=[1.0, 0.0], nuisance=[0.6, 0.8], nuisance_dim=1,
+                           input_noise=input_noise, encoder=[1.0, 0.0, 0.0, 1.0], rows=2, noise=noise,
+                           information="t-y"))
+    with mpmath.workdps(800):
+        e = mpmath.mpf(input_noise) ** 2 + mpmath.mpf(noise) ** 2
+        a, b = mpmath.mpf(0.6) ** 2, mpmath.mpf(0.8) ** 2  # v1^2, v2^2 of the binary inputs
+        cov_t = b + e * (1 + a + b) + e * e  # det [[1 + a + e, v1 v2], [v1 v2, b + e]]
+        exact = mpmath.log(cov_t / (e * (a + b + e))) / 2  # det(v v^T + e I) = e (|v|^2 + e)
+    assert value == pytest.approx(float(exact), rel=1e-12)

@@ -35,8 +35,8 @@ class BadInput(ValueError):
     def __init__(self, param: str, value: Any, domain: str, problem: str = "outside its domain"):
         self.param, self.value, self.domain = param, value, domain
         shown = value if isinstance(value, str) else repr(value)
-        if len(shown) > 80:  # one readable line: a long value is shortened
-            shown = f"{shown[:40]}...({len(shown)} characters)"
+        if len(shown) > 160:  # one readable line: a long value is shortened
+            shown = f"{shown[:80]}...({len(shown)} characters)"
         super().__init__(f"parameter {param}={shown}: {problem}; allowed: {domain}")
 
 

@@ -214,6 +214,20 @@ MODEL_EXAMPLES = (ORTHOGONAL, {**ORTHOGONAL, "encoder": [1.0, 0.5]},
 INFORMATIONS = ("t-x", "t-y", "t-n", "x-y")
 
 
+def representation_digits(signal, nuisance, input_noise, encoder, noise) -> int:
+    """Working digits for the log-determinants of the representation covariances: 30 beyond the
+    digits of the ratio of their scale to their smallest noise floor (s^2 for T, sigma^2 for X), so
+    that a covariance like v v^T + e I with e ~ 1e-40 keeps 30 digits in ln det (at 30 fixed digits
+    its Cholesky factor failed and the value was refused)."""
+    import mpmath
+
+    entries = [mpmath.mpf(v) ** 2 for v in (*signal, *nuisance)]
+    gain = max([mpmath.mpf(1)] + [mpmath.mpf(v) ** 2 for v in encoder])
+    scale = (1 + sum(entries) + mpmath.mpf(input_noise) ** 2) * gain * len(signal)
+    floor = min(mpmath.mpf(input_noise) ** 2, mpmath.mpf(noise) ** 2)
+    return 30 + max(0, int(mpmath.ceil(mpmath.log10(scale / floor))))
+
+
 def representation_covariances(signal, nuisance, nuisance_dim, input_noise, encoder, rows, noise):
     """(Cov T, Cov(T|Y), Cov(T|N), Cov(T|X), Cov X, Cov(X|Y)) as mpmath matrices (see ``nuisance-information``)."""
     import mpmath
@@ -252,7 +266,7 @@ def nuisance_information(signal, nuisance, nuisance_dim: int, input_noise: float
     """
     import mpmath
 
-    with mpmath.workdps(30):
+    with mpmath.workdps(representation_digits(signal, nuisance, input_noise, encoder, noise)):
         cov_t, given_y, given_n, given_x, cov_x, x_given_y = representation_covariances(
             signal, nuisance, nuisance_dim, input_noise, encoder, rows, noise)
         if information == "x-y":
@@ -280,7 +294,7 @@ def nuisance_information_bound(signal, nuisance, nuisance_dim: int, input_noise:
     """
     import mpmath
 
-    with mpmath.workdps(30):
+    with mpmath.workdps(representation_digits(signal, nuisance, input_noise, encoder, noise)):
         _, given_y, _, given_x, _, _ = representation_covariances(signal, nuisance, nuisance_dim, input_noise,
                                                                   encoder, rows, noise)
         return +(_logdet(given_y) - _logdet(given_x)) / 2
