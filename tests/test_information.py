@@ -484,3 +484,19 @@ def test_nuisance_information_keeps_its_digits_at_tiny_noise(input_noise, noise)
         cov_t = b + e * (1 + a + b) + e * e  # det [[1 + a + e, v1 v2], [v1 v2, b + e]]
         exact = mpmath.log(cov_t / (e * (a + b + e))) / 2  # det(v v^T + e I) = e (|v|^2 + e)
     assert value == pytest.approx(float(exact), rel=1e-12)
+
+
+@pytest.mark.parametrize("h", [1e-8, 1e-20, 1e-100])
+def test_gaussian_posterior_kl_keeps_its_digits_where_the_prior_dominates(h):
+    """One coordinate, w* = 0, beta = lambda = 1: KL = (ln(1 + h) - h/(1 + h))/2 ~ h^2/4. The
+    closed form r - 1 - ln r cancels log10(1/h) digits; at 30 fixed digits h = 1e-20 was wrong in
+    the 11th digit (2.49999999995516e-41)."""
+    import mpmath
+
+    from dltheory.theory import evaluate
+
+    with mpmath.workdps(60 + 3 * int(-math.log10(h))):
+        x = mpmath.mpf(h)
+        exact = (mpmath.log1p(x) - x / (1 + x)) / 2
+    value = evaluate("gaussian-posterior-kl", hessian=[h], minimizer=[0.0], beta=1.0, prior_std=1.0)
+    assert float(value) == pytest.approx(float(exact), rel=1e-13)

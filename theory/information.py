@@ -458,7 +458,13 @@ def gaussian_posterior_kl(hessian, minimizer, beta: float, prior_std: float):
                        "length differs from hessian")
     import mpmath
 
+    # r - 1 - ln r with r = sigma^2/lambda^2 = 1 + d, d = -h lambda^2/(h lambda^2 + beta), is ~d^2/2 and
+    # cancels log10(1/|d|) digits: carry them (at 30 fixed digits h = 1e-20 was wrong in the 11th digit)
     with mpmath.workdps(30):  # mpmath: no overflow of beta/lambda^2 or h lambda^2 at extreme inputs
+        l2, b = mpmath.mpf(prior_std) ** 2, mpmath.mpf(beta)
+        shifts = [abs(mpmath.mpf(h) * l2 / (mpmath.mpf(h) * l2 + b)) for h in hessian]
+        lost = max([0] + [int(mpmath.ceil(-mpmath.log10(d))) for d in shifts if 0 < d < 1])
+    with mpmath.workdps(30 + lost):
         mu, var = optimal_gaussian_posterior([mpmath.mpf(h) for h in hessian], [mpmath.mpf(m) for m in minimizer],
                                              mpmath.mpf(beta), mpmath.mpf(prior_std))
         l2 = mpmath.mpf(prior_std) ** 2
