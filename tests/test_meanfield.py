@@ -575,3 +575,14 @@ def test_the_vertex_recursion_reuses_its_fixed_point_and_refuses_a_depth_it_cann
     monkeypatch.setattr(fw, "LAYER_COST_S", 0.2)  # the guard's budget, shortened for the test
     with pytest.raises(BadInput, match="depth"):
         evaluate("finite-width-cross-kurtosis", activation="tanh", depth=10_000, width=10**6, weight_variance=1.0)
+
+
+def test_standard_ntk_takes_e_phi_phi_directly_at_tiny_weight_variance():
+    """The standard-parameterisation NTK adds N E[phi phi] per layer; it was computed as
+    (K^{l+1} - sigma_b^2)/sigma_w^2, which cancels digits when sigma_w^2 << sigma_b^2 (3e-5 off at
+    sigma_w^2 = 2e-12). Now it agrees with the 40-digit evaluation to rounding."""
+    from dltheory.theory import evaluate
+
+    args = dict(activation="relu", depth=3, weight_variance=2e-12, bias_variance=0.1, c=0.4,
+                parameterization="standard", width=256, input_dim=16)
+    assert evaluate("ntk-kernel", **args) == pytest.approx(float(evaluate("ntk-kernel", dps=40, **args)), rel=1e-14)
