@@ -52,8 +52,8 @@ def _gauss_tails(expr):
         return sp.Add(GaussTail(-(-tails[0]).args[0]), *rest)
 
     new = new.replace(lambda e: e.is_Add and e.has(GaussTail), flip)
-    bare = new.has(*(m for m in sp.preorder_traversal(new)
-                     if m.is_Mul and len(m.args) == 2 and m.args[0] == 2 and m.args[1].func is GaussTail))
+    bare = any(m.is_Mul and len(m.args) == 2 and m.args[0] == 2 and m.args[1].func is GaussTail
+               for m in sp.preorder_traversal(new))
     return new if not bare and sp.count_ops(new) <= sp.count_ops(expr) else expr
 
 
@@ -241,15 +241,7 @@ def _balanced(tex: str) -> bool:
 
 
 def _pieces(tex: str, avail: float) -> list[str]:
-    out = []
-    for term in _split_top(tex):
-        if width(term) > avail:
-            opened = _open_up(term)
-            if opened:
-                out.extend(_pieces_flat(opened, avail))
-                continue
-        out.append(term)
-    return out
+    return _pieces_flat(_split_top(tex), avail)
 
 
 def _pieces_flat(pieces: list[str], avail: float) -> list[str]:

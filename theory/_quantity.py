@@ -90,8 +90,7 @@ def _to_int(text: str, name: str, raw: str, domain: str) -> int:
     try:
         return int(text)
     except ValueError:
-        shown = raw if len(raw) <= 40 else f"{raw[:20]}...({len(raw)} characters)"
-        raise BadInput(name, shown, domain, "an integer with too many digits") from None
+        raise BadInput(name, raw, domain, "an integer with too many digits") from None
 
 
 def _bounds_text(lo, hi, lo_open=False, hi_open=False) -> str:

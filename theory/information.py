@@ -340,9 +340,10 @@ def _mp_matrix(values, rows: int, name: str):
     return mpmath.matrix([[mpmath.mpf(values[i * cols + j]) for j in range(cols)] for i in range(rows)])
 
 
-def _digits(dps: int, *log10_scales: float) -> int:
-    """Working digits: dps + 10 plus the decimal orders of magnitude that cancel against the identity
-    (entries of W W^T/s^2 beside the 1s of I), so that det(I + big) keeps its 1s."""
+def working_digits(dps: int, *log10_scales: float) -> int:
+    """Working digits: dps + 10 plus the decimal orders of magnitude that cancel (entries of W W^T/s^2
+    beside the 1s of I, an ill-conditioned inverse, r - 1 - ln r near r = 1), so that the result
+    keeps dps + 10 of its own."""
     return dps + 10 + math.ceil(sum(max(0.0, v) for v in log10_scales))
 
 
@@ -370,7 +371,7 @@ def linear_layer_information_x(weights, rows: int, noise: float, dps: int = 30):
     """
     import mpmath
 
-    with mpmath.workdps(_digits(dps, _log10_gram(weights, math.log10(noise), len(weights)))):
+    with mpmath.workdps(working_digits(dps, _log10_gram(weights, math.log10(noise), len(weights)))):
         W = _mp_matrix(weights, rows, "weights")
         gram = W * W.T / mpmath.mpf(noise) ** 2 + mpmath.eye(rows)
         return +mpmath.log(mpmath.det(gram)) / 2
@@ -390,7 +391,7 @@ def linear_layer_information_y(weights, rows: int, noise: float, teacher, teache
     """
     import mpmath
 
-    with mpmath.workdps(_digits(dps, _log10_gram(weights, math.log10(noise), len(weights)),
+    with mpmath.workdps(working_digits(dps, _log10_gram(weights, math.log10(noise), len(weights)),
                                 _log10_gram(teacher, math.log10(teacher_noise), len(teacher)))):
         W = _mp_matrix(weights, rows, "weights")
         if len(teacher) != W.cols:
@@ -419,7 +420,7 @@ def bayes_linear_weight_information(design, rows: int, prior_std: float, noise: 
     """
     import mpmath
 
-    with mpmath.workdps(_digits(dps, _log10_gram(design, math.log10(noise) - math.log10(prior_std), len(design)))):
+    with mpmath.workdps(working_digits(dps, _log10_gram(design, math.log10(noise) - math.log10(prior_std), len(design)))):
         X = _mp_matrix(design, rows, "design")
         ratio = (mpmath.mpf(prior_std) / mpmath.mpf(noise)) ** 2
         return +mpmath.log(mpmath.det(mpmath.eye(X.cols) + ratio * X.T * X)) / 2
@@ -463,8 +464,8 @@ def gaussian_posterior_kl(hessian, minimizer, beta: float, prior_std: float):
     with mpmath.workdps(30):  # mpmath: no overflow of beta/lambda^2 or h lambda^2 at extreme inputs
         l2, b = mpmath.mpf(prior_std) ** 2, mpmath.mpf(beta)
         shifts = [abs(mpmath.mpf(h) * l2 / (mpmath.mpf(h) * l2 + b)) for h in hessian]
-        lost = max([0] + [int(mpmath.ceil(-mpmath.log10(d))) for d in shifts if 0 < d < 1])
-    with mpmath.workdps(30 + lost):
+        lost = max([0.0] + [float(-mpmath.log10(d)) for d in shifts if d > 0])
+    with mpmath.workdps(working_digits(20, lost)):
         mu, var = optimal_gaussian_posterior([mpmath.mpf(h) for h in hessian], [mpmath.mpf(m) for m in minimizer],
                                              mpmath.mpf(beta), mpmath.mpf(prior_std))
         l2 = mpmath.mpf(prior_std) ** 2

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ._quantity import BadInput, Choice, Int, Real, RealList, quantity
 from .generalization import PAC_BAYES_FORMS
+from .information import working_digits
 
 AS = "Achille & Soatto (2018), Emergence of invariance and disentanglement in deep representations, JMLR 19 " \
      "(arXiv:1706.01350)"
@@ -48,15 +49,15 @@ _DATA_EXAMPLE = {"design": [1.0, 0.0, 0.5, 1.0, -1.0, 2.0, 0.3, -0.7], "rows": 4
 
 
 def lagrangian_digits(design, prior_std, noise, beta) -> int:
-    """Working digits for M = X^T X + c I, c = beta s^2/lambda^2: 30 beyond twice the digits of the
-    ratio r of |X|^2 to c. Where X^T X is singular (p > n) M has condition number ~r (its inverse loses
-    log10 r digits), and the data-fit term y^T y - y^T X M^-1 X^T y = c y^T (X X^T + c I)^-1 y cancels
-    another log10 r: at 30 fixed digits s = 1e-10 gave the fit 0 instead of 1/4 (a wrong value)."""
+    """Working digits for M = X^T X + c I, c = beta s^2/lambda^2, with r the ratio of |X|^2 to c.
+    Where X^T X is singular (p > n) M has condition number ~r (its inverse loses log10 r digits), and
+    the data-fit term y^T y - y^T X M^-1 X^T y = c y^T (X X^T + c I)^-1 y cancels another log10 r: at
+    30 fixed digits s = 1e-10 gave the fit 0 instead of 1/4 (a wrong value)."""
     import mpmath
 
     c = mpmath.mpf(beta) * mpmath.mpf(noise) ** 2 / mpmath.mpf(prior_std) ** 2
     scale = max([mpmath.mpf(1)] + [mpmath.mpf(v) ** 2 for v in design])
-    return 30 + 2 * max(0, int(mpmath.ceil(mpmath.log10(scale / c))))
+    return working_digits(20, 2 * float(mpmath.log10(scale / c)))
 
 
 def lagrangian_posterior(design, rows, targets, prior_std, noise, beta):
@@ -215,17 +216,17 @@ INFORMATIONS = ("t-x", "t-y", "t-n", "x-y")
 
 
 def representation_digits(signal, nuisance, input_noise, encoder, noise) -> int:
-    """Working digits for the log-determinants of the representation covariances: 30 beyond the
-    digits of the ratio of their scale to their smallest noise floor (s^2 for T, sigma^2 for X), so
-    that a covariance like v v^T + e I with e ~ 1e-40 keeps 30 digits in ln det (at 30 fixed digits
-    its Cholesky factor failed and the value was refused)."""
+    """Working digits for the log-determinants of the representation covariances: the digits of the
+    ratio of their scale to their smallest noise floor (s^2 for T, sigma^2 for X) are carried, so that
+    a covariance like v v^T + e I with e ~ 1e-40 keeps its digits in ln det (at 30 fixed digits its
+    Cholesky factor failed and the value was refused)."""
     import mpmath
 
     entries = [mpmath.mpf(v) ** 2 for v in (*signal, *nuisance)]
     gain = max([mpmath.mpf(1)] + [mpmath.mpf(v) ** 2 for v in encoder])
     scale = (1 + sum(entries) + mpmath.mpf(input_noise) ** 2) * gain * len(signal)
     floor = min(mpmath.mpf(input_noise) ** 2, mpmath.mpf(noise) ** 2)
-    return 30 + max(0, int(mpmath.ceil(mpmath.log10(scale / floor))))
+    return working_digits(20, float(mpmath.log10(scale / floor)))
 
 
 def representation_covariances(signal, nuisance, nuisance_dim, input_noise, encoder, rows, noise):
